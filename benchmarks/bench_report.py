@@ -1,0 +1,100 @@
+"""The worker benchmark's report: figures, ratio to the ceiling, where the worker's time went (cProfile)."""
+
+from __future__ import annotations
+
+import pstats
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GOAL_RATE = 3000.0
+GOAL_RATIO = 0.5
+# Where a function lives -> the part of the pipeline it belongs to (first match wins).
+BUCKETS = (
+    ("/gateway/codec/", "parse + decode (codec)"),
+    ("/gateway/validation", "validation (levels 1-2)"),
+    ("/handlers/", "rules (handlers)"),
+    ("/gateway/processing", "processing glue"),
+    ("/storage/", "storage (our code)"),
+    ("/sqlalchemy/", "SQLAlchemy"),
+    ("asyncpg", "asyncpg driver"),
+    ("/lxml/", "lxml"),
+    ("/faststream/", "FastStream"),
+    ("/aio_pika/", "aio-pika/aiormq"),
+    ("/aiormq/", "aio-pika/aiormq"),
+    ("/pamqp/", "aio-pika/aiormq"),
+    ("/gateway/", "gateway (worker)"),
+    ("/logging/", "logging"),
+    ("/json/", "logging"),
+    ("/asyncio/", "asyncio loop"),
+    ("selectors", "asyncio loop"),
+    ("greenlet", "SQLAlchemy"),
+)
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, int(share * len(values)))]
+
+
+@dataclass
+class Report:
+    count: int
+    generate_s: float = 0.0
+    publish_rate: float = 0.0
+    ceiling_rate: float = 0.0
+    worker_rate: float = 0.0
+    latency_rate: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    rss_mb: float = 0.0
+    exit_code: int = -1
+    stop_s: float = 0.0
+    outbox_pending: int = -1
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def render(self) -> str:
+        ratio = self.worker_rate / self.ceiling_rate if self.ceiling_rate else 0.0
+        p50, p99 = percentile(self.latencies, 0.50), percentile(self.latencies, 0.99)
+        lines = [
+            f"worker benchmark: {self.count} messages (301/305/307/315/317/319, iWmo + iJw, ~10 % spoiled)",
+            f"  generated in {self.generate_s:.1f} s; published to istd.in at {self.publish_rate:,.0f} msg/s",
+            f"  bare pipeline ceiling ..... {self.ceiling_rate:8,.0f} msg/s  "
+            "(consume + parse + XSD + batched insert)",
+            f"  worker, sustained ......... {self.worker_rate:8,.0f} msg/s  "
+            f"(goal {GOAL_RATE:,.0f}: {'met' if self.worker_rate >= GOAL_RATE else 'NOT met'})",
+            f"  ratio worker / ceiling .... {ratio:8.2f}        "
+            f"(goal {GOAL_RATIO}: {'met' if ratio >= GOAL_RATIO else 'NOT met'})",
+            f"  end-to-end latency at {self.latency_rate:,.0f} msg/s offered: p50 {p50 * 1000:,.0f} ms, "
+            f"p99 {p99 * 1000:,.0f} ms ({len(self.latencies)} retours matched)",
+            f"  worker peak RSS ........... {self.rss_mb:8.0f} MB",
+            f"  SIGTERM -> exit {self.exit_code} in {self.stop_s:.1f} s; outbox rows pending after exit: "
+            f"{self.outbox_pending}",
+            f"  outcomes: {', '.join(f'{k} {v}' for k, v in self.outcomes.items())}",
+        ]
+        return "\n".join(lines)
+
+
+def _bucket(filename: str) -> str:
+    for marker, name in BUCKETS:
+        if marker in filename:
+            return name
+    return "other"
+
+
+def profile_summary(path: Path, top: int = 20) -> str:
+    """Own time per pipeline part, and the functions with most own time."""
+    stats = pstats.Stats(str(path))
+    per_bucket: dict[str, float] = defaultdict(float)
+    rows = []
+    for (filename, line, function), (_, _, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        per_bucket[_bucket(filename)] += own
+        rows.append((own, cumulative, f"{Path(filename).name}:{line}({function})"))
+    total = sum(per_bucket.values()) or 1.0
+    lines = ["where the worker's time went (own time, cProfile):"]
+    ranked = sorted(per_bucket.items(), key=lambda item: -item[1])
+    lines += [f"  {share / total:6.1%}  {name}" for name, share in ranked]
+    lines.append(f"top {top} functions by own time:")
+    heaviest = sorted(rows, reverse=True)[:top]
+    lines += [f"  {own:7.2f} s own {cum:7.2f} s cum  {where}" for own, cum, where in heaviest]
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""Throughput of check_document (parse + XSD + decode + level 2) against bare lxml parse + reference XSD.
+
+Run with `make bench`. For each reference example it reports messages/second of `check_document`, of
+the codec alone (parse + XSD + decode, no rules) and of a bare lxml parse + validate of the same bytes
+against the REFERENCE XSD, and the ratio ours/bare; the goal is a ratio of at least 0.6. The sides are
+measured in alternating rounds of CPU time of this process, so a busy machine slows all of them alike.
+A benchmark reports, it does not fail: the exit code is 0 either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from gateway import codec
+from gateway.validation import check_document
+from schemas import registry
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = PROJECT_ROOT / ".." / "shared" / "reference"
+GOAL = 0.6
+MAX_BYTES = 25 * 1024 * 1024
+ROUND = 25  # calls per side per round
+
+
+def rates(sides: list[Callable[[], object]], seconds: float) -> list[float]:
+    """Calls per CPU-second of each side, measured in alternating rounds for about `seconds` in total."""
+    spent = [0.0] * len(sides)
+    calls = 0
+    for work in sides:
+        work()  # warm-up: caches, compiled schemas
+    while sum(spent) < seconds:
+        for index, work in enumerate(sides):
+            started = time.process_time()
+            for _ in range(ROUND):
+                work()
+            spent[index] += time.process_time() - started
+        calls += ROUND
+    return [calls / max(total, 1e-9) for total in spent]
+
+
+def measure(path: Path, seconds: float) -> tuple[str, float, float, float]:
+    raw = path.read_bytes()
+    mt = registry.by_namespace(etree.QName(etree.fromstring(raw)).namespace or "")
+    xsd = REFERENCE / "xsd" / f"{mt.standard}-{mt.release}" / f"{mt.name}.xsd"
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    parser = etree.XMLParser()
+
+    def ours() -> object:
+        return check_document(raw, max_bytes=MAX_BYTES)
+
+    def codec_only() -> object:
+        doc = codec.parse(raw, max_bytes=MAX_BYTES)
+        return codec.validate_xsd(doc) or codec.decode(doc)
+
+    def bare() -> object:
+        return schema.validate(etree.fromstring(raw, parser))
+
+    full, part, reference = rates([ours, codec_only, bare], seconds)
+    return path.name, full, part, reference
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = argparse.ArgumentParser(description="check_document against bare lxml + reference XSD")
+    options.add_argument("--seconds", type=float, default=2.5, help="CPU seconds per example (default 2.5)")
+    seconds = options.parse_args(argv).seconds
+    rows = [measure(path, seconds) for path in sorted(REFERENCE.glob("examples/*-3.2/*.xml"))]
+    header = ("example", "ours msg/s", "codec msg/s", "bare msg/s", "ratio", "codec")
+    print("{:<12} {:>11} {:>12} {:>11} {:>6} {:>6}".format(*header))
+    for name, ours, part, bare in rows:
+        print(f"{name:<12} {ours:>11.0f} {part:>12.0f} {bare:>11.0f} {ours / bare:>6.2f} {part / bare:>6.2f}")
+    ratios = [ours / bare for _, ours, _, bare in rows]
+    mean = math.exp(sum(math.log(ratio) for ratio in ratios) / len(ratios))
+    met = sum(ratio >= GOAL for ratio in ratios)
+    print("ratio = ours / bare (ours = check_document: parse + XSD + decode + level-2 rules; "
+          "codec = the same without the rules)")
+    print(f"goal: ratio >= {GOAL}: met for {met}/{len(ratios)} examples; geometric mean {mean:.2f}: "
+          f"{'met' if mean >= GOAL else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""Worker benchmark: realistic traffic through `istd worker` (RabbitMQ, PostgreSQL) vs the bare pipeline.
+
+    python benchmarks/worker_bench.py [--count 50000] [--profile]
+
+1. ceiling: the same bytes through aio-pika consume + hardened lxml parse + XSD validation + one
+   batched INSERT per batch, ack after commit (no rules, no register);
+2. worker: all messages pre-published to `istd.in`, then `istd worker` (a subprocess, as deployed)
+   drains them: sustained messages/second, peak RSS, outbox drained;
+3. latency: with the worker running, more messages published at 70 % of the measured rate, each
+   stamped at publish time; end-to-end latency to its retour (or forwarded 301/319) on `istd.out`.
+Every queue, exchange and database it creates is removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import secrets
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+import aio_pika
+import asyncpg  # type: ignore[import-untyped]
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_messages import Traffic
+from bench_report import Report, profile_summary
+from ceiling import run_ceiling
+
+from gateway.topology import Topology
+
+ROOT = Path(__file__).resolve().parents[1]
+RABBIT = os.environ.get("ISTD_BENCH_RABBIT", "amqp://guest:guest@127.0.0.1:5672/")
+PG_ADMIN = os.environ.get("ISTD_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+WINDOW = 1000
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=50_000, help="messages for the worker (default 50000)")
+    parser.add_argument("--latency-count", type=int, default=None, help="messages in the latency phase")
+    parser.add_argument("--profile", action="store_true", help="worker under cProfile: where the time goes")
+    return parser.parse_args()
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(PG_ADMIN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def publish_all(target: aio_pika.abc.AbstractExchange, routing_key: str, bodies: list[bytes]) -> float:
+    """Publish persistently with confirms, WINDOW at a time; returns messages/second."""
+    started = time.perf_counter()
+    for start in range(0, len(bodies), WINDOW):
+        await asyncio.gather(*(
+            target.publish(aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key)
+            for b in bodies[start:start + WINDOW]
+        ))
+    return len(bodies) / (time.perf_counter() - started)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Worker:
+    """`istd worker` as a subprocess, optionally under cProfile; samples its RSS."""
+
+    def __init__(self, url: str, prefix: str, profile: Path | None, log: Path) -> None:
+        self.port = _free_port()
+        self.env = {**os.environ, "ISTD_BROKER__URL": RABBIT, "ISTD_BROKER__PREFIX": prefix,
+                    "ISTD_DATABASE__URL": url, "ISTD_HTTP__PORT": str(self.port)}
+        runner = ["-m", "cProfile", "-o", str(profile)] if profile else []
+        self.argv = [sys.executable, *runner, "-m", "gateway.cli.main", "worker"]
+        self.log = log
+        self.peak_rss_mb = 0.0
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            *self.argv, env=self.env, cwd=ROOT, stderr=self.log.open("wb"))
+        async with httpx.AsyncClient() as client, asyncio.timeout(120):
+            while True:
+                try:
+                    if (await client.get(f"http://127.0.0.1:{self.port}/health/ready")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+
+    def sample_rss(self) -> None:
+        assert self.process is not None
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                self.peak_rss_mb = max(self.peak_rss_mb, int(line.split()[1]) / 1024)
+
+    async def stop(self) -> tuple[int, float]:
+        assert self.process is not None
+        started = time.perf_counter()
+        self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), 60)
+        return code, time.perf_counter() - started
+
+
+async def _count(url: str, sql: str) -> int:
+    connection = await asyncpg.connect(url)
+    try:
+        return int(await connection.fetchval(sql))
+    finally:
+        await connection.close()
+
+
+async def drain_worker(worker: Worker, url: str, total: int, report: Report) -> None:
+    """Wait until the worker processed `total` messages; the sustained rate from its first to its last."""
+    processed_sql = "SELECT count(*) FROM messages WHERE status <> 'sent'"
+    first: tuple[float, int] | None = None
+    while True:
+        done = await _count(url, processed_sql)
+        now = time.perf_counter()
+        worker.sample_rss()
+        if first is None and done > 0:
+            first = (now, done)
+        if done >= total:
+            break
+        await asyncio.sleep(0.25)
+    assert first is not None
+    report.worker_rate = (done - first[1]) / max(now - first[0], 1e-9)
+
+
+async def latency_phase(
+    channel: aio_pika.abc.AbstractChannel, topology: Topology, retours: aio_pika.abc.AbstractQueue,
+    bodies: list[bytes], rate: float, report: Report, url: str,
+) -> None:
+    """Publish `bodies` at `rate`/s; match each retour on istd.out to its heen message by Identificatie."""
+    await retours.purge()
+    sent: dict[bytes, float] = {}
+    latencies: list[float] = []
+    exchange = await channel.get_exchange(topology.inbound_exchange.name)
+
+    async def consume(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        ident = _identificatie(message.body)
+        if ident in sent:
+            latencies.append(time.time() - sent.pop(ident))
+        await message.ack()
+
+    tag = await retours.consume(consume)
+    interval = 0.01
+    per_tick = max(1, round(rate * interval))
+    started = time.perf_counter()
+    for i in range(0, len(bodies), per_tick):
+        chunk = bodies[i:i + per_tick]
+        for body in chunk:
+            sent[_identificatie(body)] = time.time()
+        await asyncio.gather(*(exchange.publish(
+            aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), "") for b in chunk))
+        await asyncio.sleep(max(0.0, started + (i // per_tick + 1) * interval - time.perf_counter()))
+    total = report.count + len(bodies)
+    while await _count(url, "SELECT count(*) FROM messages WHERE status <> 'sent'") < total:  # noqa: ASYNC110 - polling the database
+        await asyncio.sleep(0.25)
+    while await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL") > 0:  # noqa: ASYNC110
+        await asyncio.sleep(0.1)
+    seen, changed = -1, time.perf_counter()
+    while time.perf_counter() - changed < 1.0:  # the last confirmed retours reach our consumer
+        await asyncio.sleep(0.1)
+        if len(latencies) != seen:
+            seen, changed = len(latencies), time.perf_counter()
+    await retours.cancel(tag)
+    report.latencies = sorted(latencies)
+    report.latency_rate = rate
+
+
+_IDENT = re.compile(rb"[:<]Identificatie>([^<]+)<")
+
+
+def _identificatie(body: bytes) -> bytes:
+    """The heen message's Identificatie: the first one in a heen message, retours copy it first too."""
+    found = _IDENT.search(body)
+    return found.group(1) if found else b""
+
+
+async def main() -> int:
+    args = _args()
+    report = Report(count=args.count)
+    started = time.perf_counter()
+    traffic = Traffic()
+    bodies = list(traffic.messages(args.count))
+    more = list(traffic.messages(args.latency_count or min(max(args.count // 5, 1000), 10_000)))
+    report.generate_s = time.perf_counter() - started
+    name = f"istd_bench_{secrets.token_hex(4)}"
+    prefix = f"bench-{secrets.token_hex(3)}."
+    topology = Topology(prefix=prefix)
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    connection = await aio_pika.connect_robust(RABBIT)
+    profile = Path(f"/tmp/{name}.prof") if args.profile else None
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        report.ceiling_rate = await run_ceiling(connection, url, f"{prefix}ceiling", bodies, publish_all)
+        worker = Worker(url, prefix, profile, Path(f"/tmp/{name}.worker.log"))
+        await worker.start()
+        retours = await channel.declare_queue(f"{prefix}bench.retours", durable=True)
+        await retours.bind(topology.out_exchange.name, routing_key="#")
+        inbound = await channel.get_exchange(topology.inbound_exchange.name)
+        report.publish_rate = await publish_all(inbound, "", bodies)
+        await drain_worker(worker, url, len(bodies), report)
+        await latency_phase(channel, topology, retours, more, report.worker_rate * 0.7, report, url)
+        worker.sample_rss()
+        report.rss_mb = worker.peak_rss_mb
+        report.exit_code, report.stop_s = await worker.stop()
+        report.outbox_pending = await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        report.outcomes = await _outcomes(url)
+    finally:
+        await _cleanup(connection, topology, prefix, name)
+    print(report.render())
+    if profile:
+        print(profile_summary(profile))
+    return 0
+
+
+async def _outcomes(url: str) -> dict[str, int]:
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch("SELECT status, count(*) FROM messages GROUP BY status ORDER BY status")
+        return {row[0]: row[1] for row in rows}
+    finally:
+        await connection.close()
+
+
+async def _cleanup(
+    connection: aio_pika.abc.AbstractConnection, topology: Topology, prefix: str, db: str
+) -> None:
+    channel = await connection.channel()
+    for queue in (*(q.name for q in topology.all_queues()), f"{prefix}bench.retours", f"{prefix}ceiling"):
+        await channel.queue_delete(queue, if_unused=False, if_empty=False)
+    for exchange in topology.all_exchanges():
+        await channel.exchange_delete(exchange.name)
+    await connection.close()
+    await _admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
+

@@ -1,0 +1,1 @@
+"""The outer layer: XML codec, settings, CLI, RabbitMQ worker, health and web."""

@@ -1,0 +1,224 @@
+"""The composition root: `create_app(settings)` builds engine, broker, routes, outbox relay and HTTP app.
+
+Nothing connects at build time; `App.start()` migrates the database, compiles the schemas,
+connects the broker, declares the topology and starts consuming; `App.stop()` shuts down in the
+order that loses nothing (stop consuming, finish and commit the batch in hand, ack, flush the
+outbox, close). Start-up failures surface as `StartupError` with one line for the operator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from aio_pika.exceptions import AMQPError, ChannelPreconditionFailed
+from faststream.rabbit import RabbitBroker
+from faststream.rabbit.schemas import Channel
+from faststream.rabbit.subscriber import RabbitSubscriber
+from faststream.specification import AsyncAPI
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+
+from gateway import topology as wiring
+from gateway.batching import Batcher
+from gateway.health import create_http_app
+from gateway.logs import describe_exception, fields, get_logger, redact_url
+from gateway.metrics import Metrics
+from gateway.outbox import OutboxRelay
+from gateway.pipeline import Delivery, MessageProcessor, Pipeline, Verdict, is_database_down
+from gateway.processing import Processor
+from gateway.routes import Publishers, declare_publishers, register_routes
+from gateway.settings import Settings
+from schemas import registry
+from storage.engine import create_engine, ensure_migrated, session_factory
+
+log = get_logger("app")
+GRACEFUL_TIMEOUT_S = 8.0  # in-flight handlers get this long at shutdown; the whole stop stays under 10 s
+
+
+class StartupError(RuntimeError):
+    """The worker cannot start; the message is the one line an operator needs."""
+
+
+@dataclass
+class App:
+    """One worker: everything `create_app` built, started and stopped as a whole."""
+
+    settings: Settings
+    topology: wiring.Topology
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    broker: RabbitBroker
+    metrics: Metrics
+    publishers: Publishers
+    pipeline: Pipeline
+    batcher: Batcher[Delivery, Verdict]
+    relay: OutboxRelay
+    subscriber: RabbitSubscriber
+    http: Starlette = field(init=False)
+    schemas_loaded: bool = False
+
+    def __post_init__(self) -> None:
+        self.http = create_http_app(
+            {"broker": self._broker_check, "database": self._database_check, "schemas": self._schemas_check},
+            self.metrics, asyncapi=self.asyncapi,
+        )
+
+    async def start(self) -> None:
+        """Database first (migrated), then schemas, then the broker and its topology, then consuming."""
+        await self._start_database()
+        self._load_schemas()
+        await connect_broker(self.broker, self.settings, self.topology)
+        self.batcher.start()
+        self.relay.start()
+        await self.broker.start()
+        log.info("worker started")
+
+    async def stop(self) -> None:
+        """Stop consuming, commit and ack the batch in hand, flush the outbox, close everything."""
+        self.batcher.hurry()
+        with contextlib.suppress(Exception):
+            await self.subscriber.stop()  # waits (graceful timeout) for in-flight handlers to settle
+        self.pipeline.stopping.set()
+        await self.batcher.stop()
+        try:
+            await asyncio.wait_for(self.relay.stop(), timeout=GRACEFUL_TIMEOUT_S / 4)
+        except Exception as exc:  # noqa: BLE001 - pending rows stay in the outbox for the next start
+            log.warning("outbox not flushed at shutdown", extra=fields(error=describe_exception(exc)))
+        await self.broker.stop()
+        await self.engine.dispose()
+        log.info("worker stopped")
+
+    async def close(self) -> None:
+        """Release connections after a failed start (nothing was consumed)."""
+        await self.broker.stop()
+        await self.engine.dispose()
+
+    def asyncapi(self) -> str:
+        """The AsyncAPI 3.0 document of the worker's channels, as JSON."""
+        spec = AsyncAPI(
+            self.broker, title="istd-gateway worker", version="0.1.0",
+            description="iWmo 3.2 / iJw 3.2 messages: inbound queue, retours, error reports, dead letters.",
+        )
+        document: str = spec.to_specification().to_json()
+        return document
+
+    async def _start_database(self) -> None:
+        try:
+            await ensure_migrated(self.engine)
+        except Exception as exc:
+            if not is_database_down(exc):
+                raise
+            where = redact_url(self.settings.database.url)
+            raise StartupError(
+                f"cannot reach the database at {where} ({type(exc).__name__}); start PostgreSQL "
+                "(e.g. `docker compose up -d postgres`) or unset ISTD_DATABASE__URL to use SQLite"
+            ) from exc
+
+    def _load_schemas(self) -> None:
+        for message_type in registry.message_types():
+            registry.schema(message_type)
+        self.schemas_loaded = True
+
+    async def _broker_check(self) -> str | None:
+        return None if await self.broker.ping(timeout=1.0) else "not connected"
+
+    async def _database_check(self) -> str | None:
+        if self.pipeline.database_down is not None:
+            return f"unreachable ({self.pipeline.database_down})"
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; reported by type only
+            return f"unreachable ({type(exc).__name__})"
+        return None
+
+    async def _schemas_check(self) -> str | None:
+        return None if self.schemas_loaded else "not loaded"
+
+
+async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wiring.Topology) -> None:
+    """Connect and declare the topology; an unreachable broker becomes a one-line `StartupError`."""
+    quiet = logging.getLogger("aiormq")  # its "error when creating transport" would be a second line
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        await broker.connect()
+    except (AMQPError, OSError, ConnectionError) as exc:
+        where = redact_url(settings.broker.url)
+        raise StartupError(
+            f"cannot reach RabbitMQ at {where} ({type(exc).__name__}); start it with "
+            "`rabbitmq-server -detached` or `docker compose up -d rabbitmq`, or set ISTD_BROKER__URL"
+        ) from exc
+    finally:
+        quiet.setLevel(level)
+    try:
+        await wiring.declare(broker, topology)
+    except ChannelPreconditionFailed as exc:
+        raise StartupError(
+            f"RabbitMQ refused the topology ({exc}); an existing queue was declared with other arguments: "
+            "delete it or set the same ISTD_BROKER__DELIVERY_LIMIT"
+        ) from exc
+
+
+def _begin_explicitly(engine: AsyncEngine) -> None:
+    """SQLite: let SQLAlchemy emit BEGIN itself, so SAVEPOINTs nest inside the batch transaction.
+
+    Python's sqlite3 module defers BEGIN to the first write; a SAVEPOINT issued first then opens
+    its own transaction and the outer ROLLBACK undoes nothing (the documented pysqlite recipe).
+    """
+    sync_engine = engine.sync_engine
+    if sync_engine.dialect.name != "sqlite" or len(sync_engine.dispatch.begin) > 0:
+        return
+
+    def on_connect(dbapi_connection: object, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+    def on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    event.listen(sync_engine, "connect", on_connect)
+    event.listen(sync_engine, "begin", on_begin)
+
+
+def _broker(settings: Settings) -> RabbitBroker:
+    return RabbitBroker(
+        settings.broker.url,
+        default_channel=Channel(prefetch_count=settings.broker.prefetch, publisher_confirms=True),
+        graceful_timeout=GRACEFUL_TIMEOUT_S,
+        apply_types=False,  # handlers take the raw message; no payload model to validate
+        logger=get_logger("faststream"),
+        log_level=logging.DEBUG,  # FastStream's per-message lines; ours carry the identification
+        description="istd-gateway: iWmo/iJw 3.2 message worker",
+    )
+
+
+def create_app(settings: Settings, *, processor: MessageProcessor | None = None) -> App:
+    """Build (not start) a worker from `settings`; `processor` defaults to the real `Processor`."""
+    topology = wiring.Topology(prefix=settings.broker.prefix, delivery_limit=settings.broker.delivery_limit)
+    engine = create_engine(settings.database.url, echo=settings.database.echo)
+    _begin_explicitly(engine)
+    sessions = session_factory(engine)
+    # SQLite has one writer: batches and relay take turns. PostgreSQL needs no lock (SKIP LOCKED).
+    write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    metrics = Metrics()
+    broker = _broker(settings)
+    publishers = declare_publishers(broker, topology)
+    relay = OutboxRelay(sessions, publishers.publish_row, metrics, write_lock=write_lock)
+    pipeline = Pipeline(
+        sessions, processor or Processor(settings), metrics, park=publishers.park, committed=relay.wake,
+        delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,
+    )
+    batcher: Batcher[Delivery, Verdict] = Batcher(
+        pipeline.run_batch, size=settings.broker.batch_size, wait_s=settings.broker.batch_wait_ms / 1000
+    )
+    subscriber = register_routes(broker, topology, batcher)
+    return App(
+        settings=settings, topology=topology, engine=engine, sessions=sessions, broker=broker,
+        metrics=metrics, publishers=publishers, pipeline=pipeline, batcher=batcher, relay=relay,
+        subscriber=subscriber,
+    )

@@ -1,0 +1,1 @@
+"""The `istd` command line: one module per command, each with `register(subparsers)`."""

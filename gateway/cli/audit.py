@@ -1,0 +1,44 @@
+"""`istd audit`: who was shown which client's personal data, when and why (newest first)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.web import audit
+from gateway.web.database import database_url, run_in_unit_of_work
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("audit", help="read the audit log of client views")
+    parser.add_argument("--database", help="register URL (default: ISTD_DATABASE__URL)")
+    parser.add_argument("--since", type=date.fromisoformat, help="from this date (YYYY-MM-DD)")
+    parser.add_argument("--user", help="only this username")
+    parser.add_argument("--client", type=int, help="only this client (internal id)")
+    parser.add_argument("--limit", type=int, default=1000)
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(handler=run)
+
+
+def _render(entries: list[audit.AuditEntry], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{"at": e.at.isoformat(), "user": e.username, "client_id": e.client_id,
+                            "view": e.view, "reason": e.reason} for e in entries], ensure_ascii=False)
+    lines = ["at\tuser\tclient_id\tview\treason"]
+    lines += [f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.username}\t{e.client_id}\t{e.view}\t{e.reason}" for e in entries]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    since = datetime(args.since.year, args.since.month, args.since.day, tzinfo=UTC) if args.since else None
+
+    async def work(session: AsyncSession) -> list[audit.AuditEntry]:
+        return await audit.entries(session, since=since, username=args.user, client_id=args.client,
+                                   limit=args.limit)
+
+    print(_render(run_in_unit_of_work(database_url(args.database), work), args.format))
+    return 0

@@ -1,0 +1,78 @@
+"""`istd users add|list|remove|token`: the people and scripts that may use `istd web`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.web import accounts
+from gateway.web.database import database_url, run_in_unit_of_work
+from storage.web_models import ROLES
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("users", help="manage users and API tokens of the web pages")
+    parser.add_argument("--database", help="register URL (default: ISTD_DATABASE__URL)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a user; the password is asked for (or read from stdin)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--gemeente", action="append", default=[], help="CBS code a team may see (repeat)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--token", metavar="LABEL", help="also create an API token with this label and print it")
+    actions.add_parser("list", help="list users (never their secrets)")
+    remove = actions.add_parser("remove", help="remove a user with its tokens and sessions")
+    remove.add_argument("username")
+    token = actions.add_parser("token", help="create an API token for a user and print it once")
+    token.add_argument("username")
+    token.add_argument("--label", default="")
+    parser.set_defaults(handler=run)
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Wachtwoord: ")
+    if first != getpass.getpass("Nogmaals: "):
+        raise accounts.AccountError("passwords differ")
+    return first
+
+
+async def _add(session: AsyncSession, args: argparse.Namespace, password: str) -> str:
+    user = await accounts.add_user(session, args.username, password, args.role, args.gemeente)
+    lines = [f"added {user.username} ({user.role})"]
+    if args.token is not None:
+        lines.append(f"token: {await accounts.add_api_token(session, user.username, args.token)}")
+    return "\n".join(lines)
+
+
+async def _list(session: AsyncSession) -> str:
+    rows = [f"{u.username}\t{u.role}\t{u.gemeenten or '-'}\t{u.created_at:%Y-%m-%d}"
+            for u in await accounts.list_users(session)]
+    return "\n".join(["username\trole\tgemeenten\tcreated", *rows])
+
+
+async def _remove(session: AsyncSession, username: str) -> str:
+    if not await accounts.remove_user(session, username):
+        raise accounts.AccountError(f"no user {username!r}")
+    return f"removed {username}"
+
+
+async def _token(session: AsyncSession, args: argparse.Namespace) -> str:
+    return f"token: {await accounts.add_api_token(session, args.username, args.label)}"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        password = _password(args) if args.action == "add" else ""
+        work = {"add": lambda s: _add(s, args, password), "list": _list,
+                "remove": lambda s: _remove(s, args.username), "token": lambda s: _token(s, args)}
+        print(run_in_unit_of_work(database_url(args.database), work[args.action]))
+    except accounts.AccountError as error:
+        print(f"istd users: {error}", file=sys.stderr)
+        return 2
+    return 0

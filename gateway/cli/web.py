@@ -1,0 +1,32 @@
+"""`istd web`: serve the wijkteam pages and JSON API with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from gateway.settings import Settings
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("web", help="serve the insight pages and JSON API (uvicorn)")
+    parser.add_argument("--database", help="register URL (default: ISTD_DATABASE__URL)")
+    parser.add_argument("--host", help="listen address (default: ISTD_WEB__HOST)")
+    parser.add_argument("--port", type=int, help="port (default: ISTD_WEB__PORT)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateway.web.app import create_web_app
+
+    settings = Settings()
+    if args.database:
+        settings = settings.model_copy(update={"database": settings.database.model_copy(
+            update={"url": args.database})})
+    host, port = args.host or settings.web.host, args.port or settings.web.port
+    # access_log off: uvicorn would log every path and query string; ours never hold a BSN, but a
+    # free-text `reden` might, and the audit log is the one place that records who looked at whom.
+    uvicorn.run(create_web_app(settings), host=host, port=port, access_log=False, proxy_headers=True)
+    return 0

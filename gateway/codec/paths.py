@@ -1,0 +1,128 @@
+"""Namespace-free XPaths of elements (`/Bericht/Client/StartProducten/StartProduct[2]`) and a line index.
+
+Convention, the same as libxml2's error paths: a step gets a 1-based position `[n]` only when its
+parent has more than one child element of that name. So a message with one StartProduct yields
+`.../StartProducten/StartProduct` and one with two yields `.../StartProduct[1]` and `[2]`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, cast
+
+from lxml import etree
+
+_STEP = re.compile(r"^(?:(?P<prefix>[^:\[\]]+):)?(?P<name>[^:\[\]]+)(?:\[(?P<pos>\d+)\])?$")
+
+
+def local_name(tag: str) -> str:
+    """`{namespace}Name` -> `Name`."""
+    return tag[tag.rfind("}") + 1:]
+
+
+def line(element: etree._Element) -> int | None:
+    """The source line of an element (lxml's stubs do not type `sourceline`)."""
+    return cast(int | None, element.sourceline)
+
+
+def log_entries(log: object) -> list[Any]:
+    """The entries of an lxml error log (`_LogEntry`: line, column, message, path, level)."""
+    return list(cast(Iterable[Any], log))
+
+
+def element_children(element: etree._Element) -> list[etree._Element]:
+    """The child elements (comments and processing instructions are skipped)."""
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+def xpath_of(element: etree._Element) -> str:
+    """Our XPath of one element of a parsed document."""
+    steps: list[str] = []
+    node: etree._Element | None = element
+    while node is not None:
+        name = local_name(node.tag)
+        parent = node.getparent()
+        if parent is not None:
+            same = [child for child in element_children(parent) if local_name(child.tag) == name]
+            if len(same) > 1:
+                name = f"{name}[{same.index(node) + 1}]"
+        steps.append(name)
+        node = parent
+    return "/" + "/".join(reversed(steps))
+
+
+def line_index(root: etree._Element) -> dict[str, int]:
+    """XPath -> source line of every element under `root` (one walk over the tree)."""
+    index: dict[str, int] = {}
+    stack: list[tuple[str, etree._Element]] = [("/" + local_name(root.tag), root)]
+    while stack:
+        path, element = stack.pop()
+        index[path] = line(element) or 0
+        children = element_children(element)
+        counts: dict[str, int] = {}
+        for child in children:
+            name = local_name(child.tag)
+            counts[name] = counts.get(name, 0) + 1
+        seen: dict[str, int] = {}
+        for child in children:
+            name = local_name(child.tag)
+            seen[name] = seen.get(name, 0) + 1
+            step = f"{name}[{seen[name]}]" if counts[name] > 1 else name
+            stack.append((f"{path}/{step}", child))
+    return index
+
+
+def lookup(index: dict[str, int], xpath: str) -> int | None:
+    """The line of `xpath`, or of its deepest existing ancestor when the element itself is absent.
+
+    A step written `X[1]` also finds an only child `X`, so callers may index repeating classes always.
+    """
+    steps = [step for step in xpath.split("/") if step]
+    found: int | None = None
+    path = ""
+    for step in steps:
+        bare = step[:-3] if step.endswith("[1]") else step
+        if f"{path}/{step}" in index:
+            path = f"{path}/{step}"
+        elif f"{path}/{bare}" in index:
+            path = f"{path}/{bare}"
+        else:
+            break
+        found = index[path]
+    return found
+
+
+def resolve_libxml2_path(root: etree._Element, path: str) -> etree._Element | None:
+    """The element a libxml2 error path (`/p:Bericht/p:Client/*[2]`) points at, or None."""
+    steps = path.strip("/").split("/")
+    if not steps or not _step_matches(root, steps[0]):
+        return None
+    element = root
+    for step in steps[1:]:
+        found = _child_for_step(element, step)
+        if found is None:
+            return None
+        element = found
+    return element
+
+
+def _child_for_step(element: etree._Element, step: str) -> etree._Element | None:
+    match = _STEP.match(step)
+    if match is None:
+        return None
+    position = int(match["pos"] or 1)
+    if match["name"] == "*" and match["prefix"] is None:
+        candidates = element_children(element)
+    else:
+        candidates = [child for child in element_children(element) if _step_matches(child, step)]
+    return candidates[position - 1] if 0 < position <= len(candidates) else None
+
+
+def _step_matches(element: etree._Element, step: str) -> bool:
+    match = _STEP.match(step)
+    if match is None:
+        return False
+    if match["name"] == "*":
+        return True
+    return local_name(element.tag) == match["name"] and (element.prefix or None) == match["prefix"]

@@ -1,0 +1,187 @@
+"""Building the retour (302, 306, 308, 316, 318, 320) of a heen document, per IV028 and OP065.
+
+The header is the heen header copied unchanged (Afzender and Ontvanger are NOT swapped) with the
+retour's BerichtCode, then IdentificatieRetour, DagtekeningRetour, XsltVersie, XsdVersieRetour and
+the header RetourCodes. With class codes, the Client (Antwoord for a 319) follows with all its content,
+in the retour namespace, and every berichtklasse ends with its RetourCodes. Output is UTF-8 without
+BOM, with an XML declaration, indented with tabs and with CR/LF line ends (OP192); the same input always
+gives the same bytes. Every retour is checked against our retour XSD before it is returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+
+from lxml import etree
+
+from gateway.codec import paths
+from gateway.codec.document import ParsedDocument
+from gateway.codec.xsd import readable
+from schemas import registry
+from schemas.registry import MessageType
+
+APPROVED = "0200"
+
+# Heen message number -> (the body element under Bericht, the berichtklassen that get RetourCodes).
+_CLASSES: dict[int, tuple[str, frozenset[str]]] = {
+    301: ("Client", frozenset({"Client", "Client/Relaties/Relatie", "Client/Relaties/Relatie/Contact",
+                               "Client/Contactgegevens/Contact",
+                               "Client/ToegewezenProducten/ToegewezenProduct"})),
+    305: ("Client", frozenset({"Client", "Client/StartProducten/StartProduct"})),
+    307: ("Client", frozenset({"Client", "Client/StopProducten/StopProduct"})),
+    315: ("Client", frozenset({"Client", "Client/AangevraagdeProducten/AangevraagdProduct"})),
+    317: ("Client", frozenset({"Client", "Client/Verzoek",
+                               "Client/Verzoek/OngewijzigdeProducten/OngewijzigdProduct",
+                               "Client/Verzoek/TeWijzigenProducten/TeWijzigenProduct",
+                               "Client/Verzoek/NieuweProducten/NieuwProduct"})),
+    319: ("Antwoord", frozenset({"Antwoord", "Antwoord/Woonplaatsbeginsel"})),
+}
+
+
+def retour_type(doc: ParsedDocument) -> MessageType:
+    """The message type of the retour on this heen document; ValueError if it has none (323, retours)."""
+    mt = doc.message_type
+    if mt.number not in _CLASSES:
+        raise ValueError(f"{mt.name} has no retour message (only 301, 305, 307, 315, 317 and 319 have one)")
+    return registry.by_number(mt.standard, mt.number + 1)
+
+
+def retour_classes(doc: ParsedDocument) -> list[str]:
+    """XPaths of the berichtklassen of `doc` that get RetourCodes in a retour with class codes."""
+    retour_type(doc)
+    classes = _CLASSES[doc.message_type.number][1]
+    return [xpath for _, path, xpath in _walk(doc.root, "", "/Bericht") if path in classes]
+
+
+def build_retour(
+    doc: ParsedDocument,
+    *,
+    identificatie_retour: str,
+    dagtekening_retour: dt.date,
+    header_codes: Sequence[str],
+    class_codes: Mapping[str, Sequence[str]] | None,
+    xslt_versie: str | None = None,
+) -> bytes:
+    """The retour's bytes. `class_codes=None`: header only; else codes per class XPath (0200 if absent)."""
+    mt, rt = doc.message_type, retour_type(doc)
+    _check_codes(doc, header_codes, class_codes)
+    builder = _Builder(mt, rt)
+    root = etree.Element(f"{{{rt.namespace}}}Bericht", nsmap={rt.name.lower(): rt.namespace,
+                                                              mt.standard: mt.basis_namespace})
+    header = builder.copy_header(doc.root, root)
+    builder.retour_header_fields(header, identificatie_retour, dagtekening_retour, xslt_versie, header_codes)
+    if class_codes is not None:
+        body, classes = _CLASSES[mt.number]
+        source = next(el for el in paths.element_children(doc.root) if paths.local_name(el.tag) == body)
+        builder.copy_class(source, root, body, f"/Bericht/{body}", classes, class_codes)
+    _check_valid(rt, root)
+    return _serialise(root)
+
+
+def _check_codes(doc: ParsedDocument, header_codes: Sequence[str],
+                 class_codes: Mapping[str, Sequence[str]] | None) -> None:
+    if isinstance(header_codes, str) or any(isinstance(v, str) for v in (class_codes or {}).values()):
+        raise TypeError("retour codes are sequences of codes, e.g. ['0200'], not a single string")
+    if class_codes is None:
+        return
+    unknown = sorted(set(class_codes) - set(retour_classes(doc)))
+    if unknown:
+        raise ValueError(f"not berichtklassen of this {doc.message_type.name}: {', '.join(unknown)}; "
+                         f"its classes are {', '.join(retour_classes(doc))}")
+    empty = sorted(xpath for xpath, codes in class_codes.items() if not codes)
+    if empty:
+        raise ValueError(f"no retour codes given for {', '.join(empty)}")
+
+
+class _Builder:
+    """Copies heen elements into the retour namespace and adds the retour-only elements."""
+
+    def __init__(self, heen: MessageType, retour: MessageType) -> None:
+        self.heen_ns = f"{{{heen.namespace}}}"
+        self.ns = f"{{{retour.namespace}}}"
+        self.basis = f"{{{heen.basis_namespace}}}"
+        self.retour = retour
+
+    def _tag(self, tag: str) -> str:
+        return self.ns + tag[len(self.heen_ns):] if tag.startswith(self.heen_ns) else tag
+
+    def copy_header(self, heen_root: etree._Element, root: etree._Element) -> etree._Element:
+        source = paths.element_children(heen_root)[0]
+        header = etree.SubElement(root, self.ns + "Header")
+        for child in paths.element_children(source):
+            copied = self._copy(child, header)
+            if paths.local_name(child.tag) == "BerichtCode":
+                copied.text = self.retour.berichtcode
+        return header
+
+    def retour_header_fields(self, header: etree._Element, identificatie: str, dagtekening: dt.date,
+                             xslt_versie: str | None, codes: Sequence[str]) -> None:
+        etree.SubElement(header, self.ns + "IdentificatieRetour").text = identificatie
+        etree.SubElement(header, self.ns + "DagtekeningRetour").text = dagtekening.isoformat()
+        if xslt_versie is not None:
+            etree.SubElement(header, self.ns + "XsltVersie").text = xslt_versie
+        versie = etree.SubElement(header, self.ns + "XsdVersieRetour")
+        basisschema, bericht = registry.xsd_versions(self.retour)
+        etree.SubElement(versie, self.basis + "BasisschemaXsdVersie").text = basisschema
+        etree.SubElement(versie, self.basis + "BerichtXsdVersie").text = bericht
+        if codes:
+            self.retourcodes(header, codes)
+
+    def retourcodes(self, parent: etree._Element, codes: Sequence[str]) -> None:
+        wrapper = etree.SubElement(parent, self.ns + "RetourCodes")
+        for code in codes:
+            etree.SubElement(wrapper, self.ns + "RetourCode").text = code
+
+    def _copy(self, source: etree._Element, parent: etree._Element) -> etree._Element:
+        copied = etree.SubElement(parent, self._tag(source.tag))
+        children = paths.element_children(source)
+        if not children:
+            copied.text = source.text
+        for child in children:
+            self._copy(child, copied)
+        return copied
+
+    def copy_class(self, source: etree._Element, parent: etree._Element, path: str, xpath: str,
+                   classes: frozenset[str], codes: Mapping[str, Sequence[str]]) -> None:
+        copied = etree.SubElement(parent, self._tag(source.tag))
+        children = list(_child_steps(source))
+        if not children:
+            copied.text = source.text
+        for child, name, step in children:
+            self.copy_class(child, copied, f"{path}/{name}", f"{xpath}/{step}", classes, codes)
+        if path in classes:
+            self.retourcodes(copied, codes.get(xpath, (APPROVED,)))
+
+
+def _child_steps(element: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
+    """(child, local name, XPath step with `[n]` when the name repeats) for each child element."""
+    children = paths.element_children(element)
+    names = [paths.local_name(child.tag) for child in children]
+    counts = Counter(names)
+    seen: dict[str, int] = {}
+    for child, name in zip(children, names, strict=True):
+        seen[name] = seen.get(name, 0) + 1
+        yield child, name, f"{name}[{seen[name]}]" if counts[name] > 1 else name
+
+
+def _walk(element: etree._Element, path: str, xpath: str) -> Iterator[tuple[etree._Element, str, str]]:
+    """Every element below `element` in document order, with its position-free path and its XPath."""
+    for child, name, step in _child_steps(element):
+        child_path = f"{path}/{name}" if path else name
+        yield child, child_path, f"{xpath}/{step}"
+        yield from _walk(child, child_path, f"{xpath}/{step}")
+
+
+def _check_valid(rt: MessageType, root: etree._Element) -> None:
+    schema = registry.schema(rt)
+    if not schema.validate(root):
+        problems = "; ".join(readable(entry.message) for entry in paths.log_entries(schema.error_log))
+        raise ValueError(f"the {rt.name} built is not valid against its XSD: {problems}")
+
+
+def _serialise(root: etree._Element) -> bytes:
+    etree.indent(root, space="\t")
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n").replace(b"\n", b"\r\n")

@@ -1,0 +1,115 @@
+"""Level 1: validation of a parsed document against our XSD of its message type.
+
+libxml2 needs about 35 bytes of memory per character to check a pattern facet, so a 9 MB Commentaar
+would cost 300 MB. Texts longer than `LONG_TEXT` characters therefore do not reach the XSD pass:
+a long Commentaar (LDT_Commentaar has no maximum; its pattern only asks for one non-blank
+character) is checked here and stands in as one character; any other element with such a text is
+refused here, since no other type allows a value anywhere near that long.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from lxml import etree
+
+from gateway.codec import paths
+from gateway.codec.document import ParsedDocument
+from handlers.findings import XSD, Finding
+from schemas import registry
+
+_CLARK = re.compile(r"\{[^}]*\}")
+_ELEMENT = re.compile(r"^Element '([^']+)'")
+_VALUE = re.compile(r"(The value |Element '[^']+': )'[^']*'")
+# Elements whose values are personal data: an XSD finding names the element, never its value.
+PERSONAL = frozenset({
+    "Bsn", "Datum", "Achternaam", "Voorvoegsel", "Voornamen", "Voorletters", "Straatnaam", "Huisnummer",
+    "Huisletter", "HuisnummerToevoeging", "Postcode", "Plaatsnaam", "Telefoonnummer", "Landnummer",
+    "Emailadres", "Commentaar", "Naam", "Organisatie", "Nummer", "Taal",
+})
+_PREFIX = re.compile(r"[^/\[\]*:]+:")
+
+
+MAX_FINDINGS = 100  # a document with more schema errors is not worth listing them all
+LONG_TEXT = 65_536  # characters
+_XML_SPACE = " \t\n\r"  # XSD's \s
+
+
+def validate_xsd(doc: ParsedDocument) -> list[Finding]:
+    """Level-1 findings (code `XSD`, no retourcode); empty when the document is schema-valid."""
+    schema = registry.schema(doc.message_type)
+    with _long_texts_set_aside(doc) as refused:
+        if schema.validate(doc.root) and not refused:
+            return []
+        entries = paths.log_entries(schema.error_log)
+    return _findings(doc, entries, refused)
+
+
+def _findings(doc: ParsedDocument, entries: list[Any], refused: list[Finding]) -> list[Finding]:
+    """At most MAX_FINDINGS findings in document order, then a count of the rest."""
+    skip = {finding.xpath for finding in refused}
+    findings = list(refused)
+    for done, entry in enumerate(entries):
+        if len(findings) == MAX_FINDINGS:
+            text = f"{len(entries) - done} more schema errors not listed"
+            return [*sorted(findings, key=_line), Finding(XSD, "XSD", None, "/Bericht", text, None)]
+        xpath = _xpath(doc, entry.path)
+        if xpath not in skip:
+            findings.append(Finding(XSD, "XSD", None, xpath, readable(entry.message), entry.line or None))
+    return sorted(findings, key=_line)
+
+
+def _line(finding: Finding) -> int:
+    return finding.line or 0
+
+
+@contextmanager
+def _long_texts_set_aside(doc: ParsedDocument) -> Iterator[list[Finding]]:
+    """Replace texts over LONG_TEXT characters for the XSD pass; yields findings for the refused ones."""
+    if len(doc.raw) <= LONG_TEXT:
+        yield []
+        return
+    long = [el for el in doc.root.iter() if el.text is not None and len(el.text) > LONG_TEXT]
+    originals = [el.text for el in long]
+    refused = [finding for el in long if (finding := _set_aside(el)) is not None]
+    try:
+        yield refused
+    finally:
+        for element, text in zip(long, originals, strict=True):
+            element.text = text
+
+
+def _set_aside(element: etree._Element) -> Finding | None:
+    text, name = element.text or "", paths.local_name(element.tag)
+    if name == "Commentaar" and len(element) == 0:
+        element.text = "x" if text.strip(_XML_SPACE) else " "  # the same verdict from the pattern
+        return None
+    element.text = ""
+    message = (f"Element '{name}': a value of {len(text)} characters is refused; only Commentaar may be "
+               f"longer than {LONG_TEXT} characters")
+    return Finding(XSD, "XSD", None, paths.xpath_of(element), message, paths.line(element))
+
+
+def readable(message: str) -> str:
+    """lxml's message without `{namespace}` noise, and without the value when it is personal data.
+
+    `Element 'Begindatum': '2027-06-31' is not a valid value of the atomic type 'LDT_Datum'.`
+    `Element 'Bsn': [facet 'pattern'] The value (not shown) is not accepted by the pattern '[0-9]{9}'.`
+    """
+    text = _CLARK.sub("", message).strip()
+    element = _ELEMENT.match(text)
+    if element and element[1] in PERSONAL:
+        text = _VALUE.sub(lambda match: match[1] + "(not shown)", text)
+    return text
+
+
+def _xpath(doc: ParsedDocument, path: str | None) -> str:
+    if not path:
+        return "/"
+    element = paths.resolve_libxml2_path(doc.root, path)
+    if element is not None:
+        return paths.xpath_of(element)
+    return _PREFIX.sub("", path)

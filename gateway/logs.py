@@ -1,0 +1,98 @@
+"""Structured logs: JSON lines when stderr is not a terminal, key=value otherwise; never message content.
+
+Log records carry an explicit `fields` mapping (message name, Identificatie, sha256 prefix,
+codes, outcome, durations). Exceptions are described by type and code location only
+(`describe_exception`), because an exception's text may quote a BSN, name or address.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+LOGGER_NAME = "istd"
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def get_logger(name: str) -> logging.Logger:
+    return logging.getLogger(f"{LOGGER_NAME}.{name}")
+
+
+def fields(**values: object) -> dict[str, Any]:
+    """`extra=` for a log call: `log.info("processed", extra=fields(message="WMO305", ms=1.2))`."""
+    return {"fields": values}
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced by `***`, for messages and logs."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def describe_exception(exc: BaseException) -> str:
+    """`TypeName at path/module.py:42 in function`: where it happened, without the exception's text."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(_PROJECT_ROOT)] or frames
+    if not ours:
+        return type(exc).__qualname__
+    last = ours[-1]
+    where = Path(last.filename).resolve()
+    shown = where.relative_to(_PROJECT_ROOT) if where.is_relative_to(_PROJECT_ROOT) else where.name
+    return f"{type(exc).__qualname__} at {shown}:{last.lineno} in {last.name}"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, event and the record's `fields`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        extra: Mapping[str, Any] = getattr(record, "fields", {}) or {}
+        entry.update(extra)
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["error"] = describe_exception(record.exc_info[1])
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """`HH:MM:SS level logger event key=value ...` for a terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        extra: Mapping[str, Any] = getattr(record, "fields", {}) or {}
+        pairs = " ".join(f"{key}={value}" for key, value in extra.items())
+        stamp = time.strftime("%H:%M:%S", time.localtime(record.created))
+        line = f"{stamp} {record.levelname.lower():7} {record.name} {record.getMessage()} {pairs}".rstrip()
+        if record.exc_info and record.exc_info[1] is not None:
+            line += f" error={describe_exception(record.exc_info[1])}"
+        return line
+
+
+def configure(level: int = logging.INFO, *, json_lines: bool | None = None) -> None:
+    """Send our logs (and FastStream's) to stderr in the format that suits where stderr goes."""
+    use_json = (not sys.stderr.isatty()) if json_lines is None else json_lines
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if use_json else TextFormatter())
+    for name in (LOGGER_NAME, "faststream", "uvicorn.error"):
+        target = logging.getLogger(name)
+        target.handlers[:] = [handler]
+        target.setLevel(level)
+        target.propagate = False
+    # The worker logs every message once itself (gateway.pipeline: identification, outcome, codes,
+    # duration); the Processor's own per-message INFO lines would double that volume.
+    logging.getLogger(f"{LOGGER_NAME}.processing").setLevel(max(level, logging.WARNING))

@@ -1,0 +1,63 @@
+"""Prometheus metrics of one app, in its own registry; every label set is bounded (no identifiers, no BSN)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+__all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
+
+_LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+_BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 200, 400, 800)
+
+
+def _registry() -> CollectorRegistry:
+    return CollectorRegistry(auto_describe=True)
+
+
+@dataclass
+class Metrics:
+    """The worker's instruments. Labels: standard (iwmo/ijw/unknown), message (WMO305...), outcome, code."""
+
+    registry: CollectorRegistry = field(default_factory=_registry)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.messages = Counter(
+            "istd_messages", "Messages processed, by standard, message and outcome",
+            ("standard", "message", "outcome"), registry=r,
+        )
+        self.retourcodes = Counter(
+            "istd_retourcodes", "Retourcodes emitted in retours, by message and code",
+            ("message", "code"), registry=r,
+        )
+        self.processing_seconds = Histogram(
+            "istd_processing_seconds", "Time to process one message inside its batch",
+            buckets=_LATENCY_BUCKETS, registry=r,
+        )
+        self.batch_seconds = Histogram(
+            "istd_batch_seconds", "Time of one batch transaction, commit included",
+            buckets=_LATENCY_BUCKETS, registry=r,
+        )
+        self.batch_size = Histogram(
+            "istd_batch_size", "Messages per batch transaction", buckets=_BATCH_BUCKETS, registry=r,
+        )
+        self.outbox_backlog = Gauge("istd_outbox_backlog", "Outbox rows not yet published", registry=r)
+        self.outbox_published = Counter(
+            "istd_outbox_published", "Outbox rows published with confirm", ("exchange",), registry=r,
+        )
+        self.failures = Counter(
+            "istd_processing_failures", "Deliveries whose processing raised (retried)", registry=r,
+        )
+        self.dead_lettered = Counter(
+            "istd_dead_lettered", "Messages parked in the dead-letter queue", registry=r,
+        )
+        self.database_outages = Counter(
+            "istd_database_outages", "Batches deferred because the database was down", registry=r,
+        )
+
+    def render(self) -> bytes:
+        """The text exposition format of this registry."""
+        return generate_latest(self.registry)

@@ -1,0 +1,142 @@
+"""The outbox relay: publishes pending outbox rows with publisher confirms, then marks them published.
+
+Rows are written by the Processor in the batch transaction that holds their cause, so a rolled-back
+batch leaves no row and sends nothing. The relay locks a page of pending rows
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share the work; SQLite has one worker
+and its writers are serialised by the app's write lock), publishes them, marks the confirmed ones
+and commits. A crash between confirm and commit publishes those rows again after a restart: delivery
+is at least once, and each row keeps its `message_id` so receivers can drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.logs import describe_exception, fields, get_logger
+from gateway.metrics import Metrics
+from storage.models import OutboxRow
+
+Publish = Callable[[OutboxRow], Awaitable[None]]
+log = get_logger("outbox")
+_RETRY_AFTER_S = 5.0  # a row the broker refused (nack, unroutable) waits this long before another try
+_MAX_DEFERRED = 1000
+
+
+class OutboxRelay:
+    """Publish pending rows: woken after each commit, and every `interval_s` in any case."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        publish: Publish,
+        metrics: Metrics,
+        *,
+        write_lock: contextlib.AbstractAsyncContextManager[object] | None = None,
+        page: int = 500,
+        interval_s: float = 0.5,
+    ) -> None:
+        self._sessions = sessions
+        self._publish = publish
+        self._metrics = metrics
+        self._write_lock = write_lock or contextlib.nullcontext()
+        self._page = page
+        self._interval_s = interval_s
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._deferred: dict[int, float] = {}
+
+    def wake(self) -> None:
+        """A batch committed: there may be rows to publish."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="istd-outbox-relay")
+
+    async def stop(self) -> None:
+        """Stop the loop, then publish what is still pending (a final flush)."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        await self.flush()
+
+    async def flush(self) -> int:
+        """Publish pending rows page by page until none is left that can go now; returns how many went."""
+        total = 0
+        while True:
+            sent, seen = await self._flush_page()
+            total += sent
+            if seen < self._page:
+                break
+        if not self._deferred:
+            self._metrics.outbox_backlog.set(0)
+        return total
+
+    async def backlog(self) -> int:
+        """Rows not yet published (all workers)."""
+        async with self._sessions() as session:
+            count = await session.scalar(select(func.count()).where(OutboxRow.published_at.is_(None)))
+        return int(count or 0)
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            idle = False
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._interval_s)
+            except TimeoutError:
+                idle = True
+            self._wake.clear()
+            if self._stopping:
+                break
+            try:
+                await self.flush()
+                if idle:
+                    self._metrics.outbox_backlog.set(await self.backlog())
+            except Exception as exc:  # noqa: BLE001 - the loop must outlive a database or broker outage
+                log.warning("outbox flush failed", extra=fields(error=describe_exception(exc)))
+
+    def _select_page(self) -> Select[OutboxRow]:
+        now = time.monotonic()
+        self._deferred = {i: t for i, t in self._deferred.items() if t > now}
+        stmt = select(OutboxRow).where(OutboxRow.published_at.is_(None))
+        if self._deferred:
+            stmt = stmt.where(OutboxRow.id.not_in(list(self._deferred)))
+        return stmt.order_by(OutboxRow.id).limit(self._page).with_for_update(skip_locked=True)
+
+    async def _flush_page(self) -> tuple[int, int]:
+        async with self._write_lock, self._sessions() as session, session.begin():
+            rows = list((await session.scalars(self._select_page())).all())
+            if not rows:
+                return 0, 0
+            results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
+            confirmed = [row for row, result in zip(rows, results, strict=True) if result is None]
+            for row, result in zip(rows, results, strict=True):
+                if isinstance(result, BaseException):
+                    self._defer(row, result)
+            if confirmed:
+                await session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_([row.id for row in confirmed]))
+                    .values(published_at=datetime.now(UTC))
+                )
+        for row in confirmed:
+            self._metrics.outbox_published.labels(row.exchange).inc()
+        return len(confirmed), len(rows)
+
+    def _defer(self, row: OutboxRow, error: BaseException) -> None:
+        if len(self._deferred) < _MAX_DEFERRED:
+            self._deferred[row.id] = time.monotonic() + _RETRY_AFTER_S
+        log.warning(
+            "outbox row not confirmed; will retry",
+            extra=fields(outbox_id=row.id, exchange=row.exchange, routing_key=row.routing_key,
+                         error=describe_exception(error)),
+        )

@@ -1,0 +1,367 @@
+"""The one pipeline the CLI and the worker share: bytes in → verdict, register effects, retour, outbox rows.
+
+    Processor.process(session, raw, received_at=, today=) -> Processed       (never commits)
+
+Outcomes (Processed.outcome), decided here and nowhere else:
+
+    duplicate ..... these exact bytes (sha256) were processed before: no effect, the first retour again
+    invalid ....... level 1 (not XML, unsupported, XSD-invalid): raw kept, error report, no retour
+    rejected ...... provider's 305/307/315/317 failing level 2–4: nothing applied, retour with codes;
+                    the municipality's own 301/319 failing pre-flight: not recorded as sent, reported
+    accepted ...... provider's heen message applied to the register, header-only retour
+    recorded ...... own 301/319 passed pre-flight: recorded as sent, forwarded, awaits 302/320;
+                    323/325: stored and acknowledged only (declaration rules come later)
+    paired ........ a received retour matched its heen message; its verdict per class recorded
+    unmatched ..... a received retour that matched nothing: kept and reported
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway import wire
+from gateway.codec import ParsedDocument, build_retour, retour_type
+from gateway.settings import Settings
+from gateway.validation import check_document
+from handlers import antwoord, retour, start, stop, toewijzing, verzoek
+from handlers.context import Context, ProductCodes, load_product_codes
+from handlers.data import load_municipalities
+from handlers.findings import Finding
+from handlers.messages import DeclaratieAntwoordHeader, Message, RetourHeader
+from handlers.outcome import Outcome, RetourPlan
+from storage import messages as store
+from storage.commands import apply
+from storage.models import MessageRow
+from storage.repositories import Register
+
+log = logging.getLogger("istd.processing")
+
+OWN = (301, 319)  # heen messages the municipality sends: pre-flight, then recorded as sent
+PROVIDER = (305, 307, 315, 317)  # heen messages a provider sends: checked, applied, answered
+RETOURS = (302, 306, 308, 316, 318, 320)
+DECLARATIONS = (323, 325)
+HANDLERS = {
+    301: toewijzing.handle,
+    305: start.handle,
+    307: stop.handle,
+    315: verzoek.handle,
+    317: verzoek.handle,
+    319: antwoord.handle,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """The result of one message: the CLI prints it, the worker logs and counts it."""
+
+    message: str | None  # message name, e.g. WMO305; None when the bytes are no usable message
+    identificatie: str | None
+    outcome: str
+    codes: tuple[str, ...]
+    retour: bytes | None
+    findings: tuple[Finding, ...]
+    standard: str | None
+    sha256: str
+    message_id: int | None = None
+
+    @property
+    def message_name(self) -> str | None:
+        return self.message
+
+
+def facts_of(doc: ParsedDocument | None, msg: Message | None) -> store.MessageFacts:
+    if doc is None:
+        return store.MessageFacts()
+    mt = doc.message_type
+    if msg is None:
+        return store.MessageFacts(mt.standard, mt.name, mt.number)
+    header = msg.header
+    heen = header.heen if isinstance(header, RetourHeader | DeclaratieAntwoordHeader) else header
+    ident = header.identificatie_retour if isinstance(header, RetourHeader) else heen.identificatie
+    return store.MessageFacts(
+        mt.standard, mt.name, mt.number, heen.afzender, heen.ontvanger, ident, heen.dagtekening
+    )
+
+
+def rejection_codes(findings: tuple[Finding, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.retourcode or f.code for f in findings))
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One message being processed: bytes, hash, times, and what the codec made of it."""
+
+    raw: bytes
+    sha256: str
+    received_at: datetime
+    today: date
+    doc: ParsedDocument | None = None
+    msg: Message | None = None
+
+    @property
+    def facts(self) -> store.MessageFacts:
+        return facts_of(self.doc, self.msg)
+
+
+class Processor:
+    """Shared by `istd ingest` and the worker. Built once: loads the CBS list and the product code list.
+
+    `product_codes` None (no `ISTD_PRODUCT_CODES_FILE`) switches TR381 off; `tr381_active` says so.
+    """
+
+    def __init__(self, settings: Settings, *, product_codes: ProductCodes | None = None) -> None:
+        self.max_bytes = settings.parser.max_bytes
+        path = settings.product_codes_file
+        self.product_codes = product_codes or (load_product_codes(path) if path else None)
+        self.municipalities = load_municipalities()
+        if self.product_codes is None:
+            log.warning("TR381 (S329) is off: no product code list configured (ISTD_PRODUCT_CODES_FILE)")
+
+    @property
+    def tr381_active(self) -> bool:
+        return self.product_codes is not None
+
+    def context(self, today: date) -> Context:
+        return Context(today, self.product_codes, self.municipalities)
+
+    async def process(
+        self, session: AsyncSession, raw: bytes, *, received_at: datetime, today: date
+    ) -> Processed:
+        """Process one message in the caller's transaction: store it, its effects, retour and outbox rows."""
+        sha256 = hashlib.sha256(raw).hexdigest()
+        earlier = await store.by_sha256(session, sha256)
+        if earlier is not None:
+            return await self._duplicate(session, earlier)
+        verdict = check_document(raw, max_bytes=self.max_bytes)
+        item = _Input(raw, sha256, received_at, today, verdict.document, verdict.decoded)
+        if verdict.document is None or verdict.verdict not in ("valid", "rejected-rules"):
+            return await self._invalid(session, item, tuple(verdict.findings))
+        number = verdict.document.message_type.number
+        if verdict.verdict == "rejected-rules" or item.msg is None:
+            return await self._technical_rejection(session, item, tuple(verdict.findings))
+        if number in RETOURS:
+            return await self._retour(session, item)
+        if number in DECLARATIONS:
+            return await self._stored_only(session, item)
+        return await self._heen(
+            session,
+            item,
+            await HANDLERS[number](
+                item.msg,
+                Register(session),  # type: ignore[operator]
+                self.context(today),
+            ),
+        )
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        item: _Input,
+        status: str,
+        codes: tuple[str, ...],
+        findings: tuple[Finding, ...],
+        direction: str = "in",
+    ) -> MessageRow:
+        located = [
+            f.at_line(item.doc.line_of(f.xpath)) if item.doc and f.line is None else f for f in findings
+        ]
+        return await store.add_message(
+            session,
+            raw=item.raw,
+            sha256=item.sha256,
+            facts=item.facts,
+            received_at=item.received_at,
+            direction=direction,
+            status=status,
+            codes=list(codes),
+            findings=[f.as_dict() for f in located],
+        )
+
+    def _result(
+        self,
+        item: _Input,
+        row: MessageRow,
+        outcome: str,
+        codes: tuple[str, ...],
+        findings: tuple[Finding, ...],
+        retour_bytes: bytes | None = None,
+    ) -> Processed:
+        log.info(
+            "processed",
+            extra={
+                "message_id": row.id,
+                "message": row.message_name,
+                "outcome": outcome,
+                "codes": list(codes),
+            },
+        )
+        return Processed(
+            row.message_name,
+            row.identificatie,
+            outcome,
+            codes,
+            retour_bytes,
+            findings,
+            row.standard,
+            item.sha256,
+            row.id,
+        )
+
+    async def _duplicate(self, session: AsyncSession, earlier: MessageRow) -> Processed:
+        retour_bytes = await store.sent_retour_of(session, earlier.id)
+        log.info("duplicate", extra={"message_id": earlier.id, "message": earlier.message_name})
+        return Processed(
+            earlier.message_name,
+            earlier.identificatie,
+            "duplicate",
+            tuple(earlier.codes),
+            retour_bytes,
+            (),
+            earlier.standard,
+            earlier.sha256,
+            earlier.id,
+        )
+
+    async def _report(
+        self,
+        session: AsyncSession,
+        item: _Input,
+        row: MessageRow,
+        outcome: str,
+        findings: tuple[Finding, ...],
+    ) -> None:
+        body = store.error_report(item.sha256, row.message_name, outcome, findings)
+        key = f"{outcome}.{(row.message_name or 'unknown').lower()}"
+        entry = store.OutboxEntry(
+            wire.EXCHANGE_ERRORS, key, body, wire.CONTENT_TYPE_JSON, f"report-{item.sha256[:48]}"
+        )
+        await store.add_outbox(session, entry, created_at=item.received_at)
+
+    async def _invalid(self, session: AsyncSession, item: _Input, findings: tuple[Finding, ...]) -> Processed:
+        codes = tuple(dict.fromkeys(f.code for f in findings))
+        row = await self._store(session, item, "invalid", codes, findings)
+        await self._report(session, item, row, "invalid", findings)
+        return self._result(item, row, "invalid", codes, findings)
+
+    async def _technical_rejection(
+        self, session: AsyncSession, item: _Input, findings: tuple[Finding, ...]
+    ) -> Processed:
+        """Level 2: a provider's heen message gets a header-only retour 0001; own messages are refused."""
+        assert item.doc is not None
+        number = item.doc.message_type.number
+        plan = RetourPlan(("0001",))
+        direction = "out" if number in OWN else "in"
+        row = await self._store(session, item, "rejected", plan.header_codes, findings, direction)
+        if number not in PROVIDER:
+            await self._report(session, item, row, "rejected", findings)
+            return self._result(item, row, "rejected", plan.header_codes, findings)
+        retour_bytes = await self._send_retour(session, item, row, plan)
+        return self._result(item, row, "rejected", plan.header_codes, findings, retour_bytes)
+
+    async def _heen(self, session: AsyncSession, item: _Input, outcome: Outcome) -> Processed:
+        assert item.doc is not None
+        number, findings = item.doc.message_type.number, outcome.findings
+        codes = rejection_codes(findings) if not outcome.accepted else ()
+        own = number in OWN
+        status = ("recorded" if own else "accepted") if outcome.accepted else "rejected"
+        row = await self._store(session, item, status, codes, findings, "out" if own else "in")
+        if outcome.accepted:
+            await apply(session, outcome.commands, message_id=row.id)
+        if own:
+            await self._forward_or_report(session, item, row, outcome)
+            return self._result(item, row, status, codes, findings)
+        plan = outcome.retour or RetourPlan(())
+        retour_bytes = await self._send_retour(session, item, row, plan)
+        return self._result(item, row, status, codes, findings, retour_bytes)
+
+    async def _forward_or_report(
+        self, session: AsyncSession, item: _Input, row: MessageRow, outcome: Outcome
+    ) -> None:
+        """A passing own 301/319 goes to the provider (`<aanbieder>.wmo301`); a refused one is reported."""
+        if not outcome.accepted:
+            await self._report(session, item, row, "rejected", outcome.findings)
+            return
+        key = wire.out_routing_key(str(row.receiver), str(row.message_name))
+        entry = store.OutboxEntry(
+            wire.EXCHANGE_OUT, key, item.raw, wire.CONTENT_TYPE_XML, f"send-{item.sha256[:48]}"
+        )
+        await store.add_outbox(session, entry, created_at=item.received_at)
+
+    async def _send_retour(
+        self, session: AsyncSession, item: _Input, heen: MessageRow, plan: RetourPlan
+    ) -> bytes:
+        """Build the retour (IdentificatieRetour from the heen row id, DagtekeningRetour today).
+
+        The retour is stored and queued in the outbox in the same transaction.
+        """
+        assert item.doc is not None
+        ident, rt = store.retour_identificatie(heen.id), retour_type(item.doc)
+        class_codes = (
+            {xpath: list(codes) for xpath, codes in plan.class_codes.items()} if plan.class_codes else None
+        )
+        body = build_retour(
+            item.doc,
+            identificatie_retour=ident,
+            dagtekening_retour=item.today,
+            header_codes=list(plan.header_codes),
+            class_codes=class_codes,
+        )
+        facts = store.MessageFacts(
+            rt.standard, rt.name, rt.number, heen.sender, heen.receiver, ident, item.today
+        )
+        codes = [*plan.header_codes, *(c for group in (class_codes or {}).values() for c in group)]
+        retour_row = await store.add_message(
+            session,
+            raw=body,
+            sha256=hashlib.sha256(body).hexdigest(),
+            facts=facts,
+            received_at=item.received_at,
+            direction="out",
+            status="sent",
+            codes=codes,
+            findings=[],
+        )
+        await store.add_sent_retour(
+            session,
+            heen=heen,
+            retour=retour_row,
+            header_codes=list(plan.header_codes),
+            class_codes=class_codes or {},
+            accepted=not plan.header_codes,
+        )
+        key = wire.out_routing_key(str(heen.sender), rt.name)
+        await store.add_outbox(
+            session,
+            store.OutboxEntry(wire.EXCHANGE_OUT, key, body, wire.CONTENT_TYPE_XML, f"{rt.name}-{ident}"),
+            created_at=item.received_at,
+        )
+        return body
+
+    async def _retour(self, session: AsyncSession, item: _Input) -> Processed:
+        assert item.msg is not None
+        outcome = await retour.handle(item.msg, Register(session), self.context(item.today))  # type: ignore[arg-type]
+        status = "paired" if outcome.accepted else "unmatched"
+        pair = outcome.commands[0]
+        codes = tuple(dict.fromkeys(c for c in self._pair_codes(outcome) if c != "0200"))
+        row = await self._store(session, item, status, codes, ())
+        await apply(session, (pair,), message_id=row.id)
+        if not outcome.accepted:
+            await self._report(session, item, row, "unmatched", ())
+        return self._result(item, row, status, codes, ())
+
+    @staticmethod
+    def _pair_codes(outcome: Outcome) -> list[str]:
+        pair = outcome.commands[0]
+        header = list(getattr(pair, "header_codes", ()))
+        return header + [code for _, group in getattr(pair, "class_codes", ()) for code in group]
+
+    async def _stored_only(self, session: AsyncSession, item: _Input) -> Processed:
+        """323/325: stored and acknowledged; declaration rules (TR307 ... TR418) are not implemented yet."""
+        row = await self._store(session, item, "recorded", (), ())
+        log.info("declaration stored and acknowledged, not assessed", extra={"message_id": row.id})
+        return self._result(item, row, "recorded", (), ())

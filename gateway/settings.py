@@ -1,0 +1,58 @@
+"""Settings: one pydantic-settings class with nested groups, read from ISTD_* environment variables."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class BrokerSettings(BaseModel):
+    url: str = "amqp://guest:guest@localhost:5672/"
+    prefetch: int = 256
+    batch_size: int = 200
+    batch_wait_ms: int = 20
+    delivery_limit: int = 5
+    # Prepended to every exchange and queue name: lets tests (and a second environment on one
+    # broker) use their own topology. Empty in production.
+    prefix: str = ""
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite:///var/istd.sqlite3"
+    echo: bool = False
+
+
+class HttpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+
+class WebSettings(BaseModel):
+    """`istd web`: the wijkteam pages and JSON API. Set `secret_key` in production (signs cookies)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8090
+    secret_key: str = ""  # empty: a random key per process, so sessions end on restart
+    cookie_secure: bool = True  # False only for local http://
+    session_hours: int = 8
+
+
+class ParserSettings(BaseModel):
+    max_bytes: int = 25 * 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Everything configurable. `ISTD_GEMEENTEN` is a comma-separated list of CBS codes; empty means any."""
+
+    model_config = SettingsConfigDict(env_prefix="ISTD_", env_nested_delimiter="__", extra="ignore")
+
+    broker: BrokerSettings = Field(default_factory=BrokerSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    parser: ParserSettings = Field(default_factory=ParserSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    gemeenten: str = ""
+    product_codes_file: str | None = None
+
+    def gemeente_codes(self) -> frozenset[str]:
+        return frozenset(code.strip() for code in self.gemeenten.split(",") if code.strip())

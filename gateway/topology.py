@@ -1,0 +1,100 @@
+"""RabbitMQ topology: exchanges and queues (wire names, optionally prefixed) and their declaration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
+
+from gateway import wire
+
+# Header we set when we park a message in the dead-letter queue ourselves (after its last
+# allowed delivery failed): the reason, as exception type and code location, never its text.
+ERROR_HEADER = "x-istd-error"
+# Header the publisher sets (seconds since the epoch, float) so end-to-end latency can be measured.
+PUBLISHED_AT_HEADER = "x-istd-published-at"
+# RabbitMQ sets this on every delivery from a quorum queue: how often it was returned before.
+DELIVERY_COUNT_HEADER = "x-delivery-count"
+
+
+@dataclass(frozen=True, slots=True)
+class Topology:
+    """All exchanges and queues of one deployment; `prefix` gives tests their own set."""
+
+    prefix: str = ""
+    delivery_limit: int = 5
+
+    def name(self, wire_name: str) -> str:
+        """The broker-side name of a wire name from `gateway.wire`."""
+        return f"{self.prefix}{wire_name}"
+
+    @property
+    def inbound_exchange(self) -> RabbitExchange:
+        # Fanout: the routing key a sender uses means nothing; the document says what it is.
+        return RabbitExchange(self.name(wire.EXCHANGE_IN), type=ExchangeType.FANOUT, durable=True)
+
+    @property
+    def inbound_queue(self) -> RabbitQueue:
+        return RabbitQueue(
+            self.name(wire.QUEUE_IN),
+            queue_type=QueueType.QUORUM,
+            durable=True,
+            arguments={
+                "x-delivery-limit": self.delivery_limit,
+                "x-dead-letter-exchange": self.name(wire.EXCHANGE_DEAD),
+                # At-least-once dead-lettering (RabbitMQ >= 3.10) needs reject-publish overflow.
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",
+            },
+        )
+
+    @property
+    def out_exchange(self) -> RabbitExchange:
+        return RabbitExchange(self.name(wire.EXCHANGE_OUT), type=ExchangeType.TOPIC, durable=True)
+
+    @property
+    def errors_exchange(self) -> RabbitExchange:
+        return RabbitExchange(self.name(wire.EXCHANGE_ERRORS), type=ExchangeType.TOPIC, durable=True)
+
+    @property
+    def errors_queue(self) -> RabbitQueue:
+        return RabbitQueue(self.name(wire.QUEUE_ERRORS), queue_type=QueueType.QUORUM, durable=True)
+
+    @property
+    def dead_exchange(self) -> RabbitExchange:
+        return RabbitExchange(self.name(wire.EXCHANGE_DEAD), type=ExchangeType.FANOUT, durable=True)
+
+    @property
+    def dead_queue(self) -> RabbitQueue:
+        return RabbitQueue(self.name(wire.QUEUE_DEAD), queue_type=QueueType.QUORUM, durable=True)
+
+    def exchange_for(self, wire_exchange: str) -> RabbitExchange:
+        """The exchange an outbox row names (by its wire name) in this deployment."""
+        for exchange in (self.out_exchange, self.errors_exchange, self.inbound_exchange, self.dead_exchange):
+            if exchange.name == self.name(wire_exchange):
+                return exchange
+        raise KeyError(f"outbox names an exchange we do not declare: {wire_exchange!r}")
+
+    def all_queues(self) -> tuple[RabbitQueue, ...]:
+        return (self.inbound_queue, self.errors_queue, self.dead_queue)
+
+    def all_exchanges(self) -> tuple[RabbitExchange, ...]:
+        return (self.inbound_exchange, self.out_exchange, self.errors_exchange, self.dead_exchange)
+
+
+async def declare(broker: RabbitBroker, topology: Topology) -> None:
+    """Declare every exchange, queue and binding; idempotent (same arguments every time).
+
+    The inbound queue and its binding are declared by its subscriber when the broker starts;
+    declaring them here as well makes `istd publish` work before any worker has run.
+    """
+    for exchange in topology.all_exchanges():
+        await broker.declare_exchange(exchange)
+    bindings = (
+        (topology.inbound_queue, topology.inbound_exchange, ""),
+        (topology.errors_queue, topology.errors_exchange, "#"),
+        (topology.dead_queue, topology.dead_exchange, ""),
+    )
+    for queue, exchange, routing_key in bindings:
+        declared = await broker.declare_queue(queue)
+        await declared.bind(exchange.name, routing_key=routing_key)

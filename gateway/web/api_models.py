@@ -1,0 +1,186 @@
+"""Response models of the JSON API: they shape the OpenAPI document and what each role can receive."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+
+class RunningItem(BaseModel):
+    allocation_id: int
+    standard: str
+    gemeente: str
+    toewijzingnummer: int
+    aanbieder: str
+    categorie: str | None
+    code: str | None
+    ingangsdatum: date
+    einddatum: date | None
+    volume: int | None
+    eenheid: str | None
+    frequentie: str | None
+    budget: int | None
+    state: str
+    pc4: str | None
+    client_id: str  # the opaque public id, never the BSN
+    client_name: str
+
+
+class RunningResponse(BaseModel):
+    on: date
+    total: int
+    clients: int
+    by_state: dict[str, int]
+    by_standard: dict[str, int]
+    page: int
+    per_page: int
+    items: list[RunningItem]
+
+
+class VersionItem(BaseModel):
+    standard: str
+    gemeente: str
+    toewijzingnummer: int
+    aanbieder: str
+    categorie: str | None
+    code: str | None
+    ingangsdatum: date
+    einddatum: date | None
+    toewijzingsdatum: date
+    reden_wijziging: str | None
+    current: bool
+    voided: bool
+    deleted: bool
+
+
+class DeliveryItem(BaseModel):
+    kind: str
+    aanbieder: str
+    toewijzingnummer: int | None
+    begindatum: date
+    einddatum: date | None
+    reden_beeindiging: str | None
+    removed: bool
+
+
+class RequestItem(BaseModel):
+    kind: str
+    aanbieder: str
+    referentie_aanbieder: str
+    state: str
+
+
+class AnswerItem(BaseModel):
+    aanbieder: str
+    referentie_aanbieder: str
+    verzoek_antwoord: str
+    reden_afwijzing: str | None
+    voided: bool
+
+
+class TimelineItem(BaseModel):
+    at: datetime
+    message: str | None
+    identificatie: str | None
+    status: str
+    retour: str | None
+    retour_codes: list[str]
+
+
+class HouseholdMember(BaseModel):
+    client_id: str
+    name: str
+
+
+class ClientResponse(BaseModel):
+    client_id: str
+    name: str
+    bsn: str
+    geboortedatum: date | None
+    address: str
+    gemeenten: list[str]
+    versions: list[VersionItem]
+    deliveries: list[DeliveryItem]
+    requests: list[RequestItem]
+    answers: list[AnswerItem]
+    timeline: list[TimelineItem]
+    household: list[HouseholdMember]
+
+
+class WaitItem(BaseModel):
+    measure: str  # request_to_allocation | allocation_to_start
+    provider: str
+    category: str
+    month: str
+    count: int
+    p50: int
+    p90: int
+    max: int
+
+
+class SignalItem(BaseModel):
+    kind: str
+    rule: str
+    description: str
+    since: date
+    due: date
+    age_working_days: int
+    overdue_working_days: int
+    subject: str
+    gemeente: str | None
+    aanbieder: str | None
+    client_id: str | None
+
+
+class UsageGroupItem(BaseModel):
+    provider: str
+    category: str
+    allocations: int
+    never_started: int
+    never_started_share: float
+    allocated_days: int
+    delivered_days: int
+    ratio: float | None
+
+
+class UsageAllocationItem(BaseModel):
+    toewijzingnummer: int
+    provider: str
+    category: str
+    allocated_days: int
+    delivered_days: int
+    started: bool
+
+
+class UsageResponse(BaseModel):
+    on: date
+    groups: list[UsageGroupItem]
+    allocations: list[UsageAllocationItem] | None  # per allocation: team only
+
+
+class AreaItem(BaseModel):
+    pc4: str | None
+    category: str | None
+    allocations: int
+    clients: int
+
+
+class MessageItem(BaseModel):
+    at: datetime
+    message: str | None
+    identificatie: str | None
+    sender: str | None
+    receiver: str | None
+    direction: str
+    status: str
+    codes: list[str]
+    retour: str | None
+    retour_codes: list[str]
+
+
+class MonitorResponse(BaseModel):
+    since: datetime
+    by_status: dict[str, int]
+    outbox_waiting: int
+    items: list[MessageItem]

@@ -1,0 +1,78 @@
+"""Lopende toewijzingen and the cliëntbeeld (team only): pages, JSON API and CSV exports."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from gateway.web.accounts import Principal
+from gateway.web.api_models import RunningItem, RunningResponse
+from gateway.web.auth import TEAM, web_state
+from gateway.web.params import running_filter, scope_of
+from gateway.web.render import csv_response, page
+from storage.insight_queries.running import RunningFilter, RunningPage, RunningRow, running_allocations
+
+router = APIRouter()
+Team = Annotated[Principal, Depends(TEAM)]
+Filter = Annotated[RunningFilter, Depends(running_filter)]
+STATE_NAMES = {"not_started": "niet gestart", "started": "gestart",
+               "temporarily_stopped": "tijdelijk gestopt", "stopped": "gestopt"}
+COLUMNS = ("toewijzingnummer", "standard", "gemeente", "aanbieder", "categorie", "code", "ingangsdatum",
+           "einddatum", "state", "pc4", "client_id", "client_name")
+
+
+def _item(row: RunningRow) -> RunningItem:
+    values = dataclasses.asdict(row)
+    values["client_id"] = values.pop("client_public_id")
+    return RunningItem(**values)
+
+
+async def _running(request: Request, who: Principal, f: RunningFilter) -> RunningPage:
+    async with web_state(request).sessions() as session:
+        return await running_allocations(session, f, scope_of(who))
+
+
+def _query(f: RunningFilter, **changes: object) -> str:
+    values: dict[str, object] = {
+        "on": f.on.isoformat(), "standard": f.standard, "gemeente": f.gemeente, "aanbieder": f.aanbieder,
+        "categorie": f.categorie, "code": f.code, "pc4": f.pc4, "state": f.state, "sort": f.sort,
+        "desc": "true" if f.descending else None, "page": f.page, "per_page": f.per_page}
+    values.update(changes)
+    return urlencode({key: value for key, value in values.items() if value not in (None, "")})
+
+
+@router.get("/lopend", include_in_schema=False)
+async def running_page(request: Request, who: Team, f: Filter) -> Response:
+    result = await _running(request, who, f)
+    last_page = max(1, -(-result.total // f.per_page))
+    return page(request, "running.html", title="Lopende toewijzingen", f=f, result=result,
+                state_names=STATE_NAMES, last_page=last_page, query=lambda **c: _query(f, **c),
+                sorts=("toewijzingnummer", "aanbieder", "categorie", "ingangsdatum", "einddatum", "pc4",
+                       "state"))
+
+
+@router.get("/api/running", response_model=RunningResponse, tags=["team"])
+async def running_api(request: Request, who: Team, f: Filter) -> RunningResponse:
+    """Running allocations on `on` (filters, sort, page) with totals over the whole filtered set."""
+    result = await _running(request, who, f)
+    return RunningResponse(on=f.on, total=result.total, clients=result.clients, by_state=result.by_state,
+                           by_standard=result.by_standard, page=f.page, per_page=f.per_page,
+                           items=[_item(row) for row in result.rows])
+
+
+@router.get("/api/running.csv", tags=["team"], response_class=Response)
+async def running_csv(request: Request, who: Team, f: Filter) -> Response:
+    """All rows of the filtered set (no paging) as CSV."""
+    rows: list[RunningRow] = []
+    number = 1
+    while True:
+        chunk = await _running(request, who, dataclasses.replace(f, page=number, per_page=1000))
+        rows += chunk.rows
+        if len(chunk.rows) < 1000:
+            break
+        number += 1
+    return csv_response(f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
+                        [[getattr(_item(r), c) for c in COLUMNS] for r in rows])

@@ -1,0 +1,160 @@
+"""Signalen (team), wachttijden, benutting and wijkanalyse (team and analyst): pages, JSON API, CSV.
+
+Analysts get aggregates only: no per-allocation rows, no client ids, never a name or BSN.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from gateway.web.accounts import Principal
+from gateway.web.api_models import (
+    AreaItem,
+    SignalItem,
+    UsageAllocationItem,
+    UsageGroupItem,
+    UsageResponse,
+    WaitItem,
+)
+from gateway.web.auth import AGGREGATES, TEAM, web_state
+from gateway.web.charts import bar_chart
+from gateway.web.params import reference_date, scope_of
+from gateway.web.render import csv_response, page
+from handlers.insight.fmt import nl_month
+from handlers.insight.signals import RULES
+from handlers.insight.usage import per_group
+from storage.insight_queries import analysis
+from storage.insight_queries.running import area
+from storage.insight_queries.signals import signals
+
+router = APIRouter()
+Team = Annotated[Principal, Depends(TEAM)]
+Aggregates = Annotated[Principal, Depends(AGGREGATES)]
+On = Annotated[date, Depends(reference_date)]
+MEASURES = {"request_to_allocation": "Aanvraag → toewijzing", "allocation_to_start": "Toewijzing → start"}
+
+
+async def signal_items(request: Request, who: Principal, on: date) -> list[SignalItem]:
+    async with web_state(request).sessions() as session:
+        rows = await signals(session, on, scope_of(who))
+    return [SignalItem(kind=r.signal.kind, rule=r.signal.rule, description=RULES[r.signal.kind][1],
+                       since=r.signal.since, due=r.signal.due, age_working_days=r.signal.age,
+                       overdue_working_days=r.signal.overdue, subject=r.signal.subject, gemeente=r.gemeente,
+                       aanbieder=r.aanbieder, client_id=r.client_public_id) for r in rows]
+
+
+@router.get("/signalen", include_in_schema=False)
+async def signals_page(request: Request, who: Team, on: On) -> Response:
+    return page(request, "signals.html", title="Signalen", on=on, items=await signal_items(request, who, on))
+
+
+@router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
+async def signals_api(request: Request, who: Team, on: On) -> list[SignalItem]:
+    """Deadlines passed on `on` (Dutch working days), most overdue first, with the rule behind each."""
+    return await signal_items(request, who, on)
+
+
+@router.get("/api/signals.csv", tags=["team"], response_class=Response)
+async def signals_csv(request: Request, who: Team, on: On) -> Response:
+    items = await signal_items(request, who, on)
+    header = tuple(SignalItem.model_fields)
+    return csv_response(f"signalen-{on}.csv", header, [[getattr(i, h) for h in header] for i in items])
+
+
+async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
+    async with web_state(request).sessions() as session:
+        result = await analysis.waiting_times(session, scope_of(who))
+    return [WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
+                     count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max)
+            for measure, rows in result.items() for r in rows]
+
+
+@router.get("/wachttijden", include_in_schema=False)
+async def waiting_page(request: Request, who: Aggregates) -> Response:
+    items = await wait_items(request, who)
+    charts = {}
+    for measure, title in MEASURES.items():
+        rows = [i for i in items if i.measure == measure][-20:]  # at most 20 groups: a legible chart
+        labels = [f"{i.provider} cat. {i.category}, {nl_month(i.month)}" for i in rows]
+        series = [("mediaan (p50)", [i.p50 for i in rows]), ("p90", [i.p90 for i in rows])]
+        charts[measure] = bar_chart(f"{title}: mediaan en p90 in dagen", labels, series)
+    return page(request, "waiting.html", title="Wachttijden", items=items, measures=MEASURES, charts=charts)
+
+
+@router.get("/api/waiting", response_model=list[WaitItem], tags=["aggregates"])
+async def waiting_api(request: Request, who: Aggregates) -> list[WaitItem]:
+    """Waiting days per provider, product category and month: count, p50, p90 (nearest rank), max."""
+    return await wait_items(request, who)
+
+
+@router.get("/api/waiting.csv", tags=["aggregates"], response_class=Response)
+async def waiting_csv(request: Request, who: Aggregates) -> Response:
+    header = tuple(WaitItem.model_fields)
+    items = await wait_items(request, who)
+    return csv_response("wachttijden.csv", header, [[getattr(i, h) for h in header] for i in items])
+
+
+async def usage_response(request: Request, who: Principal, on: date) -> UsageResponse:
+    async with web_state(request).sessions() as session:
+        rows = await analysis.usage_rows(session, on, scope_of(who))
+    groups = per_group((p, c, u) for _, p, c, u in rows)
+    detail = [UsageAllocationItem(toewijzingnummer=n, provider=p, category=c, allocated_days=u.allocated_days,
+                                  delivered_days=u.delivered_days, started=u.started) for n, p, c, u in rows]
+    return UsageResponse(on=on, groups=[UsageGroupItem(**dataclasses.asdict(g), ratio=g.ratio,
+                                                       never_started_share=g.never_started_share)
+                                        for g in groups],
+                         allocations=detail if who.role == "team" else None)
+
+
+@router.get("/benutting", include_in_schema=False)
+async def usage_page(request: Request, who: Aggregates, on: On) -> Response:
+    result = await usage_response(request, who, on)
+    return page(request, "usage.html", title="Benutting", on=on, result=result)
+
+
+@router.get("/api/usage", response_model=UsageResponse, tags=["aggregates"])
+async def usage_api(request: Request, who: Aggregates, on: On) -> UsageResponse:
+    """Allocated against delivered days up to `on`, never-started share; per allocation for teams only."""
+    return await usage_response(request, who, on)
+
+
+@router.get("/api/usage.csv", tags=["aggregates"], response_class=Response)
+async def usage_csv(request: Request, who: Aggregates, on: On) -> Response:
+    header = tuple(UsageGroupItem.model_fields)
+    groups = (await usage_response(request, who, on)).groups
+    return csv_response(f"benutting-{on}.csv", header, [[getattr(g, h) for h in header] for g in groups])
+
+
+async def area_items(request: Request, who: Principal, on: date) -> list[AreaItem]:
+    async with web_state(request).sessions() as session:
+        rows = await area(session, on, scope_of(who))
+    return [AreaItem(pc4=r.pc4, category=r.categorie, allocations=r.allocations, clients=r.clients)
+            for r in rows]
+
+
+@router.get("/wijken", include_in_schema=False)
+async def area_page(request: Request, who: Aggregates, on: On) -> Response:
+    items = await area_items(request, who, on)
+    per_pc4: dict[str, list[int]] = {}
+    for item in items:
+        per_pc4.setdefault(item.pc4 or "onbekend", []).append(item.allocations)
+    chart = bar_chart("Lopende toewijzingen per postcodegebied", list(per_pc4),
+                      [("toewijzingen", [sum(v) for v in per_pc4.values()])])
+    return page(request, "area.html", title="Wijkanalyse", on=on, items=items, chart=chart)
+
+
+@router.get("/api/area", response_model=list[AreaItem], tags=["aggregates"])
+async def area_api(request: Request, who: Aggregates, on: On) -> list[AreaItem]:
+    """Running allocations and distinct clients per PC4 and product category on `on`."""
+    return await area_items(request, who, on)
+
+
+@router.get("/api/area.csv", tags=["aggregates"], response_class=Response)
+async def area_csv(request: Request, who: Aggregates, on: On) -> Response:
+    header = tuple(AreaItem.model_fields)
+    items = await area_items(request, who, on)
+    return csv_response(f"wijkanalyse-{on}.csv", header, [[getattr(i, h) for h in header] for i in items])

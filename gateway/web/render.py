@@ -1,0 +1,48 @@
+"""Rendering: the Jinja2 environment with Dutch filters, HTML responses and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from gateway.web.auth import form_csrf_token, web_state
+from handlers.insight.fmt import nl_date, nl_month, nl_number, nl_percent
+
+ROLE_NAMES = {"team": "wijkteam", "analyst": "analist", "ops": "beheer"}
+STATUS_NAMES = {"accepted": "verwerkt", "rejected": "afgekeurd", "invalid": "ongeldig (geen retour)",
+                "recorded": "verzonden", "paired": "retour gekoppeld",
+                "unmatched": "retour zonder heenbericht", "sent": "retour verstuurd", "duplicate": "dubbel"}
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("gateway.web", "templates"),
+                      autoescape=select_autoescape(["html"]))
+    env.filters.update(nl_date=nl_date, nl_month=nl_month, nl_number=nl_number, nl_percent=nl_percent)
+    env.globals.update(role_names=ROLE_NAMES, status_names=STATUS_NAMES)
+    return env
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page; every page gets the caller, the CSRF token for its forms and the current path."""
+    env = web_state(request).templates
+    who = getattr(request.state, "principal", None)
+    html = env.get_template(template).render(request=request, who=who, csrf=form_csrf_token(request),
+                                             **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    """A CSV download (comma separated, ISO dates, plain numbers) so spreadsheets and scripts agree."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,18 @@
+"""What the web app holds for its lifetime: engine, session factory, secret key, cookie policy, templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+
+@dataclass(frozen=True, slots=True)
+class WebState:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    secret_key: str
+    cookie_secure: bool
+    session_hours: int
+    templates: Environment

@@ -1,0 +1,19 @@
+"""Wire names in one place: exchanges, queues, routing keys and message-property names."""
+
+from __future__ import annotations
+
+EXCHANGE_IN = "istd.in"
+QUEUE_IN = "istd.in"
+EXCHANGE_OUT = "istd.out"
+EXCHANGE_ERRORS = "istd.errors"
+QUEUE_ERRORS = "istd.errors"
+EXCHANGE_DEAD = "istd.dlx"
+QUEUE_DEAD = "istd.dead"
+
+CONTENT_TYPE_XML = "application/xml"
+CONTENT_TYPE_JSON = "application/json"
+
+
+def out_routing_key(ontvanger: str, message_name: str) -> str:
+    """Routing key of a message we send: `<ontvanger>.<message>`, e.g. `87654321.wmo306`."""
+    return f"{ontvanger}.{message_name.lower()}"

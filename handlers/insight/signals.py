@@ -1,0 +1,90 @@
+"""Signals: deadlines of the standard that passed without the expected message, with their age.
+
+Every signal names the rule it comes from (STANDARD.md §6). Deadlines count Dutch
+working days (`handlers.insight.calendar`); a deadline day itself is still in time,
+a signal appears from the first working day after it. `age` is the number of
+working days since the event that started the clock; `overdue` the number of
+working days past the deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from handlers.insight.calendar import add_working_days, working_days_between
+
+START_DAYS = 5  # OP271: 305 within 5 working days after the start (or a retroactive 301's receipt)
+STOP_DAYS = 5  # OP272: 307 within 5 working days after the delivery ended
+RETOUR_DAYS = 3  # retour within 3 working days after receipt of the heen message
+ANSWER_DAYS = 5  # OP274: 301 or 319 within 5 working days after receipt of a 315/317
+INVESTIGATION = timedelta(weeks=8)  # OP346: final answer within 8 weeks after "in onderzoek"
+
+RULES = {
+    "start_missing": ("OP271", "Startbericht (305) ontbreekt 5 werkdagen na ingang van de toewijzing "
+                               "of na ontvangst van een toewijzing met terugwerkende kracht"),
+    "stop_missing": ("OP272/OP288", "Stopbericht (307) ontbreekt 5 werkdagen na einde of intrekking "
+                                     "van de toewijzing terwijl de levering loopt"),
+    "retour_missing": ("OP090", "Retourbericht ontbreekt 3 werkdagen na het heenbericht"),
+    "answer_missing": ("OP274", "Verzoek (315/317) na 5 werkdagen niet beantwoord met 301 of 319"),
+    "investigation_overdue": ("OP346", "Verzoek 'in onderzoek' zonder definitief antwoord na 8 weken"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    kind: str
+    rule: str
+    since: date  # the event that started the clock
+    due: date  # the last day in time
+    age: int  # working days since `since`
+    overdue: int  # working days past `due`
+    subject: str  # what it is about, without personal data: "toewijzing 1234", "WMO301 AB12"
+
+
+def _signal(kind: str, since: date, due: date, today: date, subject: str) -> Signal | None:
+    if today <= due:
+        return None
+    return Signal(kind, RULES[kind][0], since, due, working_days_between(since, today),
+                  working_days_between(due, today), subject)
+
+
+def start_missing(ingangsdatum: date, received_on: date, has_start: bool, today: date,
+                  subject: str) -> Signal | None:
+    """OP271: the clock starts at the Ingangsdatum, or at receipt when the 301 came later."""
+    if has_start:
+        return None
+    since = max(ingangsdatum, received_on)
+    return _signal("start_missing", since, add_working_days(since, START_DAYS), today, subject)
+
+
+def stop_missing(allocation_end: date | None, delivery_stopped: bool, today: date,
+                 subject: str) -> Signal | None:
+    """OP272/OP288: a started delivery must be stopped once the allocation ended or was withdrawn."""
+    if delivery_stopped or allocation_end is None:
+        return None
+    due = add_working_days(allocation_end, STOP_DAYS)
+    return _signal("stop_missing", allocation_end, due, today, subject)
+
+
+def retour_missing(sent_on: date, has_retour: bool, today: date, subject: str) -> Signal | None:
+    if has_retour:
+        return None
+    return _signal("retour_missing", sent_on, add_working_days(sent_on, RETOUR_DAYS), today, subject)
+
+
+def request_unanswered(received_on: date, first_answer_on: date | None, investigating: bool,
+                       final_answer_on: date | None, today: date, subject: str) -> Signal | None:
+    """OP274 when nothing answered in 5 working days; OP346 when 'in onderzoek' exceeds 8 weeks.
+
+    `first_answer_on` is the first 301 or 319 (of either kind); `final_answer_on` the first
+    honouring 301 or rejecting 319.
+    """
+    if final_answer_on is not None:
+        return None
+    if investigating:
+        due = received_on + INVESTIGATION
+        return _signal("investigation_overdue", received_on, due, today, subject)
+    if first_answer_on is not None:
+        return None
+    return _signal("answer_missing", received_on, add_working_days(received_on, ANSWER_DAYS), today, subject)

@@ -1,0 +1,1 @@
+"""The rules of the standard, one small function per official rule code."""

@@ -1,0 +1,78 @@
+"""Engine construction: URL normalisation to async drivers, SQLite pragmas, and migrate-on-first-use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+
+
+class DatabaseUrlError(ValueError):
+    """The database URL names a backend we do not support."""
+
+
+def normalise_url(url: str) -> str:
+    """`sqlite:///x` → `sqlite+aiosqlite:///x`, `postgresql://` → `postgresql+asyncpg://`; others refused."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    raise DatabaseUrlError(f"unsupported database backend {backend!r}: use sqlite:/// or postgresql://")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """An async engine for `url`; for SQLite the file's directory is created, pragmas set per connection."""
+    async_url = make_url(normalise_url(url))
+    if async_url.get_backend_name() == "sqlite":
+        database = async_url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(async_url, echo=echo)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(async_url, echo=echo, pool_pre_ping=True)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """The packaged Alembic configuration; a given connection is used instead of a URL."""
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(ALEMBIC_INI.parent / "migrations"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "heads")
+
+
+async def upgrade(engine: AsyncEngine) -> None:
+    """Run all migrations (`upgrade heads`: every branch, ours and the web's)."""
+    async with engine.begin() as connection:
+        await connection.run_sync(_upgrade)
+
+
+async def ensure_migrated(engine: AsyncEngine) -> None:
+    """Migrate on first use: an empty database gets every table, an older one is brought up to heads."""
+    await upgrade(engine)

@@ -1,0 +1,137 @@
+"""Cliëntbeeld: one client's allocations with versions, deliveries, requests, answers and messages.
+
+Everything of one client across both standards and all providers; the household is every
+other client at the same address (postcode, huisnummer, huisletter, toevoeging) of the
+latest 301 contact data. Gemeente scope: a team sees a client when any allocation,
+delivery or request of that client belongs to one of its gemeenten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.insight_queries.common import Scope
+from storage.models import (
+    AllocationRow,
+    AllocationVersionRow,
+    AnswerRow,
+    ClientRow,
+    DeliveryRow,
+    MessageRow,
+    RequestRow,
+    RetourRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    message_id: int
+    at: datetime
+    message_name: str | None
+    identificatie: str | None
+    sender: str | None
+    receiver: str | None
+    status: str
+    retour: str | None  # accepted | rejected | None (no retour yet)
+    retour_codes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPicture:
+    client: ClientRow
+    gemeenten: list[str]
+    versions: list[tuple[AllocationRow, AllocationVersionRow]]
+    deliveries: list[DeliveryRow]
+    requests: list[RequestRow]
+    answers: list[AnswerRow]
+    timeline: list[TimelineEntry]
+    household: list[ClientRow]
+
+
+async def client_gemeenten(session: AsyncSession, client_id: int) -> list[str]:
+    query = union(
+        select(AllocationRow.gemeente).join(AllocationVersionRow)
+        .where(AllocationVersionRow.client_id == client_id),
+        select(DeliveryRow.gemeente).where(DeliveryRow.client_id == client_id),
+        select(RequestRow.gemeente).where(RequestRow.client_id == client_id))
+    return sorted(str(g) for g in (await session.scalars(query)).all())
+
+
+async def find_client(session: AsyncSession, public_id: str, scope: Scope) -> ClientRow | None:
+    """The client behind an opaque id, or None when unknown or outside the caller's gemeenten."""
+    client = await session.scalar(select(ClientRow).where(ClientRow.public_id == public_id))
+    if client is None:
+        return None
+    if scope.gemeenten and not scope.gemeenten & set(await client_gemeenten(session, client.id)):
+        return None
+    return client
+
+
+async def household(session: AsyncSession, client: ClientRow, scope: Scope) -> list[ClientRow]:
+    if not client.postcode or client.huisnummer is None:
+        return []
+    c = ClientRow
+    same = and_(c.id != client.id, _norm(c.postcode) == _norm(client.postcode),
+                c.huisnummer == client.huisnummer, _same(c.huisletter, client.huisletter),
+                _same(c.huisnummer_toevoeging, client.huisnummer_toevoeging))
+    members = list(await session.scalars(select(c).where(same).order_by(c.geboortedatum, c.id)))
+    if not scope.gemeenten:
+        return members
+    return [m for m in members if scope.gemeenten & set(await client_gemeenten(session, m.id))]
+
+
+def _norm(postcode: Any) -> Any:
+    """Postcodes compare without spaces and case ('3011 ab' = '3011AB')."""
+    return func.upper(func.replace(postcode, " ", ""))
+
+
+def _same(column: Any, value: str | None) -> Any:
+    return column.is_(None) if value is None else column == value
+
+
+async def _timeline(session: AsyncSession, message_ids: set[int]) -> list[TimelineEntry]:
+    messages = await session.scalars(select(MessageRow).where(MessageRow.id.in_(message_ids))
+                                     .order_by(MessageRow.received_at, MessageRow.id))
+    retours = {r.heen_message_id: r for r in await session.scalars(
+        select(RetourRow).where(RetourRow.heen_message_id.in_(message_ids)))}
+    entries = []
+    for m in messages:
+        retour = retours.get(m.id)
+        codes = [*retour.header_codes, *(c for cs in retour.class_codes.values() for c in cs)
+                 ] if retour else []
+        verdict = None if retour is None else ("accepted" if retour.accepted else "rejected")
+        entries.append(TimelineEntry(m.id, m.received_at, m.message_name, m.identificatie, m.sender,
+                                     m.receiver, m.status, verdict, [str(c) for c in codes]))
+    return entries
+
+
+async def client_picture(session: AsyncSession, client: ClientRow, scope: Scope) -> ClientPicture:
+    a, v = AllocationRow, AllocationVersionRow
+    versions = [(row[0], row[1]) for row in await session.execute(
+        select(a, v).join(v, v.allocation_id == a.id).where(v.client_id == client.id)
+        .order_by(a.standard, a.toewijzingnummer, v.toewijzingsdatum.desc(), v.toewijzingstijd.desc()))]
+    deliveries = list(await session.scalars(select(DeliveryRow).where(DeliveryRow.client_id == client.id)
+                                            .order_by(DeliveryRow.begindatum, DeliveryRow.id)))
+    requests = list(await session.scalars(select(RequestRow).where(RequestRow.client_id == client.id)
+                                          .order_by(RequestRow.id)))
+    references = [and_(AnswerRow.standard == r.standard, AnswerRow.aanbieder == r.aanbieder,
+                       AnswerRow.referentie_aanbieder == r.referentie_aanbieder) for r in requests]
+    answers = list(await session.scalars(select(AnswerRow).where(or_(*references)).order_by(AnswerRow.id))
+                   ) if references else []
+    ids = {ver.message_id for _, ver in versions} | {d.message_id for d in deliveries}
+    ids |= {d.removed_by_message_id for d in deliveries if d.removed_by_message_id}
+    ids |= {r.message_id for r in requests} | {ans.message_id for ans in answers}
+    return ClientPicture(client, await client_gemeenten(session, client.id), versions, deliveries,
+                         requests, answers, await _timeline(session, ids),
+                         await household(session, client, scope))
+
+
+def as_of(picture: ClientPicture, on: date) -> list[tuple[AllocationRow, AllocationVersionRow]]:
+    """The current (counting) version of each allocation that runs on `on`."""
+    return [(a, v) for a, v in picture.versions if v.is_current and not v.voided and not v.deleted
+            and v.ingangsdatum <= on and (v.einddatum is None or v.einddatum >= on)]

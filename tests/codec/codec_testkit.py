@@ -1,0 +1,65 @@
+"""Shared helpers for the codec tests: reference paths and schemas, examples, generated documents."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from gateway import codec
+from schemas import MessageType, message_types
+from schemas.mutants import build
+from schemas.spec.messages import message
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = PROJECT_ROOT / ".." / "shared" / "reference"
+EXAMPLES = REFERENCE / "examples"
+MAX = 25 * 1024 * 1024
+INVALID_EXAMPLES = {"JW315.xml", "JW318.xml"}
+HEEN_WITH_RETOUR = (301, 305, 307, 315, 317, 319)
+
+
+def examples() -> list[Path]:
+    return sorted(EXAMPLES.glob("*-3.2/*.xml"))
+
+
+def example(name: str) -> bytes:
+    return next(path for path in examples() if path.name == name).read_bytes()
+
+
+def parsed(name: str) -> codec.ParsedDocument:
+    return codec.parse(example(name), max_bytes=MAX)
+
+
+@functools.cache
+def reference_schema(mt: MessageType) -> etree.XMLSchema | None:
+    """The published reference XSD of this message type, if the reference set has it."""
+    path = REFERENCE / "xsd" / f"{mt.standard}-{mt.release}" / f"{mt.name}.xsd"
+    if not path.is_file():
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+def generated(mt: MessageType, *, maximal: bool) -> bytes:
+    """A schema-valid document of this type with every (maximal) or only mandatory elements."""
+    root = build(message(mt.standard, mt.number), maximal=maximal)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def all_types() -> list[MessageType]:
+    return list(message_types())
+
+
+def heen_types() -> list[MessageType]:
+    return [mt for mt in message_types() if mt.number in HEEN_WITH_RETOUR]
+
+
+@dataclass
+class Canary:
+    """A URL base on 127.0.0.1 (the `canary` fixture); `requests` lists every path fetched from it."""
+
+    base: str
+    requests: list[str] = field(default_factory=list)

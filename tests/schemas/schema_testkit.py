@@ -1,0 +1,61 @@
+"""Shared helpers for the schema tests: reference paths, reference XSDs, seed documents."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import xmlschema
+from lxml import etree
+
+from schemas import MessageType, by_namespace
+from schemas.mutants import build
+from schemas.spec.messages import message
+from schemas.spec.model import Message
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = PROJECT_ROOT / ".." / "shared" / "reference"
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True)
+
+
+def reference_xsd(mt: MessageType) -> Path:
+    """Where the published reference XSD of this message type would be."""
+    return REFERENCE / "xsd" / f"{mt.standard}-{mt.release}" / f"{mt.name}.xsd"
+
+
+@functools.cache
+def reference_schema(mt: MessageType) -> etree.XMLSchema:
+    """The compiled reference XSD (tests only; the project never ships these)."""
+    return etree.XMLSchema(etree.parse(str(reference_xsd(mt)), PARSER))
+
+
+def examples() -> list[Path]:
+    """The 3.2 reference example messages."""
+    return sorted(REFERENCE.glob("examples/*-3.2/*.xml"))
+
+
+def example_type(path: Path) -> MessageType:
+    """The message type of an example, from its root namespace."""
+    root = etree.parse(str(path), PARSER).getroot()
+    return by_namespace(etree.QName(root).namespace or "")
+
+
+def spec_of(mt: MessageType) -> Message:
+    """Our declarative structure of a message type."""
+    return message(mt.standard, mt.number)
+
+
+def seeds(mt: MessageType) -> dict[str, etree._Element]:
+    """Seed documents: the reference examples of this type plus a minimal and a maximal generated one."""
+    found = {
+        path.name: etree.parse(str(path), PARSER).getroot() for path in examples() if path.stem == mt.name
+    }
+    found["minimal"] = build(spec_of(mt), maximal=False)
+    found["maximal"] = build(spec_of(mt), maximal=True)
+    return found
+
+
+@functools.cache
+def xs_schema(path: Path) -> xmlschema.XMLSchema:
+    """An XSD loaded by xmlschema, for introspection (cached: loading takes a few tenths of a second)."""
+    return xmlschema.XMLSchema(str(path))
