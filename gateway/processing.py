@@ -18,7 +18,6 @@ Outcomes (Processed.outcome), decided here and nowhere else:
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import wire
 from gateway.codec import ParsedDocument, build_retour, retour_type
+from gateway.logs import fields, get_logger
 from gateway.settings import Settings
 from gateway.validation import check_document
 from handlers import antwoord, retour, start, stop, toewijzing, verzoek
@@ -39,7 +39,7 @@ from storage.commands import apply
 from storage.models import MessageRow
 from storage.repositories import Register
 
-log = logging.getLogger("istd.processing")
+log = get_logger("processing")
 
 OWN = (301, 319)  # heen messages the municipality sends: pre-flight, then recorded as sent
 PROVIDER = (305, 307, 315, 317)  # heen messages a provider sends: checked, applied, answered
@@ -193,12 +193,7 @@ class Processor:
     ) -> Processed:
         log.info(
             "processed",
-            extra={
-                "message_id": row.id,
-                "message": row.message_name,
-                "outcome": outcome,
-                "codes": list(codes),
-            },
+            extra=fields(message_id=row.id, message=row.message_name, outcome=outcome, codes=list(codes)),
         )
         return Processed(
             row.message_name,
@@ -214,7 +209,7 @@ class Processor:
 
     async def _duplicate(self, session: AsyncSession, earlier: MessageRow) -> Processed:
         retour_bytes = await store.sent_retour_of(session, earlier.id)
-        log.info("duplicate", extra={"message_id": earlier.id, "message": earlier.message_name})
+        log.info("duplicate", extra=fields(message_id=earlier.id, message=earlier.message_name))
         return Processed(
             earlier.message_name,
             earlier.identificatie,
@@ -363,5 +358,5 @@ class Processor:
     async def _stored_only(self, session: AsyncSession, item: _Input) -> Processed:
         """323/325: stored and acknowledged; declaration rules (TR307 ... TR418) are not implemented yet."""
         row = await self._store(session, item, "recorded", (), ())
-        log.info("declaration stored and acknowledged, not assessed", extra={"message_id": row.id})
+        log.info("declaration stored and acknowledged, not assessed", extra=fields(message_id=row.id))
         return self._result(item, row, "recorded", (), ())
