@@ -33,6 +33,7 @@ from gateway.pipeline import Delivery, MessageProcessor, Pipeline, Verdict, is_d
 from gateway.processing import Processor
 from gateway.routes import Publishers, declare_publishers, register_routes
 from gateway.settings import Settings
+from gateway.sharding import parse_shard_ids
 from schemas import registry
 from storage.engine import create_engine, ensure_migrated, session_factory
 
@@ -58,7 +59,7 @@ class App:
     pipeline: Pipeline
     batcher: Batcher[Delivery, Verdict]
     relay: OutboxRelay
-    subscriber: RabbitSubscriber
+    subscribers: tuple[RabbitSubscriber, ...]
     http: Starlette = field(init=False)
     schemas_loaded: bool = False
 
@@ -81,8 +82,9 @@ class App:
     async def stop(self) -> None:
         """Stop consuming, commit and ack the batch in hand, flush the outbox, close everything."""
         self.batcher.hurry()
-        with contextlib.suppress(Exception):
-            await self.subscriber.stop()  # waits (graceful timeout) for in-flight handlers to settle
+        for subscriber in self.subscribers:
+            with contextlib.suppress(Exception):
+                await subscriber.stop()  # waits (graceful timeout) for in-flight handlers to settle
         self.pipeline.stopping.set()
         await self.batcher.stop()
         try:
@@ -199,7 +201,8 @@ def _broker(settings: Settings) -> RabbitBroker:
 
 def create_app(settings: Settings, *, processor: MessageProcessor | None = None) -> App:
     """Build (not start) a worker from `settings`; `processor` defaults to the real `Processor`."""
-    topology = wiring.Topology(prefix=settings.broker.prefix, delivery_limit=settings.broker.delivery_limit)
+    bs = settings.broker
+    topology = wiring.Topology(prefix=bs.prefix, delivery_limit=bs.delivery_limit, shards=bs.shards)
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     _begin_explicitly(engine)
     sessions = session_factory(engine)
@@ -216,9 +219,10 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
     batcher: Batcher[Delivery, Verdict] = Batcher(
         pipeline.run_batch, size=settings.broker.batch_size, wait_s=settings.broker.batch_wait_ms / 1000
     )
-    subscriber = register_routes(broker, topology, batcher)
+    shard_ids = parse_shard_ids(settings.broker.shard_ids, settings.broker.shards)
+    subscribers = register_routes(broker, topology, batcher, shard_ids)
     return App(
         settings=settings, topology=topology, engine=engine, sessions=sessions, broker=broker,
         metrics=metrics, publishers=publishers, pipeline=pipeline, batcher=batcher, relay=relay,
-        subscriber=subscriber,
+        subscribers=subscribers,
     )

@@ -7,6 +7,7 @@ counts the delivery. The message type comes from the document, never from the ro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -121,16 +122,26 @@ def delivery_of(body: bytes, message: StreamMessage[Any]) -> Delivery:
 
 
 def register_routes(
-    broker: RabbitBroker, topology: Topology, batcher: Batcher[Delivery, Verdict]
-) -> RabbitSubscriber:
-    """Subscribe `on_message` to the inbound quorum queue; returns the subscriber (to stop it first)."""
-    subscriber = broker.subscriber(
-        topology.inbound_queue, topology.inbound_exchange, ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=_raw_body, title=f"{topology.inbound_queue.name}:on_message", description=_IN_DESCRIPTION,
+    broker: RabbitBroker,
+    topology: Topology,
+    batcher: Batcher[Delivery, Verdict],
+    shard_ids: Sequence[int] = (),
+) -> tuple[RabbitSubscriber, ...]:
+    """Subscribe `on_message` to the inbound quorum queue and to the shard queues `shard_ids`.
+
+    Returns the subscribers, the inbound one first (the app stops them before the batcher).
+    """
+    queues = ((topology.inbound_queue, topology.inbound_exchange),
+              *((topology.shard_queue(n), topology.shard_exchange) for n in shard_ids))
+    subscribers = tuple(
+        broker.subscriber(
+            queue, exchange, ack_policy=AckPolicy.NACK_ON_ERROR, decoder=_raw_body,
+            title=f"{queue.name}:on_message", description=_IN_DESCRIPTION,
+        )
+        for queue, exchange in queues
     )
     context = broker.context
 
-    @subscriber
     async def on_message(body: bytes) -> None:
         # The payload is annotated as what it is (bytes, also in AsyncAPI); the delivery's headers
         # come from FastStream's per-message context.
@@ -138,5 +149,6 @@ def register_routes(
         if verdict is Verdict.RETRY:
             raise NackMessage(requeue=True)
 
-    return subscriber
-
+    for subscriber in subscribers:
+        subscriber(on_message)
+    return subscribers

@@ -15,6 +15,11 @@ class BrokerSettings(BaseModel):
     # Prepended to every exchange and queue name: lets tests (and a second environment on one
     # broker) use their own topology. Empty in production.
     prefix: str = ""
+    # Per-party ordering for several workers (gateway/sharding.py): 0 keeps the one queue istd.in;
+    # N > 0 adds exchange istd.shard and N single-active-consumer queues istd.in.<n>.
+    shards: int = 0
+    # Which shard queues this worker consumes ("0,2"); empty: all of them.
+    shard_ids: str = ""
 
 
 class DatabaseSettings(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
+from faststream.rabbit.schemas.queue import QuorumQueueArgs
 
 from gateway import wire
 
@@ -23,6 +24,7 @@ class Topology:
 
     prefix: str = ""
     delivery_limit: int = 5
+    shards: int = 0  # > 0: exchange istd.shard and single-active-consumer queues istd.in.<n>
 
     def name(self, wire_name: str) -> str:
         """The broker-side name of a wire name from `gateway.wire`."""
@@ -35,18 +37,33 @@ class Topology:
 
     @property
     def inbound_queue(self) -> RabbitQueue:
+        name = self.name(wire.QUEUE_IN)
+        return RabbitQueue(name, queue_type=QueueType.QUORUM, durable=True, arguments=self._inbound_args())
+
+    def _inbound_args(self) -> QuorumQueueArgs:
+        return {
+            "x-delivery-limit": self.delivery_limit,
+            "x-dead-letter-exchange": self.name(wire.EXCHANGE_DEAD),
+            # At-least-once dead-lettering (RabbitMQ >= 3.10) needs reject-publish overflow.
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+
+    @property
+    def shard_exchange(self) -> RabbitExchange:
+        # Direct: the producer's routing key is the shard number, computed from the document.
+        return RabbitExchange(self.name(wire.EXCHANGE_SHARD), type=ExchangeType.DIRECT, durable=True)
+
+    def shard_queue(self, shard: int) -> RabbitQueue:
+        """Like the inbound queue, with one active consumer at a time: the shard is processed in order."""
+        arguments = self._inbound_args()
+        arguments["x-single-active-consumer"] = True
         return RabbitQueue(
-            self.name(wire.QUEUE_IN),
-            queue_type=QueueType.QUORUM,
-            durable=True,
-            arguments={
-                "x-delivery-limit": self.delivery_limit,
-                "x-dead-letter-exchange": self.name(wire.EXCHANGE_DEAD),
-                # At-least-once dead-lettering (RabbitMQ >= 3.10) needs reject-publish overflow.
-                "x-dead-letter-strategy": "at-least-once",
-                "x-overflow": "reject-publish",
-            },
+            self.name(wire.shard_queue(shard)), queue_type=QueueType.QUORUM, durable=True, arguments=arguments
         )
+
+    def shard_queues(self) -> tuple[RabbitQueue, ...]:
+        return tuple(self.shard_queue(n) for n in range(self.shards))
 
     @property
     def out_exchange(self) -> RabbitExchange:
@@ -70,16 +87,17 @@ class Topology:
 
     def exchange_for(self, wire_exchange: str) -> RabbitExchange:
         """The exchange an outbox row names (by its wire name) in this deployment."""
-        for exchange in (self.out_exchange, self.errors_exchange, self.inbound_exchange, self.dead_exchange):
+        for exchange in self.all_exchanges():
             if exchange.name == self.name(wire_exchange):
                 return exchange
         raise KeyError(f"outbox names an exchange we do not declare: {wire_exchange!r}")
 
     def all_queues(self) -> tuple[RabbitQueue, ...]:
-        return (self.inbound_queue, self.errors_queue, self.dead_queue)
+        return (self.inbound_queue, self.errors_queue, self.dead_queue, *self.shard_queues())
 
     def all_exchanges(self) -> tuple[RabbitExchange, ...]:
-        return (self.inbound_exchange, self.out_exchange, self.errors_exchange, self.dead_exchange)
+        shard = (self.shard_exchange,) if self.shards > 0 else ()
+        return (self.out_exchange, self.errors_exchange, self.inbound_exchange, self.dead_exchange, *shard)
 
 
 async def declare(broker: RabbitBroker, topology: Topology) -> None:
@@ -95,6 +113,7 @@ async def declare(broker: RabbitBroker, topology: Topology) -> None:
         (topology.errors_queue, topology.errors_exchange, "#"),
         (topology.dead_queue, topology.dead_exchange, ""),
     )
-    for queue, exchange, routing_key in bindings:
+    shards = tuple((topology.shard_queue(n), topology.shard_exchange, str(n)) for n in range(topology.shards))
+    for queue, exchange, routing_key in (*bindings, *shards):
         declared = await broker.declare_queue(queue)
         await declared.bind(exchange.name, routing_key=routing_key)

@@ -9,6 +9,8 @@ EXCHANGE_ERRORS = "istd.errors"
 QUEUE_ERRORS = "istd.errors"
 EXCHANGE_DEAD = "istd.dlx"
 QUEUE_DEAD = "istd.dead"
+EXCHANGE_SHARD = "istd.shard"  # direct; routing key = shard number (ISTD_BROKER__SHARDS > 0)
+
 
 CONTENT_TYPE_XML = "application/xml"
 CONTENT_TYPE_JSON = "application/json"
@@ -17,3 +19,8 @@ CONTENT_TYPE_JSON = "application/json"
 def out_routing_key(ontvanger: str, message_name: str) -> str:
     """Routing key of a message we send: `<ontvanger>.<message>`, e.g. `87654321.wmo306`."""
     return f"{ontvanger}.{message_name.lower()}"
+
+
+def shard_queue(shard: int) -> str:
+    """The inbound queue of one shard: `istd.in.<n>`."""
+    return f"{QUEUE_IN}.{shard}"

@@ -16,6 +16,7 @@ from faststream.rabbit import RabbitBroker
 from gateway import wire
 from gateway.app import StartupError, connect_broker
 from gateway.settings import Settings
+from gateway.sharding import shard_of
 from gateway.topology import PUBLISHED_AT_HEADER, Topology
 
 WINDOW = 256  # publishes in flight, awaiting their confirms
@@ -60,10 +61,14 @@ class _Progress:
             print(file=sys.stderr)
 
 
-async def _publish_one(broker: RabbitBroker, topology: Topology, path: Path) -> None:
+async def _publish_one(broker: RabbitBroker, topology: Topology, path: Path, max_bytes: int) -> None:
     body = await asyncio.to_thread(path.read_bytes)
+    exchange, routing_key = topology.inbound_exchange, ""
+    if topology.shards > 0:  # per-party order across workers: the shard comes from the document
+        exchange = topology.shard_exchange
+        routing_key = str(shard_of(body, topology.shards, max_bytes=max_bytes))
     await broker.publish(
-        body, exchange=topology.inbound_exchange, routing_key="", persist=True,
+        body, exchange=exchange, routing_key=routing_key, persist=True,
         content_type=wire.CONTENT_TYPE_XML, message_id=hashlib.sha256(body).hexdigest(),
         headers={PUBLISHED_AT_HEADER: time.time()},
     )
@@ -71,13 +76,15 @@ async def _publish_one(broker: RabbitBroker, topology: Topology, path: Path) -> 
 
 async def publish(settings: Settings, files: Sequence[Path]) -> int:
     """Publish `files` in windows of confirmed publishes; returns how many the broker confirmed."""
-    topology = Topology(prefix=settings.broker.prefix, delivery_limit=settings.broker.delivery_limit)
+    bs = settings.broker
+    topology = Topology(prefix=bs.prefix, delivery_limit=bs.delivery_limit, shards=bs.shards)
     progress = _Progress(len(files))
     async with RabbitBroker(settings.broker.url, apply_types=False) as broker:
         await connect_broker(broker, settings, topology)
         for start in range(0, len(files), WINDOW):
             window = files[start:start + WINDOW]
-            await asyncio.gather(*(_publish_one(broker, topology, path) for path in window))
+            limit = settings.parser.max_bytes
+            await asyncio.gather(*(_publish_one(broker, topology, path, limit) for path in window))
             progress.show(start + len(window))
     progress.close()
     return len(files)
