@@ -22,10 +22,6 @@ from storage.engine import session_factory
 from storage.unit_of_work import unit_of_work
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives /usr/bin/chromium (Debian package `chromium`)")
-
-
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
