@@ -32,6 +32,7 @@ from gateway.outbox import OutboxRelay
 from gateway.pipeline import Delivery, MessageProcessor, Pipeline, Verdict, is_database_down
 from gateway.processing import Processor
 from gateway.routes import Publishers, declare_publishers, register_routes
+from gateway.senders import SenderPolicy
 from gateway.settings import Settings
 from gateway.sharding import parse_shard_ids
 from schemas import registry
@@ -73,6 +74,7 @@ class App:
         """Database first (migrated), then schemas, then the broker and its topology, then consuming."""
         await self._start_database()
         self._load_schemas()
+        SenderPolicy.from_settings(self.settings).announce()
         await connect_broker(self.broker, self.settings, self.topology)
         self.batcher.start()
         self.relay.start()

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.logs import describe_exception, fields, get_logger
 from gateway.metrics import Metrics
+from gateway.senders import Origin
 
 log = get_logger("worker")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -59,7 +60,7 @@ class MessageProcessor(Protocol):
     """`gateway.processing.Processor`: writes through the session, never commits."""
 
     async def process(
-        self, session: AsyncSession, raw: bytes, *, received_at: datetime, today: date
+        self, session: AsyncSession, raw: bytes, *, received_at: datetime, today: date, origin: Origin | None
     ) -> Processed: ...
 
 
@@ -79,6 +80,7 @@ class Delivery:
     message_id: str | None = None
     headers: dict[str, object] = field(default_factory=dict)
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    user_id: str | None = None  # RabbitMQ validates it against the connection's user: sender authentication
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +221,8 @@ class Pipeline:
         try:
             async with session.begin_nested() if isolate else contextlib.nullcontext():
                 processed = await self._processor.process(
-                    session, delivery.body, received_at=delivery.received_at, today=today
+                    session, delivery.body, received_at=delivery.received_at, today=today,
+                    origin=Origin(delivery.user_id),
                 )
         except Exception as exc:
             if is_database_down(exc):

@@ -17,15 +17,17 @@ Outcomes (Processed.outcome), decided here and nowhere else:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import wire
+from gateway import senders, wire
 from gateway.codec import ParsedDocument, build_retour, retour_type
 from gateway.logs import fields, get_logger
+from gateway.senders import Origin, SenderPolicy, refusal_key
 from gateway.settings import Settings
 from gateway.validation import check_document
 from handlers import antwoord, retour, start, stop, toewijzing, verzoek
@@ -119,6 +121,7 @@ class Processor:
         path = settings.product_codes_file
         self.product_codes = product_codes or (load_product_codes(path) if path else None)
         self.municipalities = load_municipalities()
+        self.senders = SenderPolicy.from_settings(settings)
         if self.product_codes is None:
             log.warning("TR381 (S329) is off: no product code list configured (ISTD_PRODUCT_CODES_FILE)")
 
@@ -130,15 +133,23 @@ class Processor:
         return Context(today, self.product_codes, self.municipalities)
 
     async def process(
-        self, session: AsyncSession, raw: bytes, *, received_at: datetime, today: date
+        self, session: AsyncSession, raw: bytes, *, received_at: datetime, today: date,
+        origin: Origin | None = None,
     ) -> Processed:
-        """Process one message in the caller's transaction: store it, its effects, retour and outbox rows."""
+        """Process one message in the caller's transaction: store it, its effects, retour and outbox rows.
+
+        `origin` is the broker user of a delivery (sender authentication); None for local files.
+        """
         sha256 = hashlib.sha256(raw).hexdigest()
         earlier = await store.by_sha256(session, sha256)
         if earlier is not None:
             return await self._duplicate(session, earlier)
         verdict = check_document(raw, max_bytes=self.max_bytes)
         item = _Input(raw, sha256, received_at, today, verdict.document, verdict.decoded)
+        refusal = self.senders.refusal(origin, verdict.document)
+        if refusal is not None:
+            keyed = dataclasses.replace(item, sha256=refusal_key(origin, raw))
+            return await self._refused(session, keyed, refusal)
         if verdict.document is None or verdict.verdict not in ("valid", "rejected-rules"):
             return await self._invalid(session, item, tuple(verdict.findings))
         number = verdict.document.message_type.number
@@ -242,6 +253,16 @@ class Processor:
         row = await self._store(session, item, "invalid", codes, findings)
         await self._report(session, item, row, "invalid", findings)
         return self._result(item, row, "invalid", codes, findings)
+
+    async def _refused(self, session: AsyncSession, item: _Input, reason: str) -> Processed:
+        """Sender authentication failed: kept (raw, status refused) and reported; no effect, no retour."""
+        earlier = await store.by_sha256(session, item.sha256)
+        if earlier is not None:
+            return await self._duplicate(session, earlier)
+        findings = (Finding(senders.LEVEL, senders.CODE, None, "/Bericht/Header", reason),)
+        row = await self._store(session, item, "refused", (senders.CODE,), findings)
+        await self._report(session, item, row, "refused", findings)
+        return self._result(item, row, "refused", (senders.CODE,), findings)
 
     async def _technical_rejection(
         self, session: AsyncSession, item: _Input, findings: tuple[Finding, ...]

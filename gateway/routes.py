@@ -118,6 +118,7 @@ def delivery_of(body: bytes, message: StreamMessage[Any]) -> Delivery:
         delivery_count=count if isinstance(count, int) else 0,
         message_id=message.message_id,
         headers=headers,
+        user_id=getattr(message.raw_message, "user_id", None),  # validated by RabbitMQ: sender authentication
     )
 
 

@@ -46,6 +46,19 @@ class ParserSettings(BaseModel):
     max_bytes: int = 25 * 1024 * 1024
 
 
+class SendersSettings(BaseModel):
+    """Sender authentication (gateway/senders.py): broker user -> the AGB/CBS codes it may send as.
+
+    `users` as JSON (`ISTD_SENDERS__USERS='{"zorg-a": ["87654321"], "gemeente": ["0363"]}'`) and/or
+    `file`, a JSON file of the same shape. Off unless `enforce`: existing publishers keep working
+    until the broker users are mapped; the worker warns at start-up while it is off.
+    """
+
+    enforce: bool = False
+    users: dict[str, list[str]] = Field(default_factory=dict)
+    file: str | None = None
+
+
 class Settings(BaseSettings):
     """Everything configurable. `ISTD_GEMEENTEN` is a comma-separated list of CBS codes; empty means any."""
 
@@ -56,6 +69,7 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     parser: ParserSettings = Field(default_factory=ParserSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    senders: SendersSettings = Field(default_factory=SendersSettings)
     gemeenten: str = ""
     product_codes_file: str | None = None
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from faststream.rabbit import RabbitBroker
 
@@ -61,7 +62,14 @@ class _Progress:
             print(file=sys.stderr)
 
 
-async def _publish_one(broker: RabbitBroker, topology: Topology, path: Path, max_bytes: int) -> None:
+def broker_user(url: str) -> str:
+    """The user the connection logs in as (AMQP's default `guest` when the URL names none)."""
+    return unquote(urlsplit(url).username or "") or "guest"
+
+
+async def _publish_one(
+    broker: RabbitBroker, topology: Topology, path: Path, user: str, max_bytes: int
+) -> None:
     body = await asyncio.to_thread(path.read_bytes)
     exchange, routing_key = topology.inbound_exchange, ""
     if topology.shards > 0:  # per-party order across workers: the shard comes from the document
@@ -71,6 +79,7 @@ async def _publish_one(broker: RabbitBroker, topology: Topology, path: Path, max
         body, exchange=exchange, routing_key=routing_key, persist=True,
         content_type=wire.CONTENT_TYPE_XML, message_id=hashlib.sha256(body).hexdigest(),
         headers={PUBLISHED_AT_HEADER: time.time()},
+        user_id=user,  # RabbitMQ checks it against the login: the worker's sender authentication
     )
 
 
@@ -79,12 +88,13 @@ async def publish(settings: Settings, files: Sequence[Path]) -> int:
     bs = settings.broker
     topology = Topology(prefix=bs.prefix, delivery_limit=bs.delivery_limit, shards=bs.shards)
     progress = _Progress(len(files))
+    user = broker_user(settings.broker.url)
     async with RabbitBroker(settings.broker.url, apply_types=False) as broker:
         await connect_broker(broker, settings, topology)
         for start in range(0, len(files), WINDOW):
             window = files[start:start + WINDOW]
             limit = settings.parser.max_bytes
-            await asyncio.gather(*(_publish_one(broker, topology, path, limit) for path in window))
+            await asyncio.gather(*(_publish_one(broker, topology, path, user, limit) for path in window))
             progress.show(start + len(window))
     progress.close()
     return len(files)

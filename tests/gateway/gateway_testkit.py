@@ -120,14 +120,16 @@ class FaultyProcessor:
         self.release = asyncio.Event()
         self.crashes = 0
 
-    async def process(self, session: Any, raw: bytes, *, received_at: datetime, today: date) -> Any:
+    async def process(
+        self, session: Any, raw: bytes, *, received_at: datetime, today: date, origin: Any = None
+    ) -> Any:
         if CRASH in raw:
             self.crashes += 1
             raise ZeroDivisionError("a bug in processing (test)")
         if HOLD in raw:
             self.held.set()
             await self.release.wait()
-        return await self.real.process(session, raw, received_at=received_at, today=today)
+        return await self.real.process(session, raw, received_at=received_at, today=today, origin=origin)
 
 
 async def count_rows(engine: AsyncEngine, table: str, where: str = "") -> int:
