@@ -75,6 +75,8 @@ class MessageRow(Base):
     codes: Mapped[list[Any]] = mapped_column(default=list)
     findings: Mapped[list[Any]] = mapped_column(default=list)
     answer: Mapped[str | None] = mapped_column(String(16))
+    # Set by `istd purge` (storage/retention.py): raw is then empty and findings carry no text.
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_messages_identity", "message_name", "sender", "identificatie"),)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 # `handler=<callable(args) -> int>` as the parser default. Keep the list in help order.
 COMMAND_MODULES: tuple[str, ...] = (
     "gateway.cli.validate",
-    "gateway.cli.ingest", "gateway.cli.allocations", "gateway.cli.db",
+    "gateway.cli.ingest", "gateway.cli.allocations", "gateway.cli.db", "gateway.cli.purge",
     "gateway.cli.worker",
     "gateway.cli.publish",
     "gateway.cli.dead_letters",
