@@ -1,6 +1,8 @@
 """The one pipeline the CLI and the worker share: bytes in → verdict, register effects, retour, outbox rows.
 
     Processor.process(session, raw, received_at=, today=) -> Processed       (never commits)
+    Processor.process_batch(session, items, today) -> [Processed]          the same, many at once
+    Processor.run(writer, raw, ...) -> Processed      the logic, on a storage.writers.Writer
 
 Outcomes (Processed.outcome), decided here and nowhere else:
 
@@ -19,16 +21,19 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import senders, wire
+from gateway.batch import BatchItem, run_batch
 from gateway.codec import ParsedDocument, build_retour, retour_type
 from gateway.logs import fields, get_logger
 from gateway.senders import Origin, SenderPolicy, refusal_key
 from gateway.settings import Settings
+from gateway.validation import Verdict as DocumentVerdict
 from gateway.validation import check_document
 from handlers import antwoord, retour, start, stop, toewijzing, verzoek
 from handlers.context import Context, ProductCodes, load_product_codes
@@ -37,9 +42,7 @@ from handlers.findings import Finding
 from handlers.messages import DeclaratieAntwoordHeader, Message, RetourHeader
 from handlers.outcome import Outcome, RetourPlan
 from storage import messages as store
-from storage.commands import apply
-from storage.models import MessageRow
-from storage.repositories import Register
+from storage.writers import OrmWriter, StoredMessage, Writer
 
 log = get_logger("processing")
 
@@ -140,11 +143,24 @@ class Processor:
 
         `origin` is the broker user of a delivery (sender authentication); None for local files.
         """
-        sha256 = hashlib.sha256(raw).hexdigest()
-        earlier = await store.by_sha256(session, sha256)
+        return await self.run(OrmWriter(session), raw, received_at=received_at, today=today, origin=origin)
+
+    async def process_batch(
+        self, session: AsyncSession, items: Sequence[BatchItem], today: date
+    ) -> list[Processed]:
+        """Many messages in the caller's transaction, in order, as `process` one by one (gateway.batch)."""
+        return await run_batch(self, session, items, today)
+
+    async def run(
+        self, session: Writer, raw: bytes, *, received_at: datetime, today: date,
+        origin: Origin | None = None, sha256: str | None = None, verdict: DocumentVerdict | None = None,
+    ) -> Processed:
+        """The processing logic on any `Writer`; the batch path passes the hash and verdict it computed."""
+        sha256 = sha256 or hashlib.sha256(raw).hexdigest()
+        earlier = await session.by_sha256(sha256)
         if earlier is not None:
             return await self._duplicate(session, earlier)
-        verdict = check_document(raw, max_bytes=self.max_bytes)
+        verdict = verdict or check_document(raw, max_bytes=self.max_bytes)
         item = _Input(raw, sha256, received_at, today, verdict.document, verdict.decoded)
         refusal = self.senders.refusal(origin, verdict.document)
         if refusal is not None:
@@ -164,25 +180,24 @@ class Processor:
             item,
             await HANDLERS[number](
                 item.msg,
-                Register(session),  # type: ignore[operator]
+                session.state(),  # type: ignore[operator]
                 self.context(today),
             ),
         )
 
     async def _store(
         self,
-        session: AsyncSession,
+        session: Writer,
         item: _Input,
         status: str,
         codes: tuple[str, ...],
         findings: tuple[Finding, ...],
         direction: str = "in",
-    ) -> MessageRow:
+    ) -> StoredMessage:
         located = [
             f.at_line(item.doc.line_of(f.xpath)) if item.doc and f.line is None else f for f in findings
         ]
-        return await store.add_message(
-            session,
+        return await session.add_message(
             raw=item.raw,
             sha256=item.sha256,
             facts=item.facts,
@@ -196,7 +211,7 @@ class Processor:
     def _result(
         self,
         item: _Input,
-        row: MessageRow,
+        row: StoredMessage,
         outcome: str,
         codes: tuple[str, ...],
         findings: tuple[Finding, ...],
@@ -218,8 +233,8 @@ class Processor:
             row.id,
         )
 
-    async def _duplicate(self, session: AsyncSession, earlier: MessageRow) -> Processed:
-        retour_bytes = await store.sent_retour_of(session, earlier.id)
+    async def _duplicate(self, session: Writer, earlier: StoredMessage) -> Processed:
+        retour_bytes = await session.sent_retour_of(earlier.id)
         log.info("duplicate", extra=fields(message_id=earlier.id, message=earlier.message_name))
         return Processed(
             earlier.message_name,
@@ -235,9 +250,9 @@ class Processor:
 
     async def _report(
         self,
-        session: AsyncSession,
+        session: Writer,
         item: _Input,
-        row: MessageRow,
+        row: StoredMessage,
         outcome: str,
         findings: tuple[Finding, ...],
     ) -> None:
@@ -246,17 +261,17 @@ class Processor:
         entry = store.OutboxEntry(
             wire.EXCHANGE_ERRORS, key, body, wire.CONTENT_TYPE_JSON, f"report-{item.sha256[:48]}"
         )
-        await store.add_outbox(session, entry, created_at=item.received_at)
+        await session.add_outbox(entry, created_at=item.received_at)
 
-    async def _invalid(self, session: AsyncSession, item: _Input, findings: tuple[Finding, ...]) -> Processed:
+    async def _invalid(self, session: Writer, item: _Input, findings: tuple[Finding, ...]) -> Processed:
         codes = tuple(dict.fromkeys(f.code for f in findings))
         row = await self._store(session, item, "invalid", codes, findings)
         await self._report(session, item, row, "invalid", findings)
         return self._result(item, row, "invalid", codes, findings)
 
-    async def _refused(self, session: AsyncSession, item: _Input, reason: str) -> Processed:
+    async def _refused(self, session: Writer, item: _Input, reason: str) -> Processed:
         """Sender authentication failed: kept (raw, status refused) and reported; no effect, no retour."""
-        earlier = await store.by_sha256(session, item.sha256)
+        earlier = await session.by_sha256(item.sha256)
         if earlier is not None:
             return await self._duplicate(session, earlier)
         findings = (Finding(senders.LEVEL, senders.CODE, None, "/Bericht/Header", reason),)
@@ -265,7 +280,7 @@ class Processor:
         return self._result(item, row, "refused", (senders.CODE,), findings)
 
     async def _technical_rejection(
-        self, session: AsyncSession, item: _Input, findings: tuple[Finding, ...]
+        self, session: Writer, item: _Input, findings: tuple[Finding, ...]
     ) -> Processed:
         """Level 2: a provider's heen message gets a header-only retour 0001; own messages are refused."""
         assert item.doc is not None
@@ -279,7 +294,7 @@ class Processor:
         retour_bytes = await self._send_retour(session, item, row, plan)
         return self._result(item, row, "rejected", plan.header_codes, findings, retour_bytes)
 
-    async def _heen(self, session: AsyncSession, item: _Input, outcome: Outcome) -> Processed:
+    async def _heen(self, session: Writer, item: _Input, outcome: Outcome) -> Processed:
         assert item.doc is not None
         number, findings = item.doc.message_type.number, outcome.findings
         codes = rejection_codes(findings) if not outcome.accepted else ()
@@ -287,7 +302,7 @@ class Processor:
         status = ("recorded" if own else "accepted") if outcome.accepted else "rejected"
         row = await self._store(session, item, status, codes, findings, "out" if own else "in")
         if outcome.accepted:
-            await apply(session, outcome.commands, message_id=row.id)
+            await session.apply(outcome.commands, message_id=row.id)
         if own:
             await self._forward_or_report(session, item, row, outcome)
             return self._result(item, row, status, codes, findings)
@@ -296,7 +311,7 @@ class Processor:
         return self._result(item, row, status, codes, findings, retour_bytes)
 
     async def _forward_or_report(
-        self, session: AsyncSession, item: _Input, row: MessageRow, outcome: Outcome
+        self, session: Writer, item: _Input, row: StoredMessage, outcome: Outcome
     ) -> None:
         """A passing own 301/319 goes to the provider (`<aanbieder>.wmo301`); a refused one is reported."""
         if not outcome.accepted:
@@ -306,10 +321,10 @@ class Processor:
         entry = store.OutboxEntry(
             wire.EXCHANGE_OUT, key, item.raw, wire.CONTENT_TYPE_XML, f"send-{item.sha256[:48]}"
         )
-        await store.add_outbox(session, entry, created_at=item.received_at)
+        await session.add_outbox(entry, created_at=item.received_at)
 
     async def _send_retour(
-        self, session: AsyncSession, item: _Input, heen: MessageRow, plan: RetourPlan
+        self, session: Writer, item: _Input, heen: StoredMessage, plan: RetourPlan
     ) -> bytes:
         """Build the retour (IdentificatieRetour from the heen row id, DagtekeningRetour today).
 
@@ -331,8 +346,7 @@ class Processor:
             rt.standard, rt.name, rt.number, heen.sender, heen.receiver, ident, item.today
         )
         codes = [*plan.header_codes, *(c for group in (class_codes or {}).values() for c in group)]
-        retour_row = await store.add_message(
-            session,
+        retour_row = await session.add_message(
             raw=body,
             sha256=hashlib.sha256(body).hexdigest(),
             facts=facts,
@@ -342,8 +356,7 @@ class Processor:
             codes=codes,
             findings=[],
         )
-        await store.add_sent_retour(
-            session,
+        await session.add_sent_retour(
             heen=heen,
             retour=retour_row,
             header_codes=list(plan.header_codes),
@@ -351,21 +364,20 @@ class Processor:
             accepted=not plan.header_codes,
         )
         key = wire.out_routing_key(str(heen.sender), rt.name)
-        await store.add_outbox(
-            session,
+        await session.add_outbox(
             store.OutboxEntry(wire.EXCHANGE_OUT, key, body, wire.CONTENT_TYPE_XML, f"{rt.name}-{ident}"),
             created_at=item.received_at,
         )
         return body
 
-    async def _retour(self, session: AsyncSession, item: _Input) -> Processed:
+    async def _retour(self, session: Writer, item: _Input) -> Processed:
         assert item.msg is not None
-        outcome = await retour.handle(item.msg, Register(session), self.context(item.today))  # type: ignore[arg-type]
+        outcome = await retour.handle(item.msg, session.state(), self.context(item.today))  # type: ignore[arg-type]
         status = "paired" if outcome.accepted else "unmatched"
         pair = outcome.commands[0]
         codes = tuple(dict.fromkeys(c for c in self._pair_codes(outcome) if c != "0200"))
         row = await self._store(session, item, status, codes, ())
-        await apply(session, (pair,), message_id=row.id)
+        await session.apply((pair,), message_id=row.id)
         if not outcome.accepted:
             await self._report(session, item, row, "unmatched", ())
         return self._result(item, row, status, codes, ())
@@ -376,7 +388,7 @@ class Processor:
         header = list(getattr(pair, "header_codes", ()))
         return header + [code for _, group in getattr(pair, "class_codes", ()) for code in group]
 
-    async def _stored_only(self, session: AsyncSession, item: _Input) -> Processed:
+    async def _stored_only(self, session: Writer, item: _Input) -> Processed:
         """323/325: stored and acknowledged; declaration rules (TR307 ... TR418) are not implemented yet."""
         row = await self._store(session, item, "recorded", (), ())
         log.info("declaration stored and acknowledged, not assessed", extra=fields(message_id=row.id))

@@ -82,8 +82,9 @@ async def add_message(
 async def add_sent_retour(
     session: AsyncSession,
     *,
-    heen: MessageRow,
-    retour: MessageRow,
+    heen_id: int,
+    retour_id: int,
+    identificatie_retour: str,
     header_codes: list[str],
     class_codes: dict[str, list[str]],
     accepted: bool,
@@ -91,9 +92,9 @@ async def add_sent_retour(
     session.add(
         RetourRow(
             direction="sent",
-            heen_message_id=heen.id,
-            retour_message_id=retour.id,
-            identificatie_retour=str(retour.identificatie),
+            heen_message_id=heen_id,
+            retour_message_id=retour_id,
+            identificatie_retour=identificatie_retour,
             header_codes=header_codes,
             class_codes=class_codes,
             accepted=accepted,

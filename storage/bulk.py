@@ -1,0 +1,184 @@
+"""Bulk writes of a batch: id reservation and one executemany per table and kind of change.
+
+Ids: on PostgreSQL drawn from the table's own sequence (`nextval`, so concurrent workers and ORM
+inserts never collide); on SQLite the next ids after the table's maximum, which is safe because
+SQLite has one writer and the worker serialises its writers (gateway.app's write lock).
+New rows are inserted in creation order, so the ids the database gives them keep that order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AllocationRow,
+    AllocationVersionRow,
+    AnswerRow,
+    ClientRow,
+    DeliveryRow,
+    MessageRow,
+    OutboxRow,
+    RequestRow,
+    RetourRow,
+)
+from storage.snapshot import Snapshot
+from storage.snapshot_load import ANSWER_FIELDS, DELIVERY_FIELDS, REQUEST_FIELDS, VERSION_FIELDS
+
+TABLES: dict[str, Table] = {
+    "messages": MessageRow.__table__,  # type: ignore[dict-item]
+    "clients": ClientRow.__table__,  # type: ignore[dict-item]
+    "allocations": AllocationRow.__table__,  # type: ignore[dict-item]
+}
+RESERVED = "istd_reserved_ids"  # session.info key: SQLite ids handed out but not inserted yet
+
+
+async def reserve_ids(session: AsyncSession, table: str, count: int) -> list[int]:
+    """`count` unused ids of `table` ("messages", "clients" or "allocations"), ascending."""
+    if count <= 0:
+        return []
+    if table not in TABLES:
+        raise ValueError(f"no id reservation for table {table!r}")
+    if session.get_bind().dialect.name == "postgresql":
+        query = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+        return sorted((await session.execute(query, {"table": table, "count": count})).scalars())
+    handed: dict[str, int] = session.info.setdefault(RESERVED, {})
+    highest = await session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}"))  # noqa: S608 - fixed names
+    first = max(int(highest or 0), handed.get(table, 0)) + 1
+    handed[table] = first + count - 1
+    return list(range(first, first + count))
+
+
+async def _insert(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(table), rows)
+
+
+async def _update(
+    session: AsyncSession, table: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    if rows:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(f"new_{name}") for name in columns})
+        )
+        await session.execute(statement, rows)
+
+
+def _changes(row_id: int | None, values: dict[str, Any]) -> dict[str, Any]:
+    return {"row_id": row_id, **{f"new_{name}": value for name, value in values.items()}}
+
+
+async def write_snapshot(
+    session: AsyncSession,
+    snap: Snapshot,
+    messages: list[dict[str, Any]],
+    retours: list[dict[str, Any]],
+    outbox: list[dict[str, Any]],
+) -> None:
+    """Everything the batch created or changed, parents before children."""
+    await _insert(session, MessageRow.__table__, messages)
+    await _write_clients(session, snap)
+    await _write_allocations(session, snap)
+    await _write_deliveries(session, snap)
+    await _write_requests(session, snap)
+    answers = sorted(
+        (a for rows in snap.answers_by_ref.values() for a in rows if not a.stored), key=lambda a: a.order
+    )
+    await _insert(session, AnswerRow.__table__, [{f: getattr(a, f) for f in ANSWER_FIELDS} for a in answers])
+    await _insert(session, RetourRow.__table__, retours)
+    await _insert(session, OutboxRow.__table__, outbox)
+    session.info.pop(RESERVED, None)  # SQLite: every id handed out is now in its table
+
+
+async def _write_clients(session: AsyncSession, snap: Snapshot) -> None:
+    new = [c for c in snap.clients.values() if c.id is None]
+    for client, row_id in zip(new, await reserve_ids(session, "clients", len(new)), strict=True):
+        client.id = row_id
+    await _insert(
+        session,
+        ClientRow.__table__,
+        [{"id": c.id, "bsn": c.bsn, "public_id": c.public_id, **c.values} for c in new],
+    )
+    changed = [c for c in snap.clients.values() if c.dirty]
+    if changed:
+        columns = tuple(changed[0].values)
+        await _update(session, ClientRow.__table__, columns, [_changes(c.id, c.values) for c in changed])
+
+
+async def _write_allocations(session: AsyncSession, snap: Snapshot) -> None:
+    new = [a for a in snap.allocations.values() if a.id is None]
+    for alloc, row_id in zip(new, await reserve_ids(session, "allocations", len(new)), strict=True):
+        alloc.id = row_id
+    await _insert(
+        session,
+        AllocationRow.__table__,
+        [
+            {
+                "id": a.id,
+                "standard": a.standard,
+                "gemeente": a.gemeente,
+                "toewijzingnummer": a.toewijzingnummer,
+            }
+            for a in new
+        ],
+    )
+    versions = [v for a in snap.allocations.values() for v in a.versions]
+    created = sorted((v for v in versions if not v.stored), key=lambda v: v.order)
+    await _insert(
+        session,
+        AllocationVersionRow.__table__,
+        [
+            {
+                "allocation_id": v.alloc.id,
+                "client_id": v.client.id,
+                **{f: getattr(v, f) for f in VERSION_FIELDS},
+            }
+            for v in created
+        ],
+    )
+    await _update(
+        session,
+        AllocationVersionRow.__table__,
+        ("is_current",),
+        [_changes(v.order, {"is_current": v.is_current}) for v in versions if v.dirty],
+    )
+
+
+async def _write_deliveries(session: AsyncSession, snap: Snapshot) -> None:
+    rows = [d for ds in snap.deliveries_of_client.values() for d in ds]
+    created = sorted((d for d in rows if not d.stored), key=lambda d: d.order)
+    await _insert(
+        session,
+        DeliveryRow.__table__,
+        [{"client_id": d.client.id, **{f: getattr(d, f) for f in DELIVERY_FIELDS}} for d in created],
+    )
+    await _update(
+        session,
+        DeliveryRow.__table__,
+        ("removed_by_message_id",),
+        [_changes(d.order, {"removed_by_message_id": d.removed_by_message_id}) for d in rows if d.dirty],
+    )
+
+
+async def _write_requests(session: AsyncSession, snap: Snapshot) -> None:
+    rows = [r for rs in snap.requests_of_client.values() for r in rs]
+    created = sorted((r for r in rows if not r.stored), key=lambda r: r.order)
+    await _insert(
+        session,
+        RequestRow.__table__,
+        [{"client_id": r.client.id, **{f: getattr(r, f) for f in REQUEST_FIELDS}} for r in created],
+    )
+    await _update(
+        session,
+        RequestRow.__table__,
+        ("state", "honoured_by_message_id"),
+        [
+            _changes(r.order, {"state": r.state, "honoured_by_message_id": r.honoured_by_message_id})
+            for r in rows
+            if r.dirty
+        ],
+    )
