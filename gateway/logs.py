@@ -18,6 +18,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 LOGGER_NAME = "istd"
+# Libraries whose DEBUG/INFO lines carry payloads: aiormq logs AMQP frames (message bodies), aiosqlite
+# every operation with its SQL parameters, SQLAlchemy statements with parameters. Held at WARNING
+# whatever level our loggers or the root logger are given, so DEBUG never writes personal data.
+PAYLOAD_LOGGERS = ("aiormq", "aio_pika", "aiosqlite", "sqlalchemy", "asyncpg")
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -96,3 +100,5 @@ def configure(level: int = logging.INFO, *, json_lines: bool | None = None) -> N
     # The worker logs every message once itself (gateway.pipeline: identification, outcome, codes,
     # duration); the Processor's own per-message INFO lines would double that volume.
     logging.getLogger(f"{LOGGER_NAME}.processing").setLevel(max(level, logging.WARNING))
+    for name in PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -38,16 +38,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for `url`; for SQLite the file's directory is created, pragmas set per connection."""
+    """An async engine for `url`; for SQLite the file's directory is created, pragmas set per connection.
+
+    `hide_parameters`: SQL parameters are raw XML, BSNs and names; they stay out of echo lines and out of
+    the text of database exceptions (which CLI commands print).
+    """
     async_url = make_url(normalise_url(url))
     if async_url.get_backend_name() == "sqlite":
         database = async_url.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(async_url, echo=echo)
+        engine = create_async_engine(async_url, echo=echo, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(async_url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(async_url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
