@@ -52,6 +52,7 @@ class Report:
     stop_s: float = 0.0
     outbox_pending: int = -1
     outcomes: dict[str, int] = field(default_factory=dict)
+    batches: tuple[float, float] = (0.0, 0.0)  # mean messages per batch, mean batch ms (drain phase)
 
     def render(self) -> str:
         ratio = self.worker_rate / self.ceiling_rate if self.ceiling_rate else 0.0
@@ -67,6 +68,7 @@ class Report:
             f"(goal {GOAL_RATIO}: {'met' if ratio >= GOAL_RATIO else 'NOT met'})",
             f"  end-to-end latency at {self.latency_rate:,.0f} msg/s offered: p50 {p50 * 1000:,.0f} ms, "
             f"p99 {p99 * 1000:,.0f} ms ({len(self.latencies)} retours matched)",
+            f"  batches while draining .... {self.batches[0]:8.1f} messages, {self.batches[1]:.1f} ms each",
             f"  worker peak RSS ........... {self.rss_mb:8.0f} MB",
             f"  SIGTERM -> exit {self.exit_code} in {self.stop_s:.1f} s; outbox rows pending after exit: "
             f"{self.outbox_pending}",

@@ -108,6 +108,15 @@ class Worker:
             if line.startswith("VmRSS:"):
                 self.peak_rss_mb = max(self.peak_rss_mb, int(line.split()[1]) / 1024)
 
+    async def batch_figures(self) -> tuple[float, float]:
+        """(mean messages per batch, mean batch milliseconds) from the worker's /metrics so far."""
+        async with httpx.AsyncClient() as client:
+            text = (await client.get(f"http://127.0.0.1:{self.port}/metrics")).text
+        found = dict(re.findall(r"^(istd_batch_(?:size|seconds)_(?:sum|count)) ([0-9.e+-]+)$", text, re.M))
+        count = float(found.get("istd_batch_size_count", 0)) or 1.0
+        return (float(found.get("istd_batch_size_sum", 0)) / count,
+                1000 * float(found.get("istd_batch_seconds_sum", 0)) / count)
+
     async def stop(self) -> tuple[int, float]:
         assert self.process is not None
         started = time.perf_counter()
@@ -217,6 +226,7 @@ async def main() -> int:
         inbound = await channel.get_exchange(topology.inbound_exchange.name)
         report.publish_rate = await publish_all(inbound, "", bodies)
         await drain_worker(worker, url, len(bodies), report)
+        report.batches = await worker.batch_figures()
         await latency_phase(channel, topology, retours, more, report.worker_rate * 0.7, report, url)
         worker.sample_rss()
         report.rss_mb = worker.peak_rss_mb

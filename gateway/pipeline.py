@@ -133,7 +133,7 @@ def is_database_down(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError | InterfaceError | OSError | ConnectionError | TimeoutError):
         return True
     original = getattr(exc, "orig", None)
-    causes = (original, getattr(original, "__cause__", None), exc.__cause__)
+    causes = (exc, original, getattr(original, "__cause__", None), exc.__cause__)  # exc: a raw driver error
     for cause in causes:
         state = getattr(cause, "sqlstate", None)
         if isinstance(state, str) and state.startswith(_OUTAGE_SQLSTATES):

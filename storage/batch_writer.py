@@ -24,6 +24,7 @@ from storage.bulk import reserve_ids, write_snapshot
 from storage.models import MessageRow, RetourRow
 from storage.snapshot import Keys, Snapshot
 from storage.snapshot_apply import apply
+from storage.snapshot_load import one_of
 from storage.snapshot_rows import IdentityRec, KnownMessage, NewMessage
 from storage.writers import StoredMessage
 
@@ -61,7 +62,8 @@ class BatchWriter:
         query = select(
             M.id, M.sha256, M.standard, M.message_name, M.sender, M.receiver, M.identificatie, M.codes
         )
-        for row in (await self.session.execute(query.where(M.sha256.in_(sorted(set(shas)))))).all():
+        query = query.where(one_of(M.sha256, shas, self.snapshot.postgres))
+        for row in (await self.session.execute(query)).all():
             self.known[row.sha256] = KnownMessage(*row)
         found = [m.id for m in self.known.values() if m is not None]
         if found:
@@ -69,7 +71,7 @@ class BatchWriter:
             retours = (
                 select(T.heen_message_id, M.raw)
                 .join_from(RetourRow.__table__, MessageRow.__table__, M.id == T.retour_message_id)
-                .where(T.heen_message_id.in_(found), T.direction == "sent")
+                .where(one_of(T.heen_message_id, found, self.snapshot.postgres), T.direction == "sent")
                 .order_by(T.id)
             )
             for heen_id, raw in (await self.session.execute(retours)).all():

@@ -8,9 +8,10 @@ New rows are inserted in creation order, so the ids the database gives them keep
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, text, update
+from sqlalchemy import JSON, Table, bindparam, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -52,8 +53,18 @@ async def reserve_ids(session: AsyncSession, table: str, count: int) -> list[int
 
 
 async def _insert(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
+    """PostgreSQL: binary COPY (one round trip, no per-row statement); elsewhere an executemany."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
         await session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    as_json = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    records = [tuple(json.dumps(row[c]) if c in as_json else row[c] for c in columns) for row in rows]
+    driver = (await (await session.connection()).get_raw_connection()).driver_connection
+    assert driver is not None  # an open connection in the batch transaction
+    await driver.copy_records_to_table(table.name, records=records, columns=columns)
 
 
 async def _update(

@@ -51,6 +51,7 @@ class Snapshot:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.postgres = session.get_bind().dialect.name == "postgresql"
         self._numbers = itertools.count(NEW)
         self.covered = Keys()
         self.clients: dict[str, ClientRec] = {}

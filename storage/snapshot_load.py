@@ -8,9 +8,11 @@ sees the same versions the database holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, union
+from sqlalchemy import ColumnElement, and_, any_, bindparam, false, or_, select, union
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from handlers.outcome import AllocationKey
 from storage.models import (
@@ -130,27 +132,43 @@ def client_of(snap: Snapshot, client_id: int, bsn: str) -> ClientRec:
 async def _clients(snap: Snapshot, bsns: set[str]) -> list[int]:
     if not bsns:
         return []
-    rows = (await snap.session.execute(select(C.id, C.bsn).where(C.bsn.in_(sorted(bsns))))).all()
+    query = select(C.id, C.bsn).where(one_of(C.bsn, bsns, snap.postgres))
+    rows = (await snap.session.execute(query)).all()
     return [client_of(snap, row.id, row.bsn).id or row.id for row in rows]
 
 
-def _in_each(columns: list[Any], keys: set[tuple[Any, ...]]) -> ColumnElement[bool]:
+def one_of(column: Any, values: Iterable[Any], postgres: bool) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL `= ANY(array)`, one SQL text for any number of values, so
+    SQLAlchemy's compiled cache and asyncpg's prepared statements are reused batch after batch."""
+    items = sorted(set(values))
+    if postgres:
+        return column == any_(bindparam(None, items, type_=ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column.in_(items)  # type: ignore[no-any-return]
+
+
+def _in_each(columns: list[Any], keys: set[tuple[Any, ...]], postgres: bool) -> ColumnElement[bool]:
     """A superset of `keys`: every column IN the values it takes (served by a composite index)."""
     if not keys:
         return false()
-    return and_(*(column.in_(sorted({key[i] for key in keys})) for i, column in enumerate(columns)))
+    return and_(*(one_of(column, {key[i] for key in keys}, postgres) for i, column in enumerate(columns)))
 
 
 async def _versions(snap: Snapshot, client_ids: list[int], keys: Keys) -> None:
     parts = []
     if client_ids:
-        parts.append(select(V.allocation_id).where(V.client_id.in_(client_ids)))
+        parts.append(select(V.allocation_id).where(one_of(V.client_id, client_ids, snap.postgres)))
     if keys.refs:
         pairs = {(aanbieder, ref) for _, aanbieder, ref in keys.refs}
-        parts.append(select(V.allocation_id).where(_in_each([V.aanbieder, V.referentie_aanbieder], pairs)))
+        parts.append(
+            select(V.allocation_id).where(
+                _in_each([V.aanbieder, V.referentie_aanbieder], pairs, snap.postgres)
+            )
+        )
     if keys.allocations:
         triples = {(k.standard, k.gemeente, k.toewijzingnummer) for k in keys.allocations}
-        parts.append(select(A.id).where(_in_each([A.standard, A.gemeente, A.toewijzingnummer], triples)))
+        parts.append(
+            select(A.id).where(_in_each([A.standard, A.gemeente, A.toewijzingnummer], triples, snap.postgres))
+        )
     if not parts:
         return
     wanted = union(*parts) if len(parts) > 1 else parts[0]
@@ -197,7 +215,7 @@ async def _deliveries(snap: Snapshot, client_ids: list[int]) -> None:
     query = (
         select(D.id, D.client_id, C.bsn, *(D[f] for f in DELIVERY_FIELDS))
         .join_from(DeliveryRow.__table__, ClientRow.__table__, C.id == D.client_id)
-        .where(D.client_id.in_(client_ids), D.removed_by_message_id.is_(None))
+        .where(one_of(D.client_id, client_ids, snap.postgres), D.removed_by_message_id.is_(None))
     )
     for row in (await snap.session.execute(query)).all():
         if _fresh(snap, "deliveries", row.id):
@@ -209,8 +227,8 @@ async def _deliveries(snap: Snapshot, client_ids: list[int]) -> None:
 
 
 async def _requests(snap: Snapshot, client_ids: list[int], keys: Keys) -> None:
-    by_ref = _in_each([R.standard, R.aanbieder, R.referentie_aanbieder], keys.refs)
-    where = or_(R.client_id.in_(client_ids), by_ref) if client_ids else by_ref
+    by_ref = _in_each([R.standard, R.aanbieder, R.referentie_aanbieder], keys.refs, snap.postgres)
+    where = or_(one_of(R.client_id, client_ids, snap.postgres), by_ref) if client_ids else by_ref
     query = (
         select(R.id, R.client_id, C.bsn, *(R[f] for f in REQUEST_FIELDS))
         .join_from(RequestRow.__table__, ClientRow.__table__, C.id == R.client_id)
@@ -230,7 +248,7 @@ async def _requests(snap: Snapshot, client_ids: list[int], keys: Keys) -> None:
 
 async def _answers(snap: Snapshot, keys: Keys) -> None:
     query = select(N.id, *(N[f] for f in ANSWER_FIELDS)).where(
-        _in_each([N.standard, N.aanbieder, N.referentie_aanbieder], keys.refs)
+        _in_each([N.standard, N.aanbieder, N.referentie_aanbieder], keys.refs, snap.postgres)
     )
     for row in (await snap.session.execute(query)).all():
         if _fresh(snap, "answers", row.id):
@@ -242,7 +260,7 @@ async def _answers(snap: Snapshot, keys: Keys) -> None:
 
 async def _identities(snap: Snapshot, keys: Keys) -> None:
     query = select(M.id, M.standard, M.message_name, M.sender, M.identificatie, M.direction, M.status).where(
-        _in_each([M.message_name, M.sender, M.identificatie], keys.idents)
+        _in_each([M.message_name, M.sender, M.identificatie], keys.idents, snap.postgres)
     )
     for row in (await snap.session.execute(query)).all():
         if _fresh(snap, "messages", row.id):
