@@ -53,6 +53,8 @@ class Report:
     outbox_pending: int = -1
     outcomes: dict[str, int] = field(default_factory=dict)
     batches: tuple[float, float] = (0.0, 0.0)  # mean messages per batch, mean batch ms (drain phase)
+    backlog_after_drain: int = -1  # outbox rows not yet published when the last message was processed
+    published_rate: float = 0.0  # messages/second until every retour and report was also published
 
     def render(self) -> str:
         ratio = self.worker_rate / self.ceiling_rate if self.ceiling_rate else 0.0
@@ -64,11 +66,14 @@ class Report:
             "(consume + parse + XSD + batched insert)",
             f"  worker, sustained ......... {self.worker_rate:8,.0f} msg/s  "
             f"(goal {GOAL_RATE:,.0f}: {'met' if self.worker_rate >= GOAL_RATE else 'NOT met'})",
+            f"  worker, retours published   {self.published_rate:8,.0f} msg/s  "
+            "(the same run, until the outbox was empty too)",
             f"  ratio worker / ceiling .... {ratio:8.2f}        "
             f"(goal {GOAL_RATIO}: {'met' if ratio >= GOAL_RATIO else 'NOT met'})",
             f"  end-to-end latency at {self.latency_rate:,.0f} msg/s offered: p50 {p50 * 1000:,.0f} ms, "
             f"p99 {p99 * 1000:,.0f} ms ({len(self.latencies)} retours matched)",
-            f"  batches while draining .... {self.batches[0]:8.1f} messages, {self.batches[1]:.1f} ms each",
+            f"  batches while draining .... {self.batches[0]:8.1f} messages, {self.batches[1]:.1f} ms each; "
+            f"outbox rows unpublished at the end: {self.backlog_after_drain}",
             f"  worker peak RSS ........... {self.rss_mb:8.0f} MB",
             f"  SIGTERM -> exit {self.exit_code} in {self.stop_s:.1f} s; outbox rows pending after exit: "
             f"{self.outbox_pending}",

@@ -148,6 +148,10 @@ async def drain_worker(worker: Worker, url: str, total: int, report: Report) -> 
         await asyncio.sleep(0.25)
     assert first is not None
     report.worker_rate = (done - first[1]) / max(now - first[0], 1e-9)
+    report.backlog_after_drain = await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+    while await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL") > 0:  # noqa: ASYNC110
+        await asyncio.sleep(0.1)
+    report.published_rate = (done - first[1]) / max(time.perf_counter() - first[0], 1e-9)
 
 
 async def latency_phase(

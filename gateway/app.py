@@ -219,7 +219,8 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
         delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,
     )
     batcher: Batcher[Delivery, Verdict] = Batcher(
-        pipeline.run_batch, size=settings.broker.batch_size, wait_s=settings.broker.batch_wait_ms / 1000
+        pipeline.run_batch, size=settings.broker.batch_size, wait_s=settings.broker.batch_wait_ms / 1000,
+        between=relay.catch_up,
     )
     shard_ids = parse_shard_ids(settings.broker.shard_ids, settings.broker.shards)
     subscribers = register_routes(broker, topology, batcher, shard_ids)

@@ -24,10 +24,14 @@ class BatcherClosed(RuntimeError):
 class Batcher(Generic[T, R]):
     """Collects items into batches for `run`, which returns one result per item, in order."""
 
-    def __init__(self, run: RunBatch[T, R], *, size: int, wait_s: float) -> None:
+    def __init__(
+        self, run: RunBatch[T, R], *, size: int, wait_s: float,
+        between: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         if size < 1:
             raise ValueError("batch size must be at least 1")
         self._run = run
+        self._between = between  # awaited after each batch, before the next is collected
         self._size = size
         self._wait_s = wait_s
         self._pending: asyncio.Queue[_Entry[T, R] | None] = asyncio.Queue()
@@ -97,6 +101,8 @@ class Batcher(Generic[T, R]):
             batch, going = await self._collect()
             if batch:
                 await self._run_batch(batch)
+                if self._between is not None:
+                    await self._between()
 
     async def _run_batch(self, batch: list[_Entry[T, R]]) -> None:
         try:
