@@ -82,7 +82,7 @@ class Snapshot:
         if missing:
             await load(self, missing)
 
-    async def _ensure_one(
+    async def need(
         self,
         *,
         bsn: str | None = None,
@@ -90,6 +90,14 @@ class Snapshot:
         ref: Ref | None = None,
         ident: Ident | None = None,
     ) -> None:
+        covered = self.covered
+        if (
+            (bsn is None or bsn in covered.bsns)
+            and (key is None or key in covered.allocations)
+            and (ref is None or ref in covered.refs)
+            and (ident is None or ident in covered.idents)
+        ):
+            return  # the common case: preloaded
         keys = Keys()
         if bsn is not None and bsn not in self.covered.bsns:
             keys.bsns.add(bsn)
@@ -108,7 +116,7 @@ class Snapshot:
         self, standard: str, message_name: str, sender: str, identificatie: str
     ) -> bool:
         ident = (message_name, sender, identificatie)
-        await self._ensure_one(ident=ident)
+        await self.need(ident=ident)
         return any(
             m.standard == standard
             and m.status != "invalid"
@@ -117,13 +125,13 @@ class Snapshot:
         )
 
     async def allocation(self, key: AllocationKey) -> AllocationView | None:
-        await self._ensure_one(key=key)
+        await self.need(key=key)
         alloc = self.allocations.get(key)
         current = _current(alloc) if alloc else None
         return _view(current) if current else None
 
     async def allocations_of(self, scope: DeliveryScope) -> list[AllocationView]:
-        await self._ensure_one(bsn=scope.bsn)
+        await self.need(bsn=scope.bsn)
         client = self.clients.get(scope.bsn)
         if client is None:
             return []
@@ -141,7 +149,7 @@ class Snapshot:
         return [_view(v) for v in sorted(found, key=lambda v: v.alloc.toewijzingnummer)]
 
     async def deliveries(self, scope: DeliveryScope) -> list[DeliveryKey]:
-        await self._ensure_one(bsn=scope.bsn)
+        await self.need(bsn=scope.bsn)
         return [_delivery_key(d) for d in self.active_deliveries(scope)]
 
     def active_deliveries(self, scope: DeliveryScope) -> list[DeliveryRec]:
@@ -163,11 +171,11 @@ class Snapshot:
         self, standard: str, aanbieder: str, referentie: str
     ) -> list[RequestView]:
         ref = (standard, aanbieder, referentie)
-        await self._ensure_one(ref=ref)
+        await self.need(ref=ref)
         return _request_views(self.requests_by_ref.get(ref, ()))
 
     async def open_requests(self, scope: DeliveryScope) -> list[RequestView]:
-        await self._ensure_one(bsn=scope.bsn)
+        await self.need(bsn=scope.bsn)
         client = self.clients.get(scope.bsn)
         rows = self.requests_of_client.get(client, []) if client else []
         return _request_views(
@@ -181,12 +189,12 @@ class Snapshot:
 
     async def answers(self, standard: str, aanbieder: str, referentie: str) -> list[AnswerView]:
         ref = (standard, aanbieder, referentie)
-        await self._ensure_one(ref=ref)
+        await self.need(ref=ref)
         rows = sorted((a for a in self.answers_by_ref.get(ref, ()) if not a.voided), key=lambda a: a.order)
         return [AnswerView(a.referentie_aanbieder, a.verzoek_antwoord) for a in rows]
 
     async def reference_honoured(self, standard: str, aanbieder: str, referentie: str) -> bool:
-        await self._ensure_one(ref=(standard, aanbieder, referentie))
+        await self.need(ref=(standard, aanbieder, referentie))
         return self.honouring(standard, aanbieder, referentie) is not None
 
     def honouring(self, standard: str, aanbieder: str, referentie: str) -> VersionRec | None:

@@ -23,7 +23,7 @@ from handlers.outcome import (
 )
 from storage.commands import DELETED
 from storage.models import new_public_id
-from storage.snapshot import Keys, Snapshot
+from storage.snapshot import Snapshot
 from storage.snapshot_rows import AllocRec, AnswerRec, ClientRec, DeliveryRec, RequestRec, VersionRec
 
 CLIENT_FIELDS = tuple(f.name for f in fields(UpsertClient) if f.name not in ("bsn", "full"))
@@ -36,7 +36,7 @@ class UnsupportedCommand(TypeError):
 
 async def client_for(snap: Snapshot, bsn: str) -> ClientRec:
     """The client of this BSN, created bare (BSN only) when unknown (storage.commands.client_id)."""
-    await snap.ensure(_keys(bsns={bsn}))
+    await snap.need(bsn=bsn)
     client = snap.clients.get(bsn)
     if client is None:
         client = ClientRec(bsn, public_id=new_public_id(), values=dict.fromkeys(CLIENT_FIELDS))
@@ -46,7 +46,7 @@ async def client_for(snap: Snapshot, bsn: str) -> ClientRec:
 
 
 async def upsert_client(snap: Snapshot, command: UpsertClient, message_id: int) -> None:
-    await snap.ensure(_keys(bsns={command.bsn}))
+    await snap.need(bsn=command.bsn)
     client = snap.clients.get(command.bsn)
     if client is None:
         client = await client_for(snap, command.bsn)
@@ -74,7 +74,7 @@ def elect_current(alloc: AllocRec) -> None:
 
 async def record_version(snap: Snapshot, command: RecordAllocationVersion, message_id: int) -> None:
     key = command.key
-    await snap.ensure(_keys(bsns={command.bsn}, allocations={key}))
+    await snap.need(bsn=command.bsn, key=key)
     alloc = snap.allocations.get(key)
     if alloc is None:
         alloc = AllocRec(key.standard, key.gemeente, key.toewijzingnummer)
@@ -95,7 +95,7 @@ async def record_version(snap: Snapshot, command: RecordAllocationVersion, messa
 async def settle_requests(snap: Snapshot, standard: str, aanbieder: str, referentie: str) -> None:
     """Honoured by a counting 301 carrying the reference, else what the last counting answer says."""
     ref = (standard, aanbieder, referentie)
-    await snap.ensure(_keys(refs={ref}))
+    await snap.need(ref=ref)
     requests = snap.requests_by_ref.get(ref)
     if not requests:
         return
@@ -186,7 +186,7 @@ async def record_request(snap: Snapshot, command: RecordRequest, message_id: int
 
 async def record_answer(snap: Snapshot, command: RecordAnswer, message_id: int) -> None:
     ref = (command.standard, command.aanbieder, command.referentie_aanbieder)
-    await snap.ensure(_keys(refs={ref}))
+    await snap.need(ref=ref)
     snap.answers_by_ref[ref].append(
         AnswerRec(
             snap.new_order(),
@@ -220,16 +220,3 @@ async def apply(snap: Snapshot, commands: Sequence[Command], *, message_id: int)
                 await record_answer(snap, command, message_id)
             case _:
                 raise UnsupportedCommand(type(command).__name__)
-
-
-def _keys(
-    *,
-    bsns: set[str] | None = None,
-    allocations: set[object] | None = None,
-    refs: set[tuple[str, str, str]] | None = None,
-) -> Keys:
-    keys = Keys()
-    keys.bsns = bsns or set()
-    keys.allocations = allocations or set()  # type: ignore[assignment]
-    keys.refs = refs or set()
-    return keys
