@@ -1,0 +1,71 @@
+"""The worker runs a batch through `Processor.process_batch`; a message that raises there sends the
+batch down the per-message savepoint path, where only that message fails (in memory, SQLite and
+PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from gateway_testkit import CRASH, count_rows, example, make_settings, variant
+from sqlalchemy.ext.asyncio import AsyncSession
+from test_worker_memory import _publish, in_memory
+
+from gateway.batch import BatchItem
+from gateway.processing import Processed, Processor
+from gateway.settings import Settings
+from storage.writers import Writer
+
+
+class CountingProcessor(Processor):
+    """The real Processor; counts batch and single calls, and raises in `run` on a CRASH document."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.batches: list[int] = []
+        self.singles = 0
+
+    async def process_batch(
+        self, session: AsyncSession, items: Sequence[BatchItem], today: date
+    ) -> list[Processed]:
+        self.batches.append(len(items))
+        return await super().process_batch(session, items, today)
+
+    async def process(self, session: AsyncSession, raw: bytes, **kwargs: Any) -> Processed:
+        self.singles += 1
+        return await super().process(session, raw, **kwargs)
+
+    async def run(self, session: Writer, raw: bytes, **kwargs: Any) -> Processed:
+        if CRASH in raw:
+            raise ZeroDivisionError("a bug in processing (test)")
+        return await super().run(session, raw, **kwargs)
+
+
+async def test_a_batch_goes_through_process_batch_once(database_url: str) -> None:
+    settings = make_settings(database_url, batch_size=50, batch_wait_ms=300)
+    processor = CountingProcessor(settings)
+    async with in_memory(settings, processor=processor) as (app, captured, broker):
+        bodies = [example("WMO315"), example("WMO305"), example("WMO307")]
+        await asyncio.gather(*(_publish(app, broker, b) for b in bodies))
+        await app.relay.flush()
+        assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 3
+    assert processor.batches == [3]
+    assert processor.singles == 0
+    assert sorted(key for key, _ in captured.out) == ["42420001.wmo316", "65656055.wmo306", "65656055.wmo308"]
+
+
+async def test_a_message_raising_in_the_batch_is_isolated_and_the_rest_commits(database_url: str) -> None:
+    settings = make_settings(database_url, batch_size=50, batch_wait_ms=300)
+    processor = CountingProcessor(settings)
+    async with in_memory(settings, processor=processor) as (app, captured, broker):
+        bodies = [example("WMO315"), variant(example("WMO305"), CRASH), example("WMO307")]
+        await asyncio.gather(*(_publish(app, broker, b) for b in bodies))
+        await app.relay.flush()
+        assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 2
+        assert await count_rows(app.engine, "outbox") == 2
+    assert processor.batches[0] == 3  # the fast path first, rolled back
+    assert processor.singles >= 3  # then each message in its own savepoint
+    assert sorted(key for key, _ in captured.out) == ["42420001.wmo316", "65656055.wmo308"]
+    assert app.metrics.failures._value.get() >= 1
