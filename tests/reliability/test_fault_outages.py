@@ -1,0 +1,199 @@
+"""Outages under load: PostgreSQL unreachable for 30 s, RabbitMQ connections closed or the broker restarted.
+
+The database outage cuts the worker's own database (ALLOW_CONNECTIONS false and its backends
+terminated): from the worker's side the same as a server that went away, and harmless to everyone
+else. The variants that stop the PostgreSQL cluster or restart RabbitMQ itself run only with
+ISTD_DISRUPTIVE_TESTS=1, on a machine where nothing else uses those services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import aio_pika
+import pytest
+from bench_messages import Traffic
+from reliability_kit import (
+    EXPECTED_RETOURS,
+    HEEN_IN,
+    PENDING,
+    RABBIT_URL,
+    Clock,
+    WorkerProcess,
+    admin,
+    bind_capture,
+    declare,
+    per_message_max,
+    pg_url,
+    publish,
+    queue_depth,
+    read_out,
+    scalar,
+    take_all,
+    tally,
+    wait_until,
+)
+
+from gateway.settings import BrokerSettings, DatabaseSettings, Settings
+
+pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
+OUTAGE_S = float(os.environ.get("ISTD_OUTAGE_SECONDS", "30"))
+LOAD = int(os.environ.get("ISTD_OUTAGE_MESSAGES", "3000"))
+DISRUPTIVE = os.environ.get("ISTD_DISRUPTIVE_TESTS") == "1"
+disruptive = pytest.mark.skipif(not DISRUPTIVE, reason="stops a shared service: set ISTD_DISRUPTIVE_TESTS=1")
+Outage = Callable[[], Awaitable[None]]
+
+
+class Run:
+    """One worker subprocess under load, and the checks every outage test ends with."""
+
+    def __init__(self, prefix: str, database: str, tmp_path: Path, rabbit: aio_pika.abc.AbstractConnection,
+                 broker_url: str = RABBIT_URL) -> None:
+        self.url, self.rabbit, self.clock = pg_url(database), rabbit, Clock()
+        self.settings = Settings(broker=BrokerSettings(url=RABBIT_URL, prefix=prefix),
+                                 database=DatabaseSettings(url=self.url))
+        self.worker = WorkerProcess(prefix, self.url, tmp_path / "worker.log", ISTD_BROKER__URL=broker_url)
+        self.bodies = list(Traffic(seed=7).messages(LOAD))
+
+    async def start_under_load(self) -> None:
+        """Topology, a capture queue on istd.out, a third of the load, the worker, then the rest."""
+        self.topology = await declare(self.settings)
+        self.capture = await bind_capture(self.rabbit, self.topology)
+        await publish(self.rabbit, self.topology, self.bodies[: LOAD // 3])
+        await self.worker.start(within=120)
+        self.more = asyncio.create_task(publish(self.rabbit, self.topology, self.bodies[LOAD // 3:]))
+        await wait_until(lambda: self.processed_at_least(LOAD // 10), within=120)
+
+    async def processed_at_least(self, count: int) -> bool:
+        return await scalar(self.url, HEEN_IN) >= count
+
+    async def finish(self) -> str:
+        """Wait until all is processed and published, stop gracefully, check lost = 0 and twice = 0."""
+        await self.more
+        await wait_until(self._drained, within=180 + LOAD / 10)
+        assert await self.worker.stop() == 0
+        counts = tally(read_out(await take_all(self.capture)))
+        assert await scalar(self.url, HEEN_IN) == LOAD
+        assert set((await per_message_max(self.url)).values()) <= {0, 1}
+        assert counts.distinct == counts.heen_answered == await scalar(self.url, EXPECTED_RETOURS)
+        assert counts.heen_with_two_answers == 0
+        assert counts.retours - counts.redelivered == counts.distinct
+        assert await queue_depth(self.rabbit, self.topology.dead_queue.name) == 0
+        return f"{LOAD} messages done at {self.clock()} s, {counts.redelivered} retours republished"
+
+    async def _drained(self) -> bool:
+        if await scalar(self.url, HEEN_IN) < LOAD or await scalar(self.url, PENDING) > 0:
+            return False
+        return await queue_depth(self.rabbit, self.topology.inbound_queue.name) == 0
+
+
+@pytest.fixture
+async def run(
+    prefix: str, rabbit: aio_pika.abc.AbstractRobustConnection, fresh_database: str, tmp_path: Path
+) -> AsyncIterator[Run]:
+    run = Run(prefix, fresh_database, tmp_path, rabbit)
+    try:
+        yield run
+    finally:
+        await run.worker.stop()
+
+
+@pytest.mark.timeout(600)
+async def test_database_cut_for_30_s_holds_consumption_reports_503_dead_letters_nothing_and_recovers(
+    run: Run, fresh_database: str
+) -> None:
+    await run.start_under_load()
+    await admin(f'ALTER DATABASE "{fresh_database}" ALLOW_CONNECTIONS false')
+    await admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{fresh_database}'")
+    await _hold_while_down(run, OUTAGE_S)
+    await admin(f'ALTER DATABASE "{fresh_database}" ALLOW_CONNECTIONS true')
+    await wait_until(run.worker.ready, within=60)
+    print(f"\ndatabase cut {OUTAGE_S} s: {await run.finish()}")
+
+
+async def _hold_while_down(run: Run, seconds: float) -> None:
+    """During the outage: 503 naming the database, no message consumed, nothing dead-lettered."""
+    down = await wait_until(lambda: _status(run, 503), within=30)
+    assert down["failing"] == ["database"]
+    waiting = await queue_depth(run.rabbit, run.topology.inbound_queue.name)
+    await asyncio.sleep(seconds)  # the outage itself: its length is what is being tested
+    assert await queue_depth(run.rabbit, run.topology.inbound_queue.name) >= waiting  # nothing taken
+    assert await queue_depth(run.rabbit, run.topology.dead_queue.name) == 0
+    assert (await run.worker.health()) is not None  # the process stayed up
+
+
+async def _status(run: Run, code: int) -> dict[str, object] | None:
+    answer = await run.worker.health()
+    return answer[1] if answer is not None and answer[0] == code else None
+
+
+@pytest.fixture
+async def own_user(prefix: str) -> AsyncIterator[tuple[str, str]]:
+    """A RabbitMQ user of this test alone, allowed only on its prefix, deleted afterwards."""
+    user, password = f"istd-rel-{secrets.token_hex(4)}", secrets.token_hex(12)
+    pattern = "^" + prefix.replace(".", r"\.") + ".*"
+    await _rabbitmqctl("add_user", user, password)
+    try:
+        await _rabbitmqctl("set_permissions", "-p", "/", user, pattern, pattern, pattern)
+        yield user, password
+    finally:
+        await _rabbitmqctl("delete_user", user)
+
+
+async def _rabbitmqctl(*args: str) -> str:
+    result = await asyncio.to_thread(
+        subprocess.run, ["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout
+
+
+@pytest.mark.timeout(600)
+async def test_closed_broker_connections_reconnect_resume_and_drain_the_outbox(
+    prefix: str, rabbit: aio_pika.abc.AbstractRobustConnection, fresh_database: str, tmp_path: Path,
+    own_user: tuple[str, str],
+) -> None:
+    user, password = own_user
+    url = RABBIT_URL.replace("guest:guest@", f"{user}:{password}@")
+    run = Run(prefix, fresh_database, tmp_path, rabbit, broker_url=url)
+    try:
+        await run.start_under_load()
+        for _ in range(2):  # twice: once mid-stream, once again soon after it came back
+            await _rabbitmqctl("close_all_user_connections", user, "reliability test: connection loss")
+            await wait_until(lambda: _status(run, 200), within=60)
+            done = await scalar(run.url, HEEN_IN)
+            await wait_until(lambda d=done: run.processed_at_least(d + 50), within=120)  # consuming again
+        print(f"\nconnections closed twice: {await run.finish()}")
+    finally:
+        await run.worker.stop()
+
+
+@disruptive
+@pytest.mark.timeout(600)
+async def test_postgresql_cluster_stopped_for_30_s_under_load(run: Run) -> None:
+    cluster = sorted(os.listdir("/etc/postgresql"))[-1]
+    command = ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main"]
+    await run.start_under_load()
+    await asyncio.to_thread(subprocess.run, [*command, "stop"], check=True, timeout=120)
+    try:
+        await _hold_while_down(run, OUTAGE_S)
+    finally:
+        await asyncio.to_thread(subprocess.run, [*command, "start"], check=True, timeout=120)
+    await wait_until(run.worker.ready, within=120)
+    print(f"\npostgresql cluster stopped {OUTAGE_S} s: {await run.finish()}")
+
+
+@disruptive
+@pytest.mark.timeout(600)
+async def test_rabbitmq_restarted_under_load_worker_reconnects_and_outbox_drains(run: Run) -> None:
+    await run.start_under_load()
+    await _rabbitmqctl("stop_app")
+    try:
+        await wait_until(lambda: _status(run, 503), within=60)
+    finally:
+        await _rabbitmqctl("start_app")
+    await wait_until(run.worker.ready, within=120)
+    print(f"\nrabbitmq restarted: {await run.finish()}")
