@@ -60,6 +60,8 @@ def oversize(size: int, *, max_bytes: int) -> Verdict:
 
 
 def _with_lines(doc: ParsedDocument, findings: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
+    if not findings:
+        return ()
     return tuple(f if f.line is not None else f.at_line(doc.line_of(f.xpath)) for f in findings)
 
 

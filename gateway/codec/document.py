@@ -45,15 +45,22 @@ class DocumentError(ValueError):
 class ParsedDocument:
     """One well-formed message of a supported type: raw bytes, hash, message type and the lxml root."""
 
-    __slots__ = ("_lines", "had_bom", "message_type", "raw", "root", "sha256")
+    __slots__ = ("_lines", "_sha256", "had_bom", "message_type", "raw", "root")
 
     def __init__(self, raw: bytes, message_type: MessageType, root: etree._Element, had_bom: bool) -> None:
         self.raw = raw
-        self.sha256 = hashlib.sha256(raw).hexdigest()
         self.message_type = message_type
         self.root = root
         self.had_bom = had_bom
         self._lines: dict[str, int] | None = None
+        self._sha256: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the raw bytes, computed on first use: validating a document does not need it."""
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.raw).hexdigest()
+        return self._sha256
 
     def line_of(self, xpath: str) -> int | None:
         """Source line of the element at `xpath`, or of its nearest existing ancestor; None if neither."""
@@ -95,6 +102,8 @@ def _check_bytes(raw: bytes, max_bytes: int) -> None:
 
 def _doctype_offset(body: bytes) -> int | None:
     """Where a DOCTYPE starts in the prolog, before the root element; `<!DOCTYPE` in content is text."""
+    if b"<!DOCTYPE" not in body:
+        return None  # one scan in C instead of walking the prolog: nearly every document
     position = body.find(b"<")
     while position >= 0 and not body.startswith(b"<!DOCTYPE", position):
         if body.startswith(b"<!--", position):
@@ -177,7 +186,11 @@ def _check_no_xinclude(raw: bytes, root: etree._Element) -> None:
 
 
 def _message_type(root: etree._Element) -> MessageType:
-    namespace, _, name = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+    tag = root.tag
+    known = _BY_ROOT_TAG.get(tag) if _BY_ROOT_TAG else _root_tags().get(tag)
+    if known is not None:
+        return known
+    namespace, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
     if name == "Bericht" and namespace:
         try:
             return registry.by_namespace(namespace)
@@ -188,6 +201,15 @@ def _message_type(root: etree._Element) -> MessageType:
         raise _unsupported("ROOT", f"root element is {name!r} (namespace {namespace or 'none'!r}), expected "
                                    f"'Bericht' of an iWmo/iJw message; supported: {supported}", root)
     raise _unsupported("NAMESPACE", f"root element 'Bericht' has no namespace; supported: {supported}", root)
+
+
+_BY_ROOT_TAG: dict[str, MessageType] = {}
+
+
+def _root_tags() -> dict[str, MessageType]:
+    """`{namespace}Bericht` -> message type, so a supported root costs one dict lookup."""
+    _BY_ROOT_TAG.update({f"{{{mt.namespace}}}Bericht": mt for mt in registry.message_types()})
+    return _BY_ROOT_TAG
 
 
 def _unsupported(code: str, text: str, root: etree._Element) -> DocumentError:

@@ -33,6 +33,7 @@ PERSONAL = frozenset({
 _PREFIX = re.compile(r"[^/\[\]*:]+:")
 
 
+_SCHEMAS: dict[str, etree.XMLSchema] = {}  # by message namespace: cheaper to look up than the MessageType
 MAX_FINDINGS = 100  # a document with more schema errors is not worth listing them all
 LONG_TEXT = 65_536  # characters
 _XML_SPACE = " \t\n\r"  # XSD's \s
@@ -40,7 +41,12 @@ _XML_SPACE = " \t\n\r"  # XSD's \s
 
 def validate_xsd(doc: ParsedDocument) -> list[Finding]:
     """Level-1 findings (code `XSD`, no retourcode); empty when the document is schema-valid."""
-    schema = registry.schema(doc.message_type)
+    mt = doc.message_type
+    schema = _SCHEMAS.get(mt.namespace) or _SCHEMAS.setdefault(mt.namespace, registry.schema(mt))
+    if len(doc.raw) <= LONG_TEXT:  # no text can be too long: nothing to set aside
+        if schema.validate(doc.root):
+            return []
+        return _findings(doc, paths.log_entries(schema.error_log), [])
     with _long_texts_set_aside(doc) as refused:
         if schema.validate(doc.root) and not refused:
             return []

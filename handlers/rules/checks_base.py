@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from functools import wraps
+from typing import Any, NamedTuple, TypeVar
 
 from handlers.findings import IN_MESSAGE, TECHNICAL_REJECTION, Finding
 from handlers.messages import (
@@ -19,6 +20,8 @@ from handlers.messages import (
 from handlers.rules.registry import rule
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
+R = TypeVar("R")
 BOTH = ("iwmo", "ijw")
 
 # The cut-over of the Omvang rules (CD080, CD095, CD096, CS338, CS343): "Einddatum after 31-12-2020 or empty".
@@ -87,10 +90,10 @@ def open_after_cutover(end: date | None) -> bool:
     return end is None or end > OMVANG_CUTOVER
 
 
-@dataclass(frozen=True, slots=True)
-class ProductLine:
+class ProductLine(NamedTuple):
     """A ToegewezenProduct, AangevraagdProduct, NieuwProduct or TeWijzigenProduct, seen alike by the
-    combination rules on Product, period, Omvang and Budget."""
+    combination rules on Product, period, Omvang and Budget. A named tuple: immutable like a frozen
+    dataclass, and several times cheaper to make, which counts as every message makes one per product."""
 
     xpath: str
     label: str  # how a finding text names the line: "ToewijzingNummer 12", "ReferentieAanbieder R-1", ...
@@ -104,44 +107,70 @@ class ProductLine:
     deleted: bool = False  # 301 toewijzing withdrawn as never sent (RedenWijziging 13/legacy 01 on one day)
 
 
-def toewijzing_lines(message: Toewijzing) -> list[ProductLine]:
+def per_message(func: Callable[[M], R]) -> Callable[[M], R]:
+    """Keep the result for the last message, by identity: every rule of one message asks for the same
+    product lines, and building them once instead of once per rule is most of what level 2 costs.
+
+    The cached message is held, so its id cannot be reused; results are tuples, so no caller can change them.
+    """
+    last: list[tuple[M, R]] = []
+
+    @wraps(func)
+    def cached(message: M) -> R:
+        if last:
+            held, result = last[0]
+            if held is message:
+                return result
+        result = func(message)
+        last[:] = [(message, result)]
+        return result
+
+    return cached
+
+
+@per_message
+def toewijzing_lines(message: Toewijzing) -> tuple[ProductLine, ...]:
     """The ToegewezenProducten of a 301."""
-    return [
+    return tuple([
         ProductLine(p.xpath, f"ToewijzingNummer {p.toewijzingnummer}", p.ingangsdatum, p.einddatum,
                     "Einddatum", p.product, p.omvang, p.budget,
                     deleted=p.einddatum == p.ingangsdatum and p.reden_wijziging in ("13", "01"))
         for p in message.client.producten
-    ]
+    ])
 
 
-def verzoek_toewijzing_lines(message: VerzoekToewijzing) -> list[ProductLine]:
+@per_message
+def verzoek_toewijzing_lines(message: VerzoekToewijzing) -> tuple[ProductLine, ...]:
     """The AangevraagdeProducten of a 315."""
-    return [
+    return tuple([
         ProductLine(p.xpath, f"ReferentieAanbieder {p.referentie_aanbieder}", p.toewijzing_ingangsdatum,
                     p.toewijzing_einddatum, "ToewijzingEinddatum", p.product, p.omvang, p.budget)
         for p in message.client.producten
-    ]
+    ])
 
 
-def nieuw_lines(message: VerzoekWijziging) -> list[ProductLine]:
+@per_message
+def nieuw_lines(message: VerzoekWijziging) -> tuple[ProductLine, ...]:
     """The NieuweProducten of a 317."""
-    return [
+    return tuple([
         ProductLine(p.xpath, f"NieuwProduct {index}", p.gewenste_ingangsdatum, p.einddatum, "Einddatum",
                     p.product, p.omvang, p.budget)
         for index, p in enumerate(message.client.verzoek.nieuw, start=1)
-    ]
+    ])
 
 
-def te_wijzigen_lines(message: VerzoekWijziging) -> list[ProductLine]:
+@per_message
+def te_wijzigen_lines(message: VerzoekWijziging) -> tuple[ProductLine, ...]:
     """The TeWijzigenProducten of a 317 (no Product element)."""
-    return [
+    return tuple([
         ProductLine(p.xpath, f"ToewijzingNummer {p.toewijzingnummer}", p.gewenste_ingangsdatum, p.einddatum,
                     "Einddatum", None, p.omvang, p.budget, carries_product=False)
         for p in message.client.verzoek.te_wijzigen
-    ]
+    ])
 
 
-def product_lines(message: Toewijzing | VerzoekToewijzing | VerzoekWijziging) -> list[ProductLine]:
+@per_message
+def product_lines(message: Toewijzing | VerzoekToewijzing | VerzoekWijziging) -> tuple[ProductLine, ...]:
     """Every product line of a 301, 315 or 317, in document order per class."""
     if isinstance(message, Toewijzing):
         return toewijzing_lines(message)

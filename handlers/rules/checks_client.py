@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from operator import mul
 
 from handlers.findings import Finding
 from handlers.messages import (
@@ -20,6 +21,7 @@ from handlers.messages import (
 from handlers.rules.checks_base import at, finding, in_message, years_before
 
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+_ASCII_ZEROS = ord("0") * sum(BSN_WEIGHTS)
 UNKNOWN_BIRTH = date(1900, 1, 1)  # IV009: a wholly unknown birth date is 01-01-1900 with DatumGebruik 3
 MAX_AGE_YEARS = 120
 NON_NATURAL_PERSON = "6"
@@ -35,7 +37,11 @@ def passes_elfproef(bsn: str) -> bool:
     """The 11-proof of a BSN: nine digits weighted 9..2 and -1, the sum divisible by 11."""
     if len(bsn) != len(BSN_WEIGHTS) or not bsn.isdigit():
         return False
-    return sum(int(digit) * weight for digit, weight in zip(bsn, BSN_WEIGHTS, strict=True)) % 11 == 0
+    if bsn.isascii():  # the usual case, faster: the byte values are the digits plus 48 ('0')
+        total: int = sum(map(mul, bsn.encode(), BSN_WEIGHTS)) - _ASCII_ZEROS
+    else:
+        total = sum(map(mul, map(int, bsn), BSN_WEIGHTS))
+    return total % 11 == 0
 
 
 def _client_xpaths(message: WithBsn) -> list[tuple[str, str]]:

@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any
 
 from handlers.findings import Finding
 from handlers.messages import (
@@ -28,78 +29,85 @@ from handlers.rules.checks_base import at, finding, in_message, show_product
 TR101_SUMMARY = "No duplicate berichtklasse in one message: each logical key (with its parents' keys) is "\
                 "unique."
 
-Keyed = tuple[Hashable, str, str]  # key, XPath of the class, how the text names the key
+Keyed = tuple[Hashable, str, Any]  # key, XPath of the offending element, what `show` names in the text
 
 
-def _duplicates(code: str, lines: Iterable[Keyed]) -> Iterator[Finding]:
+def _duplicates(code: str, lines: Iterable[Keyed], show: Callable[[Any], str]) -> Iterator[Finding]:
+    """A finding for each line whose key an earlier line had; only those lines are put into words."""
     seen: set[Hashable] = set()
-    for key, xpath, shown in lines:
+    for key, xpath, line in lines:
         if key in seen:
-            yield finding(code, xpath, f"Duplicate within the message: {shown}.")
+            yield finding(code, xpath, f"Duplicate within the message: {show(line)}.")
         seen.add(key)
+
+
+def _per_class(code: str, classes: Sequence[Any], key: Callable[[Any], Hashable],
+               show: Callable[[Any], str]) -> Iterator[Finding]:
+    """TR101 over the repeated classes of one wrapper; one class alone cannot repeat a key."""
+    if len(classes) > 1:
+        yield from _duplicates(code, ((key(c), c.xpath, c) for c in classes), show)
+
+
+def _toewijzingnummer(p: Any) -> Any:
+    return p.toewijzingnummer
 
 
 @in_message("TR101", messages=(301,), summary=TR101_SUMMARY)
 def tr101_toewijzing(message: Toewijzing) -> Iterator[Finding]:
     client = message.client
-    yield from _duplicates("TR101", ((c.soort, c.xpath, f"Contact Soort {c.soort}")
-                                     for c in client.contacten))
-    yield from _duplicates("TR101", ((r.nummer, r.xpath, f"Relatie Nummer {r.nummer}")
-                                     for r in client.relaties))
-    yield from _duplicates("TR101", ((p.toewijzingnummer, p.xpath, f"ToewijzingNummer {p.toewijzingnummer}")
-                                     for p in client.producten))
+    yield from _per_class("TR101", client.contacten, lambda c: c.soort, lambda c: f"Contact Soort {c.soort}")
+    yield from _per_class("TR101", client.relaties, lambda r: r.nummer,
+                          lambda r: f"Relatie Nummer {r.nummer}")
+    yield from _per_class("TR101", client.producten, _toewijzingnummer,
+                          lambda p: f"ToewijzingNummer {p.toewijzingnummer}")
 
 
 @in_message("TR101", messages=(305,), summary=TR101_SUMMARY)
 def tr101_start(message: Start) -> Iterator[Finding]:
-    yield from _duplicates("TR101", (
-        ((p.toewijzingnummer, p.product, p.begindatum), p.xpath,
-         f"StartProduct ToewijzingNummer {p.toewijzingnummer}, {show_product(p.product)}, "
-         f"Begindatum {p.begindatum}")
-        for p in message.client.producten))
+    yield from _per_class(
+        "TR101", message.client.producten, lambda p: (p.toewijzingnummer, p.product, p.begindatum),
+        lambda p: f"StartProduct ToewijzingNummer {p.toewijzingnummer}, {show_product(p.product)}, "
+                  f"Begindatum {p.begindatum}")
 
 
 @in_message("TR101", messages=(307,), summary=TR101_SUMMARY)
 def tr101_stop(message: Stop) -> Iterator[Finding]:
-    yield from _duplicates("TR101", (
-        ((p.toewijzingnummer, p.product, p.begindatum, p.reden_beeindiging, p.einddatum), p.xpath,
-         f"StopProduct ToewijzingNummer {p.toewijzingnummer}, {show_product(p.product)}, "
-         f"Begindatum {p.begindatum}, RedenBeeindiging {p.reden_beeindiging}, Einddatum {p.einddatum}")
-        for p in message.client.producten))
+    yield from _per_class(
+        "TR101", message.client.producten,
+        lambda p: (p.toewijzingnummer, p.product, p.begindatum, p.reden_beeindiging, p.einddatum),
+        lambda p: f"StopProduct ToewijzingNummer {p.toewijzingnummer}, {show_product(p.product)}, "
+                  f"Begindatum {p.begindatum}, RedenBeeindiging {p.reden_beeindiging}, "
+                  f"Einddatum {p.einddatum}")
 
 
 @in_message("TR101", messages=(315,), summary=TR101_SUMMARY)
 def tr101_verzoek_toewijzing(message: VerzoekToewijzing) -> Iterator[Finding]:
-    yield from _duplicates("TR101", ((p.referentie_aanbieder, p.xpath,
-                                      f"ReferentieAanbieder {p.referentie_aanbieder}")
-                                     for p in message.client.producten))
+    yield from _per_class("TR101", message.client.producten, lambda p: p.referentie_aanbieder,
+                          lambda p: f"ReferentieAanbieder {p.referentie_aanbieder}")
 
 
 @in_message("TR101", messages=(317,), summary=TR101_SUMMARY)
 def tr101_verzoek_wijziging(message: VerzoekWijziging) -> Iterator[Finding]:
     verzoek = message.client.verzoek
-    yield from _duplicates("TR101", ((p.toewijzingnummer, p.xpath,
-                                      f"OngewijzigdProduct ToewijzingNummer {p.toewijzingnummer}")
-                                     for p in verzoek.ongewijzigd))
-    yield from _duplicates("TR101", ((p.toewijzingnummer, p.xpath,
-                                      f"TeWijzigenProduct ToewijzingNummer {p.toewijzingnummer}")
-                                     for p in verzoek.te_wijzigen))
-    yield from _duplicates("TR101", (((p.product, p.gewenste_ingangsdatum), p.xpath,
-                                      f"NieuwProduct {show_product(p.product)}, GewensteIngangsdatum "
-                                      f"{p.gewenste_ingangsdatum}")
-                                     for p in verzoek.nieuw))
+    yield from _per_class("TR101", verzoek.ongewijzigd, _toewijzingnummer,
+                          lambda p: f"OngewijzigdProduct ToewijzingNummer {p.toewijzingnummer}")
+    yield from _per_class("TR101", verzoek.te_wijzigen, _toewijzingnummer,
+                          lambda p: f"TeWijzigenProduct ToewijzingNummer {p.toewijzingnummer}")
+    yield from _per_class("TR101", verzoek.nieuw, lambda p: (p.product, p.gewenste_ingangsdatum),
+                          lambda p: f"NieuwProduct {show_product(p.product)}, GewensteIngangsdatum "
+                                    f"{p.gewenste_ingangsdatum}")
 
 
 def _declaratie_duplicates(clienten: tuple[DeclaratieClient, ...]) -> Iterator[Finding]:
     # The Bsn is a key but never goes into a text: the client is named by its position.
-    yield from _duplicates("TR101", ((c.bsn, c.xpath, f"Client {i} repeats an earlier client's Bsn")
-                                     for i, c in enumerate(clienten, start=1)))
+    if len(clienten) > 1:
+        yield from _duplicates("TR101", ((c.bsn, c.xpath, i) for i, c in enumerate(clienten, start=1)),
+                               lambda i: f"Client {i} repeats an earlier client's Bsn")
     for client in clienten:
-        yield from _duplicates("TR101", (
-            ((p.referentienummer, p.vorig_referentienummer), p.xpath,
-             f"Prestatie ReferentieNummer {p.referentienummer}, VorigReferentieNummer "
-             f"{p.vorig_referentienummer or '(empty)'}")
-            for p in client.prestaties))
+        yield from _per_class(
+            "TR101", client.prestaties, lambda p: (p.referentienummer, p.vorig_referentienummer),
+            lambda p: f"Prestatie ReferentieNummer {p.referentienummer}, VorigReferentieNummer "
+                      f"{p.vorig_referentienummer or '(empty)'}")
 
 
 @in_message("TR101", messages=(323,), summary=TR101_SUMMARY)
@@ -116,15 +124,15 @@ def tr101_declaratie_antwoord(message: DeclaratieAntwoordBericht) -> Iterator[Fi
 @in_message("TR383", messages=(315,),
             summary="ReferentieAanbieder is unique per AangevraagdProduct in the message.")
 def tr383_unique_referentie(message: VerzoekToewijzing) -> Iterator[Finding]:
-    lines = ((p.referentie_aanbieder, at(p.xpath, "ReferentieAanbieder"), f"ReferentieAanbieder "
-              f"{p.referentie_aanbieder}") for p in message.client.producten)
-    yield from _duplicates("TR383", lines)
+    producten = message.client.producten
+    if len(producten) > 1:
+        lines = ((p.referentie_aanbieder, at(p.xpath, "ReferentieAanbieder"), p) for p in producten)
+        yield from _duplicates("TR383", lines, lambda p: f"ReferentieAanbieder {p.referentie_aanbieder}")
 
 
 @in_message("TR315", messages=(323,), summary="Prestatie VorigReferentieNummer is unique in the message.")
 def tr315_unique_vorig_referentie(message: DeclaratieBericht) -> Iterator[Finding]:
-    lines = ((p.vorig_referentienummer, at(p.xpath, "ProductReferentie", "VorigReferentieNummer"),
-              f"VorigReferentieNummer {p.vorig_referentienummer}")
+    lines = ((p.vorig_referentienummer, at(p.xpath, "ProductReferentie", "VorigReferentieNummer"), p)
              for client in message.declaratie.clienten for p in client.prestaties
              if p.vorig_referentienummer is not None)
-    yield from _duplicates("TR315", lines)
+    yield from _duplicates("TR315", lines, lambda p: f"VorigReferentieNummer {p.vorig_referentienummer}")

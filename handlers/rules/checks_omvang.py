@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from handlers.findings import Finding
 from handlers.messages import Toewijzing, VerzoekToewijzing, VerzoekWijziging
@@ -81,7 +81,7 @@ def cd079_product_required_without_budget(message: Allocating) -> Iterator[Findi
                           f"{line.label}: Budget is empty, so Product is required.")
 
 
-def _omvang_without_code(code: str, lines: list[ProductLine]) -> Iterator[Finding]:
+def _omvang_without_code(code: str, lines: Sequence[ProductLine]) -> Iterator[Finding]:
     """CD080/CD095/CD096: no Omvang when Product/Code is empty and the end is open or after 2020."""
     for line in lines:
         no_code = line.product is None or line.product.code is None
@@ -113,7 +113,7 @@ def cd096_nieuw_omvang_without_code(message: VerzoekWijziging) -> Iterator[Findi
     yield from _omvang_without_code("CD096", nieuw_lines(message))
 
 
-def _frequentie_for_unit(code: str, lines: list[ProductLine]) -> Iterator[Finding]:
+def _frequentie_for_unit(code: str, lines: Sequence[ProductLine]) -> Iterator[Finding]:
     """CS338/CS343: Eenheid 14, 16, 83 or 84 (end open or after 2020) needs Frequentie 2, 4 or 6."""
     for line in lines:
         omvang = line.omvang

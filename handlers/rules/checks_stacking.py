@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from handlers.findings import Finding
@@ -46,7 +46,7 @@ def overlap(a: ProductLine, b: ProductLine) -> bool:
     return a.start <= (b.end or date.max) and b.start <= (a.end or date.max)
 
 
-def _stacked(code: str, start_element: str, lines: list[ProductLine], standard: str) -> Iterator[Finding]:
+def _stacked(code: str, start_element: str, lines: Sequence[ProductLine], standard: str) -> Iterator[Finding]:
     """One finding per line that overlaps an earlier line of the same product, at the later line's start."""
     for index, later in enumerate(lines):
         for earlier in lines[:index]:

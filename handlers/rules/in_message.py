@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from handlers.findings import Finding
 from handlers.messages import (
     AntwoordBericht,
@@ -56,7 +59,23 @@ def check(message: Message) -> list[Finding]:
     if not isinstance(message, expected):
         raise TypeError(f"message {number} must be a {expected.__name__}, not {type(message).__name__}")
     findings: list[Finding] = []
-    for entry in RULES:
-        if number in entry.messages and standard in entry.standards:
-            findings.extend(entry.run(message))
+    for run in _rules_for(number, standard):
+        findings.extend(run(message))
     return findings
+
+
+_DISPATCH: dict[tuple[int, str], tuple[Callable[[Any], Iterable[Finding]], ...]] = {}
+_INDEXED: list[int] = [0]  # len(RULES) when _DISPATCH was filled; a rule registered later empties it
+
+
+def _rules_for(number: int, standard: str) -> tuple[Callable[[Any], Iterable[Finding]], ...]:
+    """The checks of one message type in registration order, selected from RULES once, not per message."""
+    if _INDEXED[0] != len(RULES):
+        _DISPATCH.clear()
+        _INDEXED[0] = len(RULES)
+    found = _DISPATCH.get((number, standard))
+    if found is None:
+        found = tuple(entry.run for entry in RULES
+                      if number in entry.messages and standard in entry.standards)
+        _DISPATCH[(number, standard)] = found
+    return found
