@@ -9,11 +9,13 @@ internal id, never by BSN or name.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, TextClause, text
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
-from storage.models import Base, Id
+from storage.insight_queries.common import pc4
+from storage.models import AllocationRow, AllocationVersionRow, Base, ClientRow, DeliveryRow, Id
 
 ROLES = ("team", "analyst", "ops")
 
@@ -73,3 +75,41 @@ class AuditRow(Base):
     reason: Mapped[str] = mapped_column(String(200))
 
     __table_args__ = (Index("ix_web_audit_log_at", "at"), Index("ix_web_audit_log_client", "client_id"))
+
+
+# Indexes of the insight queries on register tables. They live on the web branch of the migrations
+# (0102_web_insight) because only the web's read path needs them; the worker pays for them on writes.
+# The partial-index predicates are written exactly as SQLAlchemy renders the queries' conditions
+# (`is_current IS true` on PostgreSQL, `IS 1` on SQLite): both planners need the same terms to use them.
+SAMPLE_MODULUS = 64  # the estimate counts 1 in 64 clients (see storage.insight_queries.running_totals)
+COUNTING = {"postgresql": "is_current IS true AND voided IS false AND deleted IS false",
+            "sqlite": "is_current IS 1 AND voided IS 0 AND deleted IS 0"}
+SAMPLED = f"client_id % {SAMPLE_MODULUS} = 0"
+LIVE = "removed_by_message_id IS NULL"
+
+
+def partial(dialect: str, *extra: str) -> TextClause:
+    return text(" AND ".join((COUNTING[dialect], *extra)))
+
+
+def _counting_index(name: str, *columns: InstrumentedAttribute[Any], extra: tuple[str, ...] = ()) -> Index:
+    """An index over the counting versions only (current, not voided, not deleted): a third of the table."""
+    return Index(name, *columns, postgresql_where=partial("postgresql", *extra),
+                 sqlite_where=partial("sqlite", *extra))
+
+
+_v, _a, _d = AllocationVersionRow, AllocationRow, DeliveryRow
+INSIGHT_INDEXES = (
+    # Running on a date, in ingangsdatum order (the sort and the walk that stops at one page).
+    _counting_index("ix_insight_running", _v.ingangsdatum, _v.allocation_id, _v.einddatum),
+    _counting_index("ix_insight_running_provider", _v.aanbieder, _v.product_categorie, _v.ingangsdatum),
+    # 1 in 64 clients: the sample behind the estimated totals of a large running set.
+    _counting_index("ix_insight_running_sample", _v.ingangsdatum, _v.einddatum, _v.client_id,
+                    _v.allocation_id, extra=(SAMPLED,)),
+    Index("ix_insight_allocations_number", _a.toewijzingnummer, _a.id),
+    # The PC4 area filter (the same expression as storage.insight_queries.common.pc4).
+    Index("ix_insight_clients_pc4", pc4(ClientRow.postcode)),
+    # The delivery state: the latest live start of an allocation and the stops of that start.
+    Index("ix_insight_deliveries_state", _d.standard, _d.gemeente, _d.toewijzingnummer, _d.kind,
+          _d.begindatum, postgresql_where=text(LIVE), sqlite_where=text(LIVE)),
+)

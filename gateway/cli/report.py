@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.web.database import database_url, run_in_unit_of_work
 from storage.insight_queries import analysis
 from storage.insight_queries.common import Scope
-from storage.insight_queries.running import RunningFilter, area, running_allocations
+from storage.insight_queries.running import area, page_rows
+from storage.insight_queries.running_set import RunningFilter
 from storage.insight_queries.signals import signals
 
 ALL = Scope()
@@ -38,14 +39,8 @@ def register(subparsers: Any) -> None:
 
 
 async def _running(session: AsyncSession, on: date) -> list[dict[str, Any]]:
-    rows = []
-    page = 1
-    while True:
-        result = await running_allocations(session, RunningFilter(on, page=page, per_page=1000), ALL)
-        rows += [{k: v for k, v in dataclasses.asdict(r).items() if k != "client_name"} for r in result.rows]
-        if len(result.rows) < 1000:
-            return rows
-        page += 1
+    rows = await page_rows(session, RunningFilter(on), ALL, 0, None)
+    return [{k: v for k, v in dataclasses.asdict(r).items() if k != "client_name"} for r in rows]
 
 
 async def _waiting(session: AsyncSession, _on: date) -> list[dict[str, Any]]:

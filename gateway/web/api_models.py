@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class RunningItem(BaseModel):
@@ -33,6 +33,9 @@ class RunningResponse(BaseModel):
     clients: int
     by_state: dict[str, int]
     by_standard: dict[str, int]
+    estimated: bool = Field(description="true: the totals are a sample of 1 in `sample_modulus` clients "
+                                        "scaled up (a large set); false: counted exactly")
+    sample_modulus: int
     page: int
     per_page: int
     items: list[RunningItem]

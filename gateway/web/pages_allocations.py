@@ -13,7 +13,14 @@ from gateway.web.api_models import RunningItem, RunningResponse
 from gateway.web.auth import TEAM, web_state
 from gateway.web.params import running_filter, scope_of
 from gateway.web.render import csv_response, page
-from storage.insight_queries.running import RunningFilter, RunningPage, RunningRow, running_allocations
+from storage.insight_queries.running import (
+    RunningPage,
+    RunningRow,
+    custom_plans,
+    page_rows,
+    running_allocations,
+)
+from storage.insight_queries.running_set import RunningFilter
 
 router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
@@ -59,20 +66,16 @@ async def running_api(request: Request, who: Team, f: Filter) -> RunningResponse
     """Running allocations on `on` (filters, sort, page) with totals over the whole filtered set."""
     result = await _running(request, who, f)
     return RunningResponse(on=f.on, total=result.total, clients=result.clients, by_state=result.by_state,
-                           by_standard=result.by_standard, page=f.page, per_page=f.per_page,
+                           by_standard=result.by_standard, estimated=result.estimated,
+                           sample_modulus=result.sample_modulus, page=f.page, per_page=f.per_page,
                            items=[_item(row) for row in result.rows])
 
 
 @router.get("/api/running.csv", tags=["team"], response_class=Response)
 async def running_csv(request: Request, who: Team, f: Filter) -> Response:
     """All rows of the filtered set (no paging) as CSV."""
-    rows: list[RunningRow] = []
-    number = 1
-    while True:
-        chunk = await _running(request, who, dataclasses.replace(f, page=number, per_page=1000))
-        rows += chunk.rows
-        if len(chunk.rows) < 1000:
-            break
-        number += 1
+    async with web_state(request).sessions() as session:
+        await custom_plans(session)
+        rows = await page_rows(session, f, scope_of(who), 0, None)
     return csv_response(f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
                         [[getattr(_item(r), c) for c in COLUMNS] for r in rows])

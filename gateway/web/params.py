@@ -10,7 +10,7 @@ from fastapi import Query
 from gateway.web.accounts import Principal
 from handlers.insight.usage import DELIVERY_STATES
 from storage.insight_queries.common import Scope
-from storage.insight_queries.running import SORTS, RunningFilter
+from storage.insight_queries.running_set import SORTS, RunningFilter
 
 OnDate = Annotated[date | None, Query(description="reference date (YYYY-MM-DD); default today")]
 

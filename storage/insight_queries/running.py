@@ -1,4 +1,9 @@
-"""Lopende toewijzingen on a reference date: filters, sort, page, totals; and the area (PC4) aggregate."""
+"""Lopende toewijzingen on a reference date: filters, sort, one page of rows; and the area (PC4) aggregate.
+
+A page is cut in two steps: the ids of one page in sort order (a walk along an index that stops
+after `offset + per_page` matches), then the display columns and delivery state of those rows only.
+The totals of the whole filtered set are in `storage.insight_queries.running_totals`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, literal, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.insight.usage import DELIVERY_STATES
 from storage.insight_queries.common import (
     Scope,
     counting_version,
@@ -18,25 +24,9 @@ from storage.insight_queries.common import (
     pc4,
     running_on,
 )
+from storage.insight_queries.running_set import RunningFilter, conditions, from_running
+from storage.insight_queries.running_totals import SAMPLING, Sampling, totals
 from storage.models import AllocationRow, AllocationVersionRow, ClientRow
-
-SORTS = ("toewijzingnummer", "aanbieder", "categorie", "code", "ingangsdatum", "einddatum", "pc4", "state")
-
-
-@dataclass(frozen=True, slots=True)
-class RunningFilter:
-    on: date
-    standard: str | None = None  # iwmo | ijw
-    gemeente: str | None = None
-    aanbieder: str | None = None
-    categorie: str | None = None
-    code: str | None = None
-    pc4: str | None = None
-    state: str | None = None  # not_started | started | temporarily_stopped | stopped
-    sort: str = "toewijzingnummer"
-    descending: bool = False
-    page: int = 1
-    per_page: int = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,71 +57,115 @@ class RunningPage:
     clients: int
     by_state: dict[str, int] = field(default_factory=dict)
     by_standard: dict[str, int] = field(default_factory=dict)
+    estimated: bool = False  # totals scaled up from a sample of clients (see running_totals)
+    sample_modulus: int = 1
 
 
-def _columns(on: date, with_state: bool) -> list[Any]:
+def _columns(on: date) -> list[Any]:
     a, v, c = AllocationRow, AllocationVersionRow, ClientRow
-    state = delivery_state(on) if with_state else literal(None)
     return [a.id.label("allocation_id"), a.standard, a.gemeente, a.toewijzingnummer, v.aanbieder,
             v.product_categorie.label("categorie"), v.product_code.label("code"), v.ingangsdatum,
-            v.einddatum, v.volume, v.eenheid, v.frequentie, v.budget, state.label("state"),
+            v.einddatum, v.volume, v.eenheid, v.frequentie, v.budget, delivery_state(on).label("state"),
             pc4(c.postcode).label("pc4"), c.public_id.label("client_public_id"),
-            display_name().label("client_name"), c.id.label("client_id")]
+            display_name().label("client_name")]
 
 
-def _base(f: RunningFilter, scope: Scope, *, with_state: bool = True) -> Select[*tuple[Any, ...]]:
-    """The filtered running set; the delivery state (three index lookups per row) only when asked."""
+def _sort_keys(f: RunningFilter) -> list[Any]:
+    """Sort column plus a tie-breaker in the same direction, so one index walk serves both."""
     a, v, c = AllocationRow, AllocationVersionRow, ClientRow
-    query: Select[*tuple[Any, ...]] = (
-        select(*_columns(f.on, with_state)).join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
-        .where(running_on(f.on), scope.where(a.gemeente)))
-    for column, value in ((a.standard, f.standard), (a.gemeente, f.gemeente), (v.aanbieder, f.aanbieder),
-                          (v.product_categorie, f.categorie), (v.product_code, f.code)):
-        if value:
-            query = query.where(column == value)
-    if f.pc4:
-        query = query.where(pc4(c.postcode) == f.pc4)
-    return query
+    keys: dict[str, list[Any]] = {
+        "toewijzingnummer": [a.toewijzingnummer, a.id], "aanbieder": [v.aanbieder, v.allocation_id],
+        "categorie": [v.product_categorie, v.allocation_id], "code": [v.product_code, v.allocation_id],
+        "ingangsdatum": [v.ingangsdatum, v.allocation_id], "einddatum": [v.einddatum, v.allocation_id],
+        "pc4": [pc4(c.postcode), v.allocation_id]}
+    return [key.desc() if f.descending else key.asc() for key in keys[f.sort]]
 
 
-async def _totals(session: AsyncSession, inner: Subquery, where: list[ColumnElement[bool]]) -> RunningPage:
-    by_state: dict[str, int] = {}
-    by_standard: dict[str, int] = {}
-    counts = await session.execute(select(inner.c.standard, inner.c.state, func.count()).where(*where)
-                                   .group_by(inner.c.standard, inner.c.state))
-    for standard, state, count in counts.all():
-        by_state[state] = by_state.get(state, 0) + count
-        by_standard[standard] = by_standard.get(standard, 0) + count
-    clients = await session.scalar(select(func.count(func.distinct(inner.c.client_id))).where(*where))
-    return RunningPage([], sum(by_state.values()), clients or 0, by_state, by_standard)
+async def _ids(session: AsyncSession, f: RunningFilter, scope: Scope, offset: int, limit: int) -> list[int]:
+    if f.state:
+        return await _ids_in_state(session, f, scope, offset, limit)
+    query = (from_running(f, AllocationRow.id, clients=f.sort == "pc4").where(*conditions(f, scope))
+             .order_by(*_sort_keys(f)).limit(limit).offset(offset))
+    return list((await session.scalars(query)).all())
 
 
-async def _page(session: AsyncSession, f: RunningFilter, scope: Scope) -> list[RunningRow]:
-    """Sort and cut on (id, key) only, then read the page's columns (and delivery state) for those rows."""
-    early = bool(f.state) or f.sort == "state"
-    inner = _base(f, scope, with_state=early).subquery()
-    name = f.sort if f.sort in SORTS else "toewijzingnummer"
+async def _ids_in_state(session: AsyncSession, f: RunningFilter, scope: Scope, offset: int,
+                        limit: int) -> list[int]:
+    """Walk the set in sort order and judge the state of each row on the way, until the page is full.
 
-    def ordered(column: Any) -> Any:
-        return column.desc() if f.descending else column.asc()
+    The walk is fenced in a subquery (OFFSET 0) and the outer query has no ORDER BY of its own, so
+    PostgreSQL plans the walk for a few rows. Otherwise it guesses the state filter keeps 0.5% of
+    rows, prefers judging every allocation and sorting, and spends seconds instead of milliseconds.
+    """
+    a = AllocationRow
+    base = dataclasses.replace(f, state=None)
+    walk = (from_running(base, a.id, a.standard, a.gemeente, a.toewijzingnummer, clients=f.sort == "pc4")
+            .where(*conditions(base, scope)).order_by(*_sort_keys(base)).offset(0).subquery("walk"))
+    state = delivery_state(f.on, (walk.c.standard, walk.c.gemeente, walk.c.toewijzingnummer))
+    query = select(walk.c.id).where(state == f.state).limit(limit).offset(offset)
+    return list((await session.scalars(query)).all())
 
+
+async def _ids_by_state(session: AsyncSession, f: RunningFilter, scope: Scope, offset: int,
+                        limit: int) -> list[int]:
+    """Sorted by state: state by state in order, each walked by toewijzingnummer (at most four queries)."""
+    ids: list[int] = []
+    for state in sorted(DELIVERY_STATES, reverse=f.descending):
+        one = dataclasses.replace(f, state=state, sort="toewijzingnummer", descending=False)
+        found = await _ids(session, one, scope, offset, limit - len(ids))
+        ids += found
+        if len(ids) == limit:
+            break
+        if found:
+            offset = 0
+        else:  # the page starts beyond this state: skip all of its rows (at most `offset` of them)
+            count = select(func.count()).select_from(
+                from_running(one, AllocationRow.id).where(*conditions(one, scope)).limit(offset).subquery())
+            offset -= int(await session.scalar(count) or 0)
+    return ids
+
+
+async def page_rows(session: AsyncSession, f: RunningFilter, scope: Scope, offset: int,
+                    limit: int | None) -> list[RunningRow]:
+    """Rows `offset`.. of the filtered set in sort order, `limit` of them (None: all, for exports)."""
+    by_state = f.sort == "state" and not f.state
+    if limit is not None:
+        ids = await (_ids_by_state if by_state else _ids)(session, f, scope, offset, limit)
+        query = from_running(f, *_columns(f.on), clients=True).where(AllocationRow.id.in_(ids),
+                                                                     counting_version())
+    else:
+        query = from_running(f, *_columns(f.on), clients=True).where(*conditions(f, scope))
+    rows = [RunningRow(*row) for row in (await session.execute(query)).all()]
+    if limit is not None:
+        order = {allocation_id: n for n, allocation_id in enumerate(ids)}
+        return sorted(rows, key=lambda row: order[row.allocation_id])
+    if by_state:
+        return sorted(rows, key=lambda row: (row.state, row.toewijzingnummer), reverse=f.descending)
+    return rows
+
+
+async def custom_plans(session: AsyncSession) -> None:
+    """Plan every statement with its parameters, without JIT, for the rest of this transaction (PostgreSQL).
+
+    asyncpg prepares statements, and after five executions PostgreSQL may switch to a generic plan;
+    for a date range over a million versions that plan misjudges selectivity and turns a 100 ms walk
+    into a 1 s scan. And an index walk that stops after one page is costed as if it ran to the end,
+    which triggers JIT compilation: 300 ms spent compiling a query that runs in 16 ms.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        await session.execute(text("SET LOCAL jit = off"))
+
+
+async def running_allocations(session: AsyncSession, f: RunningFilter, scope: Scope,
+                              sampling: Sampling = SAMPLING) -> RunningPage:
+    """One page of running allocations plus the totals of the whole filtered set (exact or estimated)."""
+    await custom_plans(session)
     per_page = max(1, min(f.per_page, 1000))
-    cut = (select(inner.c.allocation_id, inner.c[name].label("sort_key"))
-           .where(*([inner.c.state == f.state] if f.state else []))
-           .order_by(ordered(inner.c[name]), inner.c.allocation_id)
-           .limit(per_page).offset((max(f.page, 1) - 1) * per_page)).subquery()
-    a, v, c = AllocationRow, AllocationVersionRow, ClientRow
-    page = (select(*_columns(f.on, True)).select_from(cut).join(a, a.id == cut.c.allocation_id)
-            .join(v, (v.allocation_id == a.id) & counting_version()).join(c, c.id == v.client_id)
-            .order_by(ordered(cut.c.sort_key), cut.c.allocation_id))
-    return [RunningRow(*row[:-1]) for row in (await session.execute(page)).all()]
-
-
-async def running_allocations(session: AsyncSession, f: RunningFilter, scope: Scope) -> RunningPage:
-    """One page of running allocations plus the totals of the whole filtered set."""
-    inner = _base(f, scope).subquery()
-    totals = await _totals(session, inner, [inner.c.state == f.state] if f.state else [])
-    return dataclasses.replace(totals, rows=await _page(session, f, scope))
+    rows = await page_rows(session, f, scope, (max(f.page, 1) - 1) * per_page, per_page)
+    counted = await totals(session, f, scope, sampling)
+    return RunningPage(rows, counted.total, counted.clients, counted.by_state, counted.by_standard,
+                       counted.estimated, counted.sample_modulus)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage.web_models  # noqa: F401  (registers the web tables on Base.metadata)
 from storage.models import Base
+from storage.web_models import INSIGHT_INDEXES
 
 WEB_TABLES = {"web_users", "web_api_tokens", "web_sessions", "web_audit_log"}
 
@@ -30,5 +31,28 @@ async def test_both_branches_are_applied(engine: AsyncEngine) -> None:
         allocations = (await connection.exec_driver_sql("SELECT count(*) FROM allocations")).scalar()
     # The web head depends on the register head, so Alembic records the web head (and the retention
     # branch's head, which depends on the register too), not the register's.
-    assert sorted(heads) == ["0101_web", "0201_retention"]
+    assert "0102_web_insight" in heads
+    assert "0101_web" not in heads  # superseded by its successor on the web branch
     assert allocations == 0
+
+
+def _indexes(connection: Connection) -> dict[str, list[str | None]]:
+    """Index name -> columns; expression indexes by name only (SQLite's inspector skips them)."""
+    names = ("SELECT name FROM sqlite_master WHERE type = 'index'" if connection.dialect.name == "sqlite"
+             else "SELECT indexname FROM pg_indexes")
+    found: dict[str, list[str | None]] = {name: [] for name in connection.exec_driver_sql(names).scalars()}
+    inspector = inspect(connection)
+    for table in {index.table.name for index in INSIGHT_INDEXES if index.table is not None}:
+        found.update({index["name"]: index["column_names"] for index in inspector.get_indexes(table)
+                      if index["name"]})
+    return found
+
+
+async def test_insight_indexes_match_their_declaration(engine: AsyncEngine) -> None:
+    """0102_web_insight creates every index of storage.web_models.INSIGHT_INDEXES with the same columns."""
+    async with engine.connect() as connection:
+        found = await connection.run_sync(_indexes)
+    for index in INSIGHT_INDEXES:
+        assert index.name in found, index.name
+        if all(isinstance(expression, Column) for expression in index.expressions):
+            assert found[index.name] == [column.name for column in index.columns], index.name

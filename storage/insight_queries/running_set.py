@@ -1,0 +1,52 @@
+"""The filtered running set on a reference date, as WHERE terms and a FROM clause both queries share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+
+from storage.insight_queries.common import Scope, delivery_state, pc4, running_on
+from storage.models import AllocationRow, AllocationVersionRow, ClientRow
+
+SORTS = ("toewijzingnummer", "aanbieder", "categorie", "code", "ingangsdatum", "einddatum", "pc4", "state")
+
+
+@dataclass(frozen=True, slots=True)
+class RunningFilter:
+    on: date
+    standard: str | None = None  # iwmo | ijw
+    gemeente: str | None = None
+    aanbieder: str | None = None
+    categorie: str | None = None
+    code: str | None = None
+    pc4: str | None = None
+    state: str | None = None  # not_started | started | temporarily_stopped | stopped
+    sort: str = "toewijzingnummer"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 50
+
+
+def conditions(f: RunningFilter, scope: Scope) -> list[ColumnElement[bool]]:
+    """The filtered running set as WHERE terms over allocations, versions (and clients for PC4)."""
+    a, v = AllocationRow, AllocationVersionRow
+    where = [running_on(f.on), scope.where(a.gemeente)]
+    for column, value in ((a.standard, f.standard), (a.gemeente, f.gemeente), (v.aanbieder, f.aanbieder),
+                          (v.product_categorie, f.categorie), (v.product_code, f.code)):
+        if value:
+            where.append(column == value)
+    if f.pc4:
+        where.append(pc4(ClientRow.postcode) == f.pc4)
+    if f.state:
+        where.append(delivery_state(f.on) == f.state)
+    return where
+
+
+def from_running(f: RunningFilter, *columns: Any, clients: bool = False) -> Select[Any]:
+    """SELECT columns FROM allocations JOIN versions [JOIN clients]: clients only when PC4 needs them."""
+    a, v, c = AllocationRow, AllocationVersionRow, ClientRow
+    query: Select[Any] = select(*columns).select_from(a).join(v, v.allocation_id == a.id)
+    return query.join(c, c.id == v.client_id) if clients or f.pc4 else query
