@@ -179,6 +179,7 @@ def product_lines(message: Toewijzing | VerzoekToewijzing | VerzoekWijziging) ->
     return te_wijzigen_lines(message) + nieuw_lines(message)
 
 
-def all_contacts(message: Toewijzing) -> list[Contact]:
+@per_message
+def all_contacts(message: Toewijzing) -> tuple[Contact, ...]:
     """Every berichtklasse Contact of a 301: the client's Contactgegevens, then each Relatie's Contact."""
-    return [*message.client.contacten, *(relatie.contact for relatie in message.client.relaties)]
+    return (*message.client.contacten, *(relatie.contact for relatie in message.client.relaties))

@@ -18,7 +18,7 @@ from handlers.messages import (
     VerzoekWijziging,
     VolledigeNaam,
 )
-from handlers.rules.checks_base import at, finding, in_message, years_before
+from handlers.rules.checks_base import at, finding, in_message, per_message, years_before
 
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 _ASCII_ZEROS = ord("0") * sum(BSN_WEIGHTS)
@@ -62,12 +62,13 @@ def cs002_bsn_elfproef(message: WithBsn) -> Iterator[Finding]:
             yield finding("CS002", at(xpath, "Bsn"), "Bsn does not pass the 11-proof.")
 
 
-def _people(message: SingleClient) -> list[tuple[Geboortedatum, str]]:
+@per_message
+def _people(message: SingleClient) -> tuple[tuple[Geboortedatum, str], ...]:
     """(Geboortedatum, owner XPath) of the client and, in a 301, of every relatie that has one."""
-    people = [(message.client.geboortedatum, message.client.xpath)]
-    if isinstance(message, Toewijzing):
-        people += [(r.geboortedatum, r.xpath) for r in message.client.relaties if r.geboortedatum]
-    return people
+    client = (message.client.geboortedatum, message.client.xpath)
+    if isinstance(message, Toewijzing) and message.client.relaties:
+        return (client, *((r.geboortedatum, r.xpath) for r in message.client.relaties if r.geboortedatum))
+    return (client,)
 
 
 def datumgebruik_fits(birth: Geboortedatum) -> bool:

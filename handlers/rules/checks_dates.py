@@ -31,18 +31,22 @@ from handlers.messages import (
 )
 from handlers.rules.checks_base import all_contacts, at, finding, in_message, product_lines
 
-Dated = tuple[date | None, str, str]  # value, XPath, how the text names it
+# value, XPath of its class, path of the element below the class, how the text names it, and whether the text
+# may show the value. The XPath and the text are only put together for a date that breaks the rule.
+Dated = tuple[date | None, str, str, str, bool]
 
 
 def _not_after(dagtekening: date, dates: Iterable[Dated]) -> Iterator[Finding]:
-    for value, xpath, name in dates:
+    for value, owner, element, name, shown in dates:
         if value is not None and value > dagtekening:
-            yield finding("TR134", xpath, f"{name} is after the Dagtekening {dagtekening.isoformat()}.")
+            named = f"{name} {value}" if shown else name
+            yield finding("TR134", at(owner, element),
+                          f"{named} is after the Dagtekening {dagtekening.isoformat()}.")
 
 
 def _birth(xpath: str, value: date) -> Dated:
     # The birth date itself stays out of the text: it is personal data.
-    return value, at(xpath, "Geboortedatum", "Datum"), "Geboortedatum"
+    return value, xpath, "Geboortedatum/Datum", "Geboortedatum", False
 
 
 TR134_SUMMARY = ("Dates of things that already happened may not be after the Dagtekening: Geboortedatum, "
@@ -55,7 +59,7 @@ def tr134_toewijzing(message: Toewijzing) -> Iterator[Finding]:
     client = message.client
     dates = [_birth(client.xpath, client.geboortedatum.datum)]
     dates += [_birth(r.xpath, r.geboortedatum.datum) for r in client.relaties if r.geboortedatum]
-    dates += [(p.toewijzingsdatum, at(p.xpath, "Toewijzingsdatum"), f"Toewijzingsdatum {p.toewijzingsdatum}")
+    dates += [(p.toewijzingsdatum, p.xpath, "Toewijzingsdatum", "Toewijzingsdatum", True)
               for p in client.producten]
     yield from _not_after(message.header.dagtekening, dates)
 
@@ -64,8 +68,7 @@ def tr134_toewijzing(message: Toewijzing) -> Iterator[Finding]:
 def tr134_start(message: Start) -> Iterator[Finding]:
     client = message.client
     dates = [_birth(client.xpath, client.geboortedatum.datum)]
-    dates += [(p.begindatum, at(p.xpath, "Begindatum"), f"Begindatum {p.begindatum}")
-              for p in client.producten]
+    dates += [(p.begindatum, p.xpath, "Begindatum", "Begindatum", True) for p in client.producten]
     yield from _not_after(message.header.dagtekening, dates)
 
 
@@ -74,8 +77,8 @@ def tr134_stop(message: Stop) -> Iterator[Finding]:
     client = message.client
     dates = [_birth(client.xpath, client.geboortedatum.datum)]
     for p in client.producten:
-        dates.append((p.begindatum, at(p.xpath, "Begindatum"), f"Begindatum {p.begindatum}"))
-        dates.append((p.einddatum, at(p.xpath, "Einddatum"), f"Einddatum {p.einddatum}"))
+        dates.append((p.begindatum, p.xpath, "Begindatum", "Begindatum", True))
+        dates.append((p.einddatum, p.xpath, "Einddatum", "Einddatum", True))
     yield from _not_after(message.header.dagtekening, dates)
 
 
@@ -88,14 +91,13 @@ def tr134_verzoek_toewijzing(message: VerzoekToewijzing) -> Iterator[Finding]:
 @in_message("TR134", messages=(323,), summary=TR134_SUMMARY)
 def tr134_declaratie(message: DeclaratieBericht) -> Iterator[Finding]:
     declaratie = message.declaratie
-    sent = declaratie.declaratie_dagtekening
     dates: list[Dated] = [
-        (sent, at(declaratie.xpath, "DeclaratieDagtekening"), f"DeclaratieDagtekening {sent}"),
-        (declaratie.periode.begindatum, at(declaratie.xpath, "DeclaratiePeriode", "Begindatum"),
-         f"DeclaratiePeriode Begindatum {declaratie.periode.begindatum}"),
+        (declaratie.declaratie_dagtekening, declaratie.xpath, "DeclaratieDagtekening",
+         "DeclaratieDagtekening", True),
+        (declaratie.periode.begindatum, declaratie.xpath, "DeclaratiePeriode/Begindatum",
+         "DeclaratiePeriode Begindatum", True),
     ]
-    dates += [(p.periode.begindatum, at(p.xpath, "ProductPeriode", "Begindatum"),
-               f"ProductPeriode Begindatum {p.periode.begindatum}")
+    dates += [(p.periode.begindatum, p.xpath, "ProductPeriode/Begindatum", "ProductPeriode Begindatum", True)
               for client in declaratie.clienten for p in client.prestaties]
     yield from _not_after(message.header.dagtekening, dates)
 
@@ -103,9 +105,9 @@ def tr134_declaratie(message: DeclaratieBericht) -> Iterator[Finding]:
 @in_message("TR134", messages=(325,), summary=TR134_SUMMARY)
 def tr134_declaratie_antwoord(message: DeclaratieAntwoordBericht) -> Iterator[Finding]:
     clienten = message.antwoord.clienten if message.antwoord else ()
-    dates = [(p.periode.begindatum, at(p.xpath, "ProductPeriode", "Begindatum"),
-              f"ProductPeriode Begindatum {p.periode.begindatum}")
-             for client in clienten for p in client.prestaties]
+    dates: list[Dated] = [
+        (p.periode.begindatum, p.xpath, "ProductPeriode/Begindatum", "ProductPeriode Begindatum", True)
+        for client in clienten for p in client.prestaties]
     yield from _not_after(message.header.heen.dagtekening, dates)
 
 
