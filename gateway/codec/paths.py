@@ -44,12 +44,17 @@ def xpath_of(element: etree._Element) -> str:
         name = local_name(node.tag)
         parent = node.getparent()
         if parent is not None:
-            same = [child for child in element_children(parent) if local_name(child.tag) == name]
+            same = _same_name(parent, name)
             if len(same) > 1:
                 name = f"{name}[{same.index(node) + 1}]"
         steps.append(name)
         node = parent
     return "/" + "/".join(reversed(steps))
+
+
+def _same_name(parent: etree._Element, name: str) -> list[etree._Element]:
+    """The child elements called `name` in any or no namespace; lxml matches `{*}name` in C."""
+    return list(parent.iterchildren(f"{{*}}{name}"))
 
 
 def line_index(root: etree._Element) -> dict[str, int]:
@@ -112,10 +117,13 @@ def _child_for_step(element: etree._Element, step: str) -> etree._Element | None
     if match is None:
         return None
     position = int(match["pos"] or 1)
-    if match["name"] == "*" and match["prefix"] is None:
+    name, prefix = match["name"], match["prefix"]
+    if name == "*":
         candidates = element_children(element)
-    else:
-        candidates = [child for child in element_children(element) if _step_matches(child, step)]
+        if prefix is not None:
+            candidates = [child for child in candidates if (child.prefix or None) == prefix]
+    else:  # the local name is matched in C first; the prefix only on those
+        candidates = [child for child in _same_name(element, name) if (child.prefix or None) == prefix]
     return candidates[position - 1] if 0 < position <= len(candidates) else None
 
 
