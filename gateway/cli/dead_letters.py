@@ -14,6 +14,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError
 
+from gateway.cli.publish import broker_user
 from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
 from gateway.settings import Settings
@@ -87,12 +88,15 @@ def _fresh_headers(message: AbstractIncomingMessage) -> dict[str, Any]:
     return headers
 
 
-async def _replay(channel: AbstractChannel, topology: Topology, message: AbstractIncomingMessage) -> None:
+async def _replay(
+    channel: AbstractChannel, topology: Topology, message: AbstractIncomingMessage, user: str
+) -> None:
     exchange = await channel.get_exchange(topology.inbound_exchange.name, ensure=True)
     await exchange.publish(
         aio_pika.Message(
             message.body, headers=_fresh_headers(message), message_id=message.message_id,
             content_type=message.content_type, delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            user_id=user,  # sender authentication: the replaying user must be mapped to the message's party
         ),
         routing_key="",
     )
@@ -111,7 +115,7 @@ async def dead_letters(settings: Settings, action: str, ids: Sequence[str] = ())
             return parked
         chosen = [(p, m) for p, m in zip(parked, messages, strict=True) if p.matches(set(ids))]
         for _, message in chosen:
-            await _replay(channel, topology, message)
+            await _replay(channel, topology, message, broker_user(settings.broker.url))
         return [p for p, _ in chosen]
     finally:
         await connection.close()  # unacked (listed, not replayed) messages go back to the queue

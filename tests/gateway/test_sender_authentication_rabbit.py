@@ -18,10 +18,21 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from gateway_testkit import RABBIT_URL, bind_capture, drain, example, make_settings, variant, wait_for
+from gateway_testkit import (
+    CRASH,
+    RABBIT_URL,
+    FaultyProcessor,
+    bind_capture,
+    drain,
+    example,
+    make_settings,
+    variant,
+    wait_for,
+)
 from sqlalchemy import text
 
 from gateway.app import create_app
+from gateway.cli.dead_letters import dead_letters
 from gateway.cli.publish import publish
 from gateway.settings import SendersSettings
 
@@ -130,5 +141,39 @@ def _drained(rabbit: aio_pika.abc.AbstractConnection, name: str) -> Callable[[],
         queue = await channel.declare_queue(name, passive=True)
         await channel.close()
         return (queue.declaration_result.message_count or 0) == 0
+
+    return probe
+
+
+async def test_a_replayed_dead_letter_is_sent_as_the_replaying_user(
+    sqlite_url: str, rabbit: aio_pika.abc.AbstractRobustConnection, prefix: str
+) -> None:
+    """Parking drops the sender's user_id; `istd dead-letters replay` publishes as its own login."""
+    settings = make_settings(sqlite_url, prefix, delivery_limit=0)
+    settings.senders = SendersSettings(enforce=True, users={"guest": ["42420001"]})  # WMO315's Afzender
+    app = create_app(settings, processor=FaultyProcessor(settings))
+    await app.start()
+    try:
+        inbound = app.topology.inbound_exchange.name
+        await _publish(RABBIT_URL, inbound, variant(example("WMO315"), CRASH), user_id="guest")
+        await wait_for(_drained(rabbit, app.topology.inbound_queue.name))
+    finally:
+        await app.stop()
+    app = create_app(settings)  # the real processor: the replayed 315 is processed, not refused
+    await app.start()
+    try:
+        [replayed] = await dead_letters(settings, "replay")
+        stored = await wait_for(_status_of(app.engine, "WMO315"))
+    finally:
+        await app.stop()
+    assert replayed.message == "WMO315"
+    assert stored in ("accepted", "rejected")
+
+
+def _status_of(engine: object, name: str) -> Callable[[], Awaitable[str | None]]:
+    async def probe() -> str | None:
+        async with engine.connect() as connection:  # type: ignore[attr-defined]
+            query = text("SELECT status FROM messages WHERE message_name = :name")
+            return (await connection.execute(query, {"name": name})).scalar()
 
     return probe
