@@ -13,6 +13,10 @@ unchanged (IV028): a provider's 302 names the gemeente as Afzender and itself as
         no user_id / unmapped user .. refused, unparsed or not
         document not parsed ......... not refused here: it is invalid anyway and has no party
         party not mapped to the user  refused
+
+The check comes after the duplicate check: bytes already processed are a duplicate for anyone (no
+effect, nothing published again), so replaying someone else's processed message achieves nothing.
+A refusal is stored under `refusal_key`, never under the bytes' own sha256.
 """
 
 from __future__ import annotations
