@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,24 @@ async def test_bytes_refused_for_an_impostor_still_pass_for_their_sender(tmp_pat
     assert report["sha256"] == refused.sha256
     assert report["findings"][0]["text"].startswith("broker user gemeente may not send as Afzender 65656055")
     assert {r.status for r in rows[1:]} >= {"sent"}  # the rightful sender's 305 got its retour
+
+
+def test_the_worker_says_at_start_up_when_authentication_is_off() -> None:
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("istd.senders")  # its own handler: independent of other tests' set-up
+    logger.addHandler(handler)
+    level, logger.level = logger.level, logging.INFO
+    try:
+        _policy(enforce=False).announce()
+        SenderPolicy(enforce=True, users={}).announce()
+        _policy().announce()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert [(r.levelname, r.getMessage().split(":")[0]) for r in records] == [
+        ("WARNING", "sender authentication is off"),
+        ("WARNING", "sender authentication is on but no broker user is mapped"),
+        ("INFO", "sender authentication on"),
+    ]
