@@ -132,7 +132,8 @@ def test_the_worker_says_at_start_up_when_authentication_is_off() -> None:
     handler.emit = records.append  # type: ignore[method-assign]
     logger = logging.getLogger("istd.senders")  # its own handler: independent of other tests' set-up
     logger.addHandler(handler)
-    level, logger.level = logger.level, logging.INFO
+    level = logger.level
+    logger.setLevel(logging.INFO)
     try:
         _policy(enforce=False).announce()
         SenderPolicy(enforce=True, users={}).announce()
