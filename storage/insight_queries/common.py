@@ -8,7 +8,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, func, literal_column, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from handlers.insight.usage import NOT_STARTED, PAUSED, STARTED, STOPPED, TEMPORARY_STOP_REASON
 from storage.models import AllocationRow, AllocationVersionRow, ClientRow, DeliveryRow
@@ -39,9 +41,36 @@ def counting_version() -> ColumnElement[bool]:
     return and_(v.is_current.is_(True), v.voided.is_(False), v.deleted.is_(False))
 
 
-def running_on(on: date) -> ColumnElement[bool]:
+def running_on(on: date, *, walk: bool = False) -> ColumnElement[bool]:
+    """Counting versions whose period holds `on`.
+
+    `walk`: the caller walks allocations in toewijzingnummer order and stops after a page. SQLite
+    would rather range-scan the ingangsdatum index and sort every running row, so there the date
+    term is kept away from that index (`+column`, SQLite's idiom); PostgreSQL's planner needs no help.
+    """
     v = AllocationVersionRow
-    return and_(counting_version(), v.ingangsdatum <= on, or_(v.einddatum.is_(None), v.einddatum >= on))
+    start = NotIndexed(v.ingangsdatum.expression) if walk else v.ingangsdatum
+    return and_(counting_version(), start <= on, or_(v.einddatum.is_(None), v.einddatum >= on))
+
+
+class NotIndexed(ColumnElement[Any]):
+    """A column SQLite must not use an index for (rendered `+column`); the plain column elsewhere."""
+
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(NotIndexed)
+def _plain(element: NotIndexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(NotIndexed, "sqlite")
+def _unindexed(element: NotIndexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
 
 
 def live_delivery(row: type[DeliveryRow], kind: str) -> ColumnElement[bool]:

@@ -30,10 +30,20 @@ class RunningFilter:
     per_page: int = 50
 
 
+def selective(f: RunningFilter) -> bool:
+    """A filter with an index of its own that leaves few rows: find those, then sort them."""
+    return bool(f.aanbieder or f.code or f.pc4)
+
+
+def walks_by_number(f: RunningFilter) -> bool:
+    """Whether a page is best cut by walking allocations in toewijzingnummer order until it is full."""
+    return f.sort == "toewijzingnummer" and not selective(f)
+
+
 def conditions(f: RunningFilter, scope: Scope) -> list[ColumnElement[bool]]:
     """The filtered running set as WHERE terms over allocations, versions (and clients for PC4)."""
     a, v = AllocationRow, AllocationVersionRow
-    where = [running_on(f.on), scope.where(a.gemeente)]
+    where = [running_on(f.on, walk=walks_by_number(f)), scope.where(a.gemeente)]
     for column, value in ((a.standard, f.standard), (a.gemeente, f.gemeente), (v.aanbieder, f.aanbieder),
                           (v.product_categorie, f.categorie), (v.product_code, f.code)):
         if value:

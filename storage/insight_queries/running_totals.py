@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, ColumnElement, func, literal, literal_column, select, union_all
+from sqlalchemy import ColumnElement, func, literal, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.insight_queries.common import Scope, delivery_state
@@ -43,7 +43,7 @@ class Totals:
 
 def _sampled(modulus: int) -> ColumnElement[bool]:
     # A literal, as the partial index spells it: a bound parameter could not match its predicate.
-    return literal_column(f"{AllocationVersionRow.__tablename__}.client_id % {int(modulus)} = 0", Boolean)
+    return AllocationVersionRow.client_id % literal_column(str(int(modulus))) == literal_column("0")
 
 
 async def _count(session: AsyncSession, f: RunningFilter, scope: Scope,
