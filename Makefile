@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench docs clean
+.PHONY: install run test test-fast lint bench soak docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,6 +33,12 @@ BENCH_COUNT ?= 50000
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/worker_bench.py --count $(BENCH_COUNT)
+
+# Two workers on PostgreSQL for SOAK_MINUTES at SOAK_RATE msg/s; RSS and throughput each minute (docs/operations.md).
+SOAK_MINUTES ?= 10
+SOAK_RATE ?= 60
+soak: $(STAMP)
+	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
 
 docs: $(STAMP)
 	$(BIN)/python -m handlers.rules.catalogue > docs/rules.md

@@ -40,7 +40,7 @@ from gateway.settings import BrokerSettings, DatabaseSettings, Settings
 from gateway.sharding import shard_of
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
-CLIENTS = 100
+CLIENTS = 60
 SHARDS = 4
 
 
