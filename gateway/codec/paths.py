@@ -100,19 +100,35 @@ def lookup(index: dict[str, int], xpath: str) -> int | None:
 
 def resolve_libxml2_path(root: etree._Element, path: str) -> etree._Element | None:
     """The element a libxml2 error path (`/p:Bericht/p:Client/*[2]`) points at, or None."""
+    found = _walk_libxml2_path(root, path)
+    return None if found is None else found[0]
+
+
+def xpath_of_libxml2_path(root: etree._Element, path: str) -> str | None:
+    """Our XPath of the element a libxml2 error path points at, or None: `xpath_of(resolve_libxml2_path())`
+    in one walk down instead of a walk down and one up."""
+    found = _walk_libxml2_path(root, path)
+    return None if found is None else found[1]
+
+
+def _walk_libxml2_path(root: etree._Element, path: str) -> tuple[etree._Element, str] | None:
     steps = path.strip("/").split("/")
     if not steps or not _step_matches(root, steps[0]):
         return None
     element = root
+    ours = ["", local_name(root.tag)]
     for step in steps[1:]:
         found = _child_for_step(element, step)
         if found is None:
             return None
-        element = found
-    return element
+        element, ours_step = found
+        ours.append(ours_step)
+    return element, "/".join(ours)
 
 
-def _child_for_step(element: etree._Element, step: str) -> etree._Element | None:
+def _child_for_step(element: etree._Element, step: str) -> tuple[etree._Element, str] | None:
+    """The child a libxml2 step selects (position among same name and prefix, `*`: among all), and our
+    step for it (position among the same local name, only when there is more than one)."""
     match = _STEP.match(step)
     if match is None:
         return None
@@ -122,9 +138,18 @@ def _child_for_step(element: etree._Element, step: str) -> etree._Element | None
         candidates = element_children(element)
         if prefix is not None:
             candidates = [child for child in candidates if (child.prefix or None) == prefix]
+        if not 0 < position <= len(candidates):
+            return None
+        found = candidates[position - 1]
+        name = local_name(found.tag)
+        same = _same_name(element, name)
     else:  # the local name is matched in C first; the prefix only on those
-        candidates = [child for child in _same_name(element, name) if (child.prefix or None) == prefix]
-    return candidates[position - 1] if 0 < position <= len(candidates) else None
+        same = _same_name(element, name)
+        candidates = [child for child in same if (child.prefix or None) == prefix]
+        if not 0 < position <= len(candidates):
+            return None
+        found = candidates[position - 1]
+    return found, name if len(same) == 1 else f"{name}[{same.index(found) + 1}]"
 
 
 def _step_matches(element: etree._Element, step: str) -> bool:

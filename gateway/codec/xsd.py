@@ -115,7 +115,5 @@ def readable(message: str) -> str:
 def _xpath(doc: ParsedDocument, path: str | None) -> str:
     if not path:
         return "/"
-    element = paths.resolve_libxml2_path(doc.root, path)
-    if element is not None:
-        return paths.xpath_of(element)
-    return _PREFIX.sub("", path)
+    ours = paths.xpath_of_libxml2_path(doc.root, path)
+    return _PREFIX.sub("", path) if ours is None else ours
