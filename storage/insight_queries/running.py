@@ -81,6 +81,7 @@ def _sort_keys(f: RunningFilter) -> list[Any]:
         "categorie": [v.product_categorie, v.allocation_id], "code": [v.product_code, v.allocation_id],
         "ingangsdatum": [v.ingangsdatum, v.allocation_id], "einddatum": [v.einddatum, v.allocation_id],
         "pc4": [pc4(c.postcode), v.allocation_id]}
+    keys["state"] = keys["toewijzingnummer"]  # within one state (a state filter), by number
     return [key.desc() if f.descending else key.asc() for key in keys[f.sort]]
 
 
@@ -132,19 +133,18 @@ async def page_rows(session: AsyncSession, f: RunningFilter, scope: Scope, offse
                     limit: int | None) -> list[RunningRow]:
     """Rows `offset`.. of the filtered set in sort order, `limit` of them (None: all, for exports)."""
     by_state = f.sort == "state" and not f.state
-    if limit is not None:
-        ids = await (_ids_by_state if by_state else _ids)(session, f, scope, offset, limit)
-        query = from_running(f, *_columns(f.on), clients=True).where(AllocationRow.id.in_(ids),
-                                                                     counting_version())
-    else:
-        query = from_running(f, *_columns(f.on), clients=True).where(*conditions(f, scope))
-    rows = [RunningRow(*row) for row in (await session.execute(query)).all()]
-    if limit is not None:
-        order = {allocation_id: n for n, allocation_id in enumerate(ids)}
-        return sorted(rows, key=lambda row: order[row.allocation_id])
-    if by_state:
-        return sorted(rows, key=lambda row: (row.state, row.toewijzingnummer), reverse=f.descending)
-    return rows
+    columns = _columns(f.on)
+    if limit is None:  # an export: one ordered query, the state judged once per row
+        a, state = AllocationRow, columns[13]
+        keys = ([state.desc() if f.descending else state.asc(), a.toewijzingnummer, a.id] if by_state
+                else _sort_keys(f))
+        query = from_running(f, *columns, clients=True).where(*conditions(f, scope)).order_by(*keys)
+        return [RunningRow(*row) for row in (await session.execute(query)).all()]
+    ids = await (_ids_by_state if by_state else _ids)(session, f, scope, offset, limit)
+    query = from_running(f, *columns, clients=True).where(AllocationRow.id.in_(ids), counting_version())
+    order = {allocation_id: n for n, allocation_id in enumerate(ids)}
+    return sorted((RunningRow(*row) for row in (await session.execute(query)).all()),
+                  key=lambda row: order[row.allocation_id])
 
 
 async def custom_plans(session: AsyncSession) -> None:

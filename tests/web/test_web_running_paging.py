@@ -7,6 +7,8 @@ running_totals). Each test compares those paths with the plain, complete answer 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -66,6 +68,21 @@ async def test_state_filtered_pages_follow_the_sort(
     paged = await _all_pages(client, register["wijk"], 3, sort="ingangsdatum", desc="true", state="started")
     assert [i["toewijzingnummer"] for i in paged] == started
     assert len(started) == 7  # by_state of the team's gemeente (test_web_running)
+
+
+ORDERS = [{"sort": "ingangsdatum", "desc": "true"}, {"sort": "state", "desc": "true"}, {"sort": "pc4"},
+          {"sort": "state", "state": "started"}]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+async def test_csv_export_follows_the_sort_of_the_pages(
+    client: httpx.AsyncClient, register: dict[str, str], order: dict[str, str]
+) -> None:
+    paged = await _all_pages(client, register["wijk"], 4, **order)
+    response = await client.get("/api/running.csv", params={"on": ON, **order},
+                                headers=bearer(register["wijk"]))
+    exported = [int(row["toewijzingnummer"]) for row in csv.DictReader(io.StringIO(response.text))]
+    assert exported == [i["toewijzingnummer"] for i in paged]
 
 
 async def test_small_sets_are_counted_exactly(client: httpx.AsyncClient, register: dict[str, str]) -> None:
