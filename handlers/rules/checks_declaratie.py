@@ -8,7 +8,7 @@ from datetime import date
 
 from handlers.findings import Finding
 from handlers.messages import BedragMetDC, DeclaratieAntwoordBericht, DeclaratieBericht, Periode, Prestatie
-from handlers.rules.checks_base import at, finding, in_message, years_before
+from handlers.rules.checks_base import at, finding, in_message, per_message, years_before
 
 DEBET, CREDIT = "D", "C"
 EUROS = "83"
@@ -18,13 +18,14 @@ Declaraties = DeclaratieBericht | DeclaratieAntwoordBericht
 ASSESSED = frozenset({"0200", "8001"})  # DeclaratieAntwoord codes that are no rejection of the class itself
 
 
-def prestaties(message: Declaraties) -> list[Prestatie]:
-    """Every Prestatie of a 323 or 325, client after client."""
+@per_message
+def prestaties(message: Declaraties) -> tuple[Prestatie, ...]:
+    """Every Prestatie of a 323 or 325, client after client (made once per message, asked by most rules)."""
     if isinstance(message, DeclaratieBericht):
         clienten = message.declaratie.clienten
     else:
         clienten = message.antwoord.clienten if message.antwoord else ()
-    return [p for client in clienten for p in client.prestaties]
+    return tuple([p for client in clienten for p in client.prestaties])
 
 
 def signed(amount: BedragMetDC) -> int:
@@ -32,15 +33,17 @@ def signed(amount: BedragMetDC) -> int:
     return -amount.bedrag if amount.debet_credit == CREDIT else amount.bedrag
 
 
-def period_end_checks(periode: Periode, xpath: str, dagtekening: date) -> Iterator[Finding]:
-    """TR137: an Einddatum on or after its Begindatum and not after the Dagtekening."""
+def period_end_checks(periode: Periode, owner: str, element: str, dagtekening: date) -> Iterator[Finding]:
+    """TR137: an Einddatum on or after its Begindatum and not after the Dagtekening; the period is the
+    child `element` of the class at `owner`."""
     end, start = periode.einddatum, periode.begindatum
     if end is None:
         return
     if start is not None and end < start:
-        yield finding("TR137", at(xpath, "Einddatum"), f"Einddatum {end} is before Begindatum {start}.")
+        yield finding("TR137", at(owner, element, "Einddatum"),
+                      f"Einddatum {end} is before Begindatum {start}.")
     if end > dagtekening:
-        yield finding("TR137", at(xpath, "Einddatum"),
+        yield finding("TR137", at(owner, element, "Einddatum"),
                       f"Einddatum {end} is after the Dagtekening {dagtekening.isoformat()}.")
 
 
@@ -50,9 +53,9 @@ def period_end_checks(periode: Periode, xpath: str, dagtekening: date) -> Iterat
 def tr137_declaratie_periods(message: DeclaratieBericht) -> Iterator[Finding]:
     dagtekening = message.header.dagtekening
     declaratie = message.declaratie
-    yield from period_end_checks(declaratie.periode, at(declaratie.xpath, "DeclaratiePeriode"), dagtekening)
+    yield from period_end_checks(declaratie.periode, declaratie.xpath, "DeclaratiePeriode", dagtekening)
     for prestatie in prestaties(message):
-        yield from period_end_checks(prestatie.periode, at(prestatie.xpath, "ProductPeriode"), dagtekening)
+        yield from period_end_checks(prestatie.periode, prestatie.xpath, "ProductPeriode", dagtekening)
 
 
 @in_message("TR335", messages=(323,),
@@ -115,11 +118,11 @@ def tr316_no_credit_of_own_debit(message: DeclaratieBericht) -> Iterator[Finding
             summary="DeclaratiePeriode and ProductPeriode start on or after 2021-01-01.")
 def cs100_from_2021(message: DeclaratieBericht) -> Iterator[Finding]:
     declaratie = message.declaratie
-    periods = [(declaratie.periode, at(declaratie.xpath, "DeclaratiePeriode"))]
-    periods += [(p.periode, at(p.xpath, "ProductPeriode")) for p in prestaties(message)]
-    for periode, xpath in periods:
+    periods = [(declaratie.periode, declaratie.xpath, "DeclaratiePeriode")]
+    periods += [(p.periode, p.xpath, "ProductPeriode") for p in prestaties(message)]
+    for periode, owner, element in periods:
         if periode.begindatum is not None and periode.begindatum < FIRST_CLAIMABLE:
-            yield finding("CS100", at(xpath, "Begindatum"),
+            yield finding("CS100", at(owner, element, "Begindatum"),
                           f"Begindatum {periode.begindatum} is before 2021-01-01.")
 
 
@@ -179,28 +182,28 @@ def cs339_euros_amount_is_volume(message: DeclaratieBericht) -> Iterator[Finding
             summary="325: ProductPeriode/Einddatum not before Begindatum, not after the Dagtekening.")
 def tr137_antwoord_periods(message: DeclaratieAntwoordBericht) -> Iterator[Finding]:
     for prestatie in prestaties(message):
-        yield from period_end_checks(prestatie.periode, at(prestatie.xpath, "ProductPeriode"),
+        yield from period_end_checks(prestatie.periode, prestatie.xpath, "ProductPeriode",
                                      message.header.heen.dagtekening)
 
 
-def _amounts(message: Declaraties) -> list[tuple[BedragMetDC, str]]:
-    """Every (Totaal)Bedrag with its DebetCredit, and the XPath of the composite."""
+def _amounts(message: Declaraties) -> list[tuple[BedragMetDC, str, str]]:
+    """Every (Totaal)Bedrag with its DebetCredit, the XPath of its class and the name of the composite."""
     if isinstance(message, DeclaratieBericht):
-        tops = [(message.declaratie.totaal_ingediend, at(message.declaratie.xpath, "TotaalIngediendBedrag"))]
+        tops = [(message.declaratie.totaal_ingediend, message.declaratie.xpath, "TotaalIngediendBedrag")]
     elif message.antwoord is not None:
         xpath = message.antwoord.xpath
-        tops = [(message.antwoord.totaal_ingediend, at(xpath, "TotaalIngediendBedrag")),
-                (message.antwoord.totaal_toegekend, at(xpath, "TotaalToegekendBedrag"))]
+        tops = [(message.antwoord.totaal_ingediend, xpath, "TotaalIngediendBedrag"),
+                (message.antwoord.totaal_toegekend, xpath, "TotaalToegekendBedrag")]
     else:
         tops = []
-    return tops + [(p.ingediend_bedrag, at(p.xpath, "IngediendBedrag")) for p in prestaties(message)]
+    return tops + [(p.ingediend_bedrag, p.xpath, "IngediendBedrag") for p in prestaties(message)]
 
 
 @in_message("CS325", messages=(323, 325), summary="An amount of 0 carries DebetCredit D.")
 def cs325_zero_is_debit(message: Declaraties) -> Iterator[Finding]:
-    for amount, xpath in _amounts(message):
+    for amount, owner, element in _amounts(message):
         if amount.bedrag == 0 and amount.debet_credit != DEBET:
-            yield finding("CS325", at(xpath, "DebetCredit"),
+            yield finding("CS325", at(owner, element, "DebetCredit"),
                           f"The amount is 0, so DebetCredit must be D, not {amount.debet_credit}.")
 
 
