@@ -10,8 +10,8 @@ class BrokerSettings(BaseModel):
     url: str = "amqp://guest:guest@localhost:5672/"
     # Measured with benchmarks/worker_bench.py: bigger batches spread the per-batch queries and the
     # commit over more messages; the prefetch keeps a full batch in hand while the previous one commits.
-    prefetch: int = 1000
-    batch_size: int = 500
+    prefetch: int = 512
+    batch_size: int = 256
     batch_wait_ms: int = 20
     delivery_limit: int = 5
     # Prepended to every exchange and queue name: lets tests (and a second environment on one
