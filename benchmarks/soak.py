@@ -63,15 +63,32 @@ class Soak:
         self.total = int(args.minutes * 60 * args.rate)
         self.bodies = list(Traffic(seed=10).messages(self.total))
         self.samples: list[str] = []
+        self.running: list[WorkerProcess] = []
+        self.received = 0
+
+    async def sink(self, rabbit: aio_pika.abc.AbstractConnection, topology: Topology) -> None:
+        """A consumer on istd.out, as providers would have: without a bound queue the broker returns
+        every retour unroutable and the relay retries it forever (see docs/operations.md)."""
+        channel = await rabbit.channel()
+        queue = await channel.declare_queue(f"{topology.prefix}capture", durable=True)
+        await queue.bind(topology.out_exchange.name, routing_key="#")
+
+        async def count(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            self.received += 1
+            await message.ack()
+
+        await queue.consume(count)
 
     def settings(self, prefix: str, database: str) -> Settings:
         return Settings(broker=BrokerSettings(url=RABBIT_URL, prefix=prefix, shards=self.args.shards),
                         database=DatabaseSettings(url=pg_url(database)))
 
     def workers(self, prefix: str, database: str, shard_sets: list[str]) -> list[WorkerProcess]:
-        return [WorkerProcess(prefix, pg_url(database), LOGS / f"istd-soak-{self.tag}-{n}.log",
-                              ISTD_BROKER__SHARDS=str(self.args.shards), ISTD_BROKER__SHARD_IDS=ids)
-                for n, ids in enumerate(shard_sets)]
+        workers = [WorkerProcess(prefix, pg_url(database), LOGS / f"istd-soak-{self.tag}-{n}.log",
+                                 ISTD_BROKER__SHARDS=str(self.args.shards), ISTD_BROKER__SHARD_IDS=ids)
+                   for n, ids in enumerate(shard_sets)]
+        self.running += workers
+        return workers
 
     async def paced(self, rabbit: aio_pika.abc.AbstractConnection, topology: Topology) -> None:
         """Publish all bodies at the rate, a tenth of a second's worth at a time."""
@@ -102,6 +119,7 @@ async def two_workers(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefi
     """The soak proper; returns seconds from the first publish until everything was processed."""
     url, shards = pg_url(db), soak.args.shards
     topology = await declare(soak.settings(prefix, db))
+    await soak.sink(rabbit, topology)
     even = ",".join(str(n) for n in range(0, shards, 2))
     odd = ",".join(str(n) for n in range(1, shards, 2))
     workers = soak.workers(prefix, db, [even, odd])
@@ -121,7 +139,8 @@ async def two_workers(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefi
     await wait_until(lambda: _drained(rabbit, topology, url, soak.total), within=600)
     elapsed = time.monotonic() - started
     codes = [await worker.stop() for worker in workers]
-    print(f"drained {soak.total} messages {elapsed:.0f} s after the first publish; exit codes {codes}; "
+    print(f"drained {soak.total} messages {elapsed:.0f} s after the first publish "
+          f"({soak.total / elapsed:.1f} msg/s); {soak.received} published on istd.out; exit codes {codes}; "
           f"peak RSS {' / '.join(f'{w.peak_rss_mb:.1f}' for w in workers)} MB")
     return elapsed
 
@@ -130,6 +149,7 @@ async def one_worker(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefix
     """The same messages, published first, drained by one worker: the register to compare with."""
     url = pg_url(db)
     topology = await declare(soak.settings(prefix, db))
+    await soak.sink(rabbit, topology)
     await publish(rabbit, topology, soak.bodies)
     [worker] = soak.workers(prefix, db, [""])
     started = time.monotonic()
@@ -157,6 +177,8 @@ async def main() -> int:
         same = await register_fingerprint(pg_url(dbs[0])) == await register_fingerprint(pg_url(dbs[1]))
         print(f"one worker over the same messages: {rate:.1f} msg/s; register identical: {same}")
     finally:
+        for worker in soak.running:
+            await worker.stop()
         for prefix in prefixes:
             await delete_prefixed(rabbit, prefix)
         await rabbit.close()
