@@ -61,13 +61,17 @@ class Run:
         self.bodies = list(Traffic(seed=7).messages(LOAD))
 
     async def start_under_load(self) -> None:
-        """Topology, a capture queue on istd.out, a third of the load, the worker, then the rest."""
+        """Topology, a capture queue on istd.out, a third of the load, the worker; once it is busy,
+        the caller injects its fault and publishes the rest (`publish_rest`), so messages are in
+        flight during the fault however fast the worker is."""
         self.topology = await declare(self.settings)
         self.capture = await bind_capture(self.rabbit, self.topology)
         await publish(self.rabbit, self.topology, self.bodies[: LOAD // 3])
         await self.worker.start(within=120)
-        self.more = asyncio.create_task(publish(self.rabbit, self.topology, self.bodies[LOAD // 3:]))
         await wait_until(lambda: self.processed_at_least(LOAD // 10), within=120)
+
+    def publish_rest(self) -> None:
+        self.more = asyncio.create_task(publish(self.rabbit, self.topology, self.bodies[LOAD // 3:]))
 
     async def processed_at_least(self, count: int) -> bool:
         return await scalar(self.url, HEEN_IN) >= count
@@ -110,6 +114,7 @@ async def test_database_cut_for_30_s_holds_consumption_reports_503_dead_letters_
     await run.start_under_load()
     await admin(f'ALTER DATABASE "{fresh_database}" ALLOW_CONNECTIONS false')
     await admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{fresh_database}'")
+    run.publish_rest()
     await _hold_while_down(run, OUTAGE_S)
     await admin(f'ALTER DATABASE "{fresh_database}" ALLOW_CONNECTIONS true')
     await wait_until(run.worker.ready, within=60)
@@ -120,11 +125,23 @@ async def _hold_while_down(run: Run, seconds: float) -> None:
     """During the outage: 503 naming the database, no message consumed, nothing dead-lettered."""
     down = await wait_until(lambda: _status(run, 503), within=30)
     assert down["failing"] == ["database"]
-    waiting = await queue_depth(run.rabbit, run.topology.inbound_queue.name)
+    await run.more
+    queue = run.topology.inbound_queue.name
+    waiting = await wait_until(lambda: _settled(run.rabbit, queue), within=30)
     await asyncio.sleep(seconds)  # the outage itself: its length is what is being tested
-    assert await queue_depth(run.rabbit, run.topology.inbound_queue.name) >= waiting  # nothing taken
+    assert await queue_depth(run.rabbit, queue) == waiting  # nothing acked, nothing more taken
     assert await queue_depth(run.rabbit, run.topology.dead_queue.name) == 0
     assert (await run.worker.health()) is not None  # the process stayed up
+
+
+async def _settled(rabbit: aio_pika.abc.AbstractConnection, queue: str) -> int | None:
+    """The ready count once it stays the same for 2 s: the worker's prefetch window is full and,
+    as long as it acks nothing, RabbitMQ hands it nothing more."""
+    depths = []
+    for _ in range(5):
+        depths.append(await queue_depth(rabbit, queue))
+        await asyncio.sleep(0.5)
+    return depths[0] if len(set(depths)) == 1 and depths[0] > 0 else None
 
 
 async def _status(run: Run, code: int) -> dict[str, object] | None:
@@ -161,11 +178,12 @@ async def test_closed_broker_connections_reconnect_resume_and_drain_the_outbox(
     run = Run(prefix, fresh_database, tmp_path, rabbit, broker_url=url)
     try:
         await run.start_under_load()
+        run.publish_rest()
         for _ in range(2):  # twice: once mid-stream, once again soon after it came back
             await _rabbitmqctl("close_all_user_connections", user, "reliability test: connection loss")
             await wait_until(lambda: _status(run, 200), within=60)
-            done = await scalar(run.url, HEEN_IN)
-            await wait_until(lambda d=done: run.processed_at_least(d + 50), within=120)  # consuming again
+            more = min(await scalar(run.url, HEEN_IN) + 50, LOAD)
+            await wait_until(lambda n=more: run.processed_at_least(n), within=120)  # consuming again
         print(f"\nconnections closed twice: {await run.finish()}")
     finally:
         await run.worker.stop()
@@ -178,6 +196,7 @@ async def test_postgresql_cluster_stopped_for_30_s_under_load(run: Run) -> None:
     command = ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main"]
     await run.start_under_load()
     await asyncio.to_thread(subprocess.run, [*command, "stop"], check=True, timeout=120)
+    run.publish_rest()
     try:
         await _hold_while_down(run, OUTAGE_S)
     finally:
@@ -190,6 +209,7 @@ async def test_postgresql_cluster_stopped_for_30_s_under_load(run: Run) -> None:
 @pytest.mark.timeout(600)
 async def test_rabbitmq_restarted_under_load_worker_reconnects_and_outbox_drains(run: Run) -> None:
     await run.start_under_load()
+    run.publish_rest()
     await run.more  # our own publishing is not under test here; the worker's consuming and relaying is
     await _rabbitmqctl("stop_app")
     try:
