@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import aio_pika
 import pytest
 from faststream.rabbit import RabbitBroker
-from gateway_testkit import RABBIT_URL, drain, wait_for
+from gateway_testkit import RABBIT_URL, drain, make_settings, wait_for
 
+from gateway.cli.publish import publish
 from gateway.topology import DELIVERY_COUNT_HEADER, Topology, declare
 
 pytestmark = pytest.mark.rabbitmq
@@ -69,3 +72,20 @@ async def test_error_reports_are_kept_in_their_queue(
     await exchange.publish(aio_pika.Message(b'{"error": "x"}'), routing_key="12345678.wmo305")
     [report] = await drain(await channel.get_queue(topology.errors_queue.name), 1)
     assert report.body == b'{"error": "x"}'
+
+
+async def test_istd_publish_queues_files_in_the_order_given(
+    rabbit: aio_pika.abc.AbstractRobustConnection, prefix: str, tmp_path: Path
+) -> None:
+    # A client's 315 must reach the queue before the 301 that honours it: the worker keeps queue order.
+    files = []
+    for n in range(300):
+        path = tmp_path / f"{n:03}.xml"
+        path.write_bytes(b"<n>%d</n>" % n + b" " * (n * 997 % 20_000))  # sizes vary: reads finish unevenly
+        files.append(path)
+    settings = make_settings("sqlite:///unused", prefix)
+    assert await publish(settings, files) == 300
+    channel = await rabbit.channel()
+    queue = await channel.get_queue(Topology(prefix=prefix).inbound_queue.name)
+    taken = await drain(queue, 300)
+    assert [message.body.split(b"</n>")[0] for message in taken] == [b"<n>%d" % n for n in range(300)]
