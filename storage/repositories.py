@@ -22,6 +22,7 @@ from storage.models import (
     RequestRow,
     RetourRow,
 )
+from storage.snapshot_rows import AllocRec, DeliveryRec, VersionRec
 
 OPEN_STATES = ("pending", "under_investigation")
 PAIRABLE = ("recorded", "accepted", "rejected")  # heen messages a retour can belong to
@@ -36,7 +37,10 @@ def _current() -> Select[AllocationRow, AllocationVersionRow, str]:
     )
 
 
-def allocation_view(allocation: AllocationRow, version: AllocationVersionRow, bsn: str) -> AllocationView:
+def allocation_view(
+    allocation: AllocationRow | AllocRec, version: AllocationVersionRow | VersionRec, bsn: str
+) -> AllocationView:
+    """The rules' view of a current version, stored or in a batch snapshot: both paths must agree."""
     return AllocationView(
         key=AllocationKey(allocation.standard, allocation.gemeente, allocation.toewijzingnummer),
         bsn=bsn,
@@ -53,7 +57,8 @@ def allocation_view(allocation: AllocationRow, version: AllocationVersionRow, bs
     )
 
 
-def delivery_key(row: DeliveryRow) -> DeliveryKey:
+def delivery_key(row: DeliveryRow | DeliveryRec) -> DeliveryKey:
+    """The logical key of a delivery, stored or in a batch snapshot: both paths must agree."""
     return DeliveryKey(
         row.kind,
         row.toewijzingnummer,

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.outcome import AllocationKey, DeliveryKey, DeliveryScope
 from handlers.state import AllocationView, AnswerView, RequestView
-from storage.repositories import OPEN_STATES
+from storage.repositories import OPEN_STATES, allocation_view, delivery_key
 from storage.snapshot_rows import (
     NEW,
     AllocRec,
@@ -150,7 +150,7 @@ class Snapshot:
 
     async def deliveries(self, scope: DeliveryScope) -> list[DeliveryKey]:
         await self.need(bsn=scope.bsn)
-        return [_delivery_key(d) for d in self.active_deliveries(scope)]
+        return [delivery_key(d) for d in self.active_deliveries(scope)]
 
     def active_deliveries(self, scope: DeliveryScope) -> list[DeliveryRec]:
         client = self.clients.get(scope.bsn)
@@ -209,33 +209,7 @@ def _current(alloc: AllocRec) -> VersionRec | None:
 
 
 def _view(v: VersionRec) -> AllocationView:
-    a = v.alloc
-    return AllocationView(
-        key=AllocationKey(a.standard, a.gemeente, a.toewijzingnummer),
-        bsn=v.client.bsn,
-        aanbieder=v.aanbieder,
-        ingangsdatum=v.ingangsdatum,
-        product_categorie=v.product_categorie,
-        product_code=v.product_code,
-        einddatum=v.einddatum,
-        reden_wijziging=v.reden_wijziging,
-        volume=v.volume,
-        eenheid=v.eenheid,
-        frequentie=v.frequentie,
-        budget=v.budget,
-    )
-
-
-def _delivery_key(d: DeliveryRec) -> DeliveryKey:
-    return DeliveryKey(
-        d.kind,
-        d.toewijzingnummer,
-        d.product_categorie,
-        d.product_code,
-        d.begindatum,
-        d.reden_beeindiging,
-        d.einddatum,
-    )
+    return allocation_view(v.alloc, v, v.client.bsn)
 
 
 def _request_views(rows: Iterable[RequestRec]) -> list[RequestView]:

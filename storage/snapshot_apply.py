@@ -14,7 +14,6 @@ from dataclasses import fields
 from handlers.outcome import (
     AddDelivery,
     Command,
-    DeliveryScope,
     RecordAllocationVersion,
     RecordAnswer,
     RecordRequest,
@@ -23,6 +22,7 @@ from handlers.outcome import (
 )
 from storage.commands import DELETED
 from storage.models import new_public_id
+from storage.repositories import delivery_key
 from storage.snapshot import Snapshot
 from storage.snapshot_rows import AllocRec, AnswerRec, ClientRec, DeliveryRec, RequestRec, VersionRec
 
@@ -110,27 +110,6 @@ async def settle_requests(snap: Snapshot, standard: str, aanbieder: str, referen
             request.dirty = request.stored
 
 
-def _matches(row: DeliveryRec, scope: DeliveryScope, command: RemoveDelivery) -> bool:
-    key = command.key
-    return (
-        row.kind,
-        row.toewijzingnummer,
-        row.product_categorie,
-        row.product_code,
-        row.begindatum,
-        row.reden_beeindiging,
-        row.einddatum,
-    ) == (
-        key.kind,
-        key.toewijzingnummer,
-        key.product_categorie,
-        key.product_code,
-        key.begindatum,
-        key.reden_beeindiging,
-        key.einddatum,
-    )
-
-
 async def add_delivery(snap: Snapshot, command: AddDelivery, message_id: int) -> None:
     scope, key = command.scope, command.key
     client = await client_for(snap, scope.bsn)
@@ -156,9 +135,7 @@ async def add_delivery(snap: Snapshot, command: AddDelivery, message_id: int) ->
 
 async def remove_delivery(snap: Snapshot, command: RemoveDelivery, message_id: int) -> None:
     await client_for(snap, command.scope.bsn)
-    row = next(
-        (d for d in snap.active_deliveries(command.scope) if _matches(d, command.scope, command)), None
-    )
+    row = next((d for d in snap.active_deliveries(command.scope) if delivery_key(d) == command.key), None)
     if row is None:  # the handler checked TR063 against the same snapshot: this cannot be absent
         raise LookupError(f"no active delivery to remove for message {message_id}")
     row.removed_by_message_id = message_id
