@@ -8,9 +8,7 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from gateway_testkit import RABBIT_URL, delete_topology
-
-from gateway.topology import Topology
+from gateway_testkit import rabbit_connection
 
 
 @pytest.fixture
@@ -27,11 +25,7 @@ def prefix() -> str:
 @pytest.fixture
 async def rabbit(prefix: str) -> AsyncIterator[aio_pika.abc.AbstractRobustConnection]:
     """A connection to the real RabbitMQ; at teardown every queue and exchange under `prefix` is deleted."""
-    connection = await aio_pika.connect_robust(RABBIT_URL)
-    try:
+    async with rabbit_connection(prefix) as connection:
         yield connection
-    finally:
-        await delete_topology(connection, Topology(prefix=prefix), extra_queues=(f"{prefix}capture",))
-        await connection.close()
 
 

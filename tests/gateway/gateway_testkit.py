@@ -1,18 +1,22 @@
-"""Helpers for the gateway tests: settings, waiting with a timeout, a capture queue on the real RabbitMQ."""
+"""Helpers for the gateway tests: settings, waiting, scratch RabbitMQ and PostgreSQL, the worker in memory."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import aio_pika
+from faststream.message import StreamMessage
+from faststream.rabbit import RabbitQueue, TestRabbitBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.app import App, create_app
 from gateway.settings import BrokerSettings, DatabaseSettings, Settings
 from gateway.topology import Topology
 
@@ -51,6 +55,45 @@ async def delete_topology(
             await channel.exchange_delete(exchange.name)
     finally:
         await channel.close()
+
+
+async def delete_test_topology(connection: aio_pika.abc.AbstractConnection, prefix: str) -> None:
+    """What a gateway test may leave under `prefix`: the topology and its capture queue."""
+    await delete_topology(connection, Topology(prefix=prefix), extra_queues=(f"{prefix}capture",))
+
+
+@asynccontextmanager
+async def rabbit_connection(
+    prefix: str,
+    teardown: Callable[[aio_pika.abc.AbstractConnection, str], Awaitable[None]] = delete_test_topology,
+) -> AsyncIterator[aio_pika.abc.AbstractRobustConnection]:
+    """A fixture's connection to the real RabbitMQ; `teardown` clears `prefix` at exit, failed or not."""
+    connection = await aio_pika.connect_robust(RABBIT_URL)
+    try:
+        yield connection
+    finally:
+        await teardown(connection, prefix)
+        await connection.close()
+
+
+Admin = Callable[[str], Awaitable[None]]  # runs one SQL statement on PostgreSQL's admin database
+
+
+@asynccontextmanager
+async def scratch_database(name: str, admin: Admin) -> AsyncIterator[str]:
+    """Database `name`, empty and for one test alone (so it may be cut off); dropped at exit, cut or not."""
+    await admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        await admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def cut_database(name: str, admin: Admin) -> None:
+    """An outage of database `name` alone: new connections refused and the open ones ended."""
+    await admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    await admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
 
 
 async def bind_capture(
@@ -136,3 +179,65 @@ async def count_rows(engine: AsyncEngine, table: str, where: str = "") -> int:
     async with engine.connect() as connection:
         value = await connection.scalar(text(f"SELECT count(*) FROM {table} {where}"))
     return int(value or 0)
+
+
+# ---------------------------------------------------------------- the worker in memory (TestRabbitBroker)
+
+
+class Captured:
+    """What the worker published, per exchange: (routing key, body)."""
+
+    def __init__(self) -> None:
+        self.out: list[tuple[str, bytes]] = []
+        self.errors: list[tuple[str, bytes]] = []
+
+
+async def _whole(message: StreamMessage[Any]) -> StreamMessage[Any]:
+    return message
+
+
+def _capture(app: App) -> Captured:
+    captured = Captured()
+    for name, exchange, sink in (
+        ("out", app.topology.out_exchange, captured.out),
+        ("errors", app.topology.errors_exchange, captured.errors),
+    ):
+        subscriber = app.broker.subscriber(
+            RabbitQueue(f"capture-{name}", routing_key="#"), exchange, decoder=_whole, include_in_schema=False
+        )
+        subscriber(_keeper(sink))
+    return captured
+
+
+def _keeper(sink: list[tuple[str, bytes]]) -> Callable[[StreamMessage[Any]], Awaitable[None]]:
+    async def keep(message: StreamMessage[Any]) -> None:
+        sink.append((message.raw_message.routing_key, message.body))
+
+    return keep
+
+
+@asynccontextmanager
+async def in_memory(settings: Settings, **kwargs: Any) -> AsyncIterator[tuple[App, Captured, Any]]:
+    app = create_app(settings, **kwargs)
+    captured = _capture(app)
+    async with TestRabbitBroker(app.broker) as broker:
+        await app.start()
+        try:
+            yield app, captured, broker
+        finally:
+            await app.stop()
+
+
+async def publish_one(app: App, broker: Any, body: bytes) -> None:
+    await broker.publish(body, exchange=app.topology.inbound_exchange, routing_key="ignored.routing.key")
+
+
+async def publish_together(app: App, broker: Any, bodies: list[bytes]) -> None:
+    """Publish all at once, so they arrive in one batch, then flush the outbox: the retours are out."""
+    await asyncio.gather(*(publish_one(app, broker, b) for b in bodies))
+    await app.relay.flush()
+
+
+def crash_in_the_middle() -> list[bytes]:
+    """A 315, a 305 that raises in processing (CRASH) and a 307: the crash must not take the others down."""
+    return [example("WMO315"), variant(example("WMO305"), CRASH), example("WMO307")]

@@ -4,14 +4,20 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from gateway_testkit import CRASH, count_rows, example, make_settings, variant
+from gateway_testkit import (
+    CRASH,
+    count_rows,
+    crash_in_the_middle,
+    example,
+    in_memory,
+    make_settings,
+    publish_together,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from test_worker_memory import _publish, in_memory
 
 from gateway.batch import BatchItem
 from gateway.processing import Processed, Processor
@@ -47,9 +53,7 @@ async def test_a_batch_goes_through_process_batch_once(database_url: str) -> Non
     settings = make_settings(database_url, batch_size=50, batch_wait_ms=300)
     processor = CountingProcessor(settings)
     async with in_memory(settings, processor=processor) as (app, captured, broker):
-        bodies = [example("WMO315"), example("WMO305"), example("WMO307")]
-        await asyncio.gather(*(_publish(app, broker, b) for b in bodies))
-        await app.relay.flush()
+        await publish_together(app, broker, [example("WMO315"), example("WMO305"), example("WMO307")])
         assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 3
     assert processor.batches == [3]
     assert processor.singles == 0
@@ -60,9 +64,7 @@ async def test_a_message_raising_in_the_batch_is_isolated_and_the_rest_commits(d
     settings = make_settings(database_url, batch_size=50, batch_wait_ms=300)
     processor = CountingProcessor(settings)
     async with in_memory(settings, processor=processor) as (app, captured, broker):
-        bodies = [example("WMO315"), variant(example("WMO305"), CRASH), example("WMO307")]
-        await asyncio.gather(*(_publish(app, broker, b) for b in bodies))
-        await app.relay.flush()
+        await publish_together(app, broker, crash_in_the_middle())
         assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 2
         assert await count_rows(app.engine, "outbox") == 2
     assert processor.batches[0] == 3  # the fast path first, rolled back

@@ -17,7 +17,17 @@ import aio_pika
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
-from gateway_testkit import RABBIT_URL, bind_capture, count_rows, drain, example, make_settings, wait_for
+from gateway_testkit import (
+    RABBIT_URL,
+    bind_capture,
+    count_rows,
+    cut_database,
+    drain,
+    example,
+    make_settings,
+    scratch_database,
+    wait_for,
+)
 
 from gateway.app import App, create_app
 from gateway.topology import Topology
@@ -39,18 +49,8 @@ async def _admin(sql: str) -> None:
 @pytest.fixture
 async def own_database() -> AsyncIterator[str]:
     """A PostgreSQL database of this test alone, so it can be made unreachable without harming others."""
-    name = f"istd_outage_{secrets.token_hex(4)}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    try:
+    async with scratch_database(f"istd_outage_{secrets.token_hex(4)}", _admin) as name:
         yield name
-    finally:
-        await _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-async def _cut(database: str) -> None:
-    await _admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
-    await _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
 
 
 def _ready(app: App, expected: int) -> Probe:
@@ -74,7 +74,7 @@ async def test_readiness_turns_503_while_the_database_is_down_and_messages_wait(
     await app.start()
     try:
         await wait_for(_ready(app, 200))
-        await _cut(own_database)
+        await cut_database(own_database, _admin)
         down = await wait_for(_ready(app, 503))
         assert down["failing"] == ["database"]
         channel = await rabbit.channel()
