@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,6 +18,9 @@ HERE = Path(__file__).resolve().parent
 GENERATOR = HERE / "generate.py"
 REPO_ROOT = HERE.parent.parent
 REFERENCE = REPO_ROOT.parent / "shared" / "reference"
+# The gateway tests' helpers (gateway_testkit), shared rather than copied.
+if str(HERE.parent / "gateway") not in sys.path:
+    sys.path.insert(0, str(HERE.parent / "gateway"))
 
 
 def load_generator() -> ModuleType:
@@ -64,3 +69,20 @@ def manifest(corpus_dir: Path) -> dict[str, Any]:
 def entries(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     documents: list[dict[str, Any]] = manifest["documents"]
     return documents
+
+
+@pytest.fixture
+def trap(generator: ModuleType) -> Iterator[socket.socket | None]:
+    """A listener on the corpus's trap port while a test runs; None when the port is taken (check skipped)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(("127.0.0.1", generator.TRAP_PORT))
+    except OSError:
+        listener.close()
+        yield None
+        return
+    listener.listen(16)
+    listener.setblocking(False)
+    yield listener
+    listener.close()

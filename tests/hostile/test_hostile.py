@@ -149,23 +149,6 @@ def test_memory_bounded(run: Run, entries: list[dict[str, Any]]) -> None:
     assert growth_mb < RSS_BOUND_MB, f"peak RSS grew by {growth_mb:.0f} MB; largest steps: {worst}"
 
 
-@pytest.fixture
-def trap(generator: ModuleType) -> Iterator[socket.socket | None]:
-    """A listener on the trap port while a child process runs; None when the port is taken."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind(("127.0.0.1", generator.TRAP_PORT))
-    except OSError:
-        listener.close()
-        yield None
-        return
-    listener.listen(16)
-    listener.setblocking(False)
-    yield listener
-    listener.close()
-
-
 def _accepted(listener: socket.socket) -> int:
     count = 0
     while True:

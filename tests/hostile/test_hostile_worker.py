@@ -31,18 +31,17 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import aio_pika
 import pytest
+from gateway_testkit import RABBIT_URL, rabbit_connection
 
 from gateway.topology import Topology
 
 pytestmark = pytest.mark.rabbitmq
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
-RABBIT_URL = os.environ.get("ISTD_TEST_RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/")
 RUN_BOUND_S = 900  # hang guard for the whole corpus; the test waits on conditions, never sleeps
 PEAK_RSS_BOUND_MB = 1500  # a resource bound: a batch may hold several 25-30 MB documents and their trees
 LEAK_MARKERS = ("root:x:", "root:*:", "root:!:", "/bin/bash", "/usr/sbin/nologin")
@@ -126,40 +125,13 @@ def _worker(prefix: str, tmp_path: Path) -> Iterator[Worker]:
 
 @pytest.fixture
 async def broker(prefix: str) -> AsyncIterator[aio_pika.abc.AbstractRobustConnection]:
-    connection = await aio_pika.connect_robust(RABBIT_URL)
-    try:
+    async with rabbit_connection(prefix) as connection:
         yield connection
-    finally:
-        channel = await connection.channel()
-        topology = Topology(prefix=prefix)
-        for queue in (*(q.name for q in topology.all_queues()), f"{prefix}capture"):
-            await channel.queue_delete(queue, if_unused=False, if_empty=False)
-        for exchange in topology.all_exchanges():
-            await channel.exchange_delete(exchange.name)
-        await channel.close()
-        await connection.close()
 
 
 @pytest.fixture
 def prefix() -> str:
     return f"test-hostile-{os.urandom(4).hex()}."
-
-
-@pytest.fixture
-def trap(generator: ModuleType) -> Iterator[socket.socket | None]:
-    """A listener on the corpus's trap port; None when the port is taken (the check is then skipped)."""
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind(("127.0.0.1", generator.TRAP_PORT))
-    except OSError:
-        listener.close()
-        yield None
-        return
-    listener.listen(16)
-    listener.setblocking(False)
-    yield listener
-    listener.close()
 
 
 async def _capture(channel: aio_pika.abc.AbstractChannel, topology: Topology) -> aio_pika.abc.AbstractQueue:
