@@ -109,22 +109,24 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """A fresh profile per test: no cookies carried from one user to the next."""
-    fresh = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+def _profile(browser: Browser, **options: bool) -> Iterator[BrowserContext]:
+    """A new profile at the pages' test size and timeout, closed after the test: every profile alike."""
+    fresh = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     fresh.set_default_timeout(15_000)
     yield fresh
     fresh.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh profile per test: no cookies carried from one user to the next."""
+    yield from _profile(browser, accept_downloads=True)
 
 
 @pytest.fixture
 def browser_no_js(browser: Browser) -> Iterator[BrowserContext]:
     """A profile with JavaScript switched off: the pages must work as plain HTML forms and links."""
-    fresh = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
-    fresh.set_default_timeout(15_000)
-    yield fresh
-    fresh.close()
+    yield from _profile(browser, java_script_enabled=False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
