@@ -233,6 +233,29 @@ async def per_message_max(url: str) -> dict[str, int]:
     return found
 
 
+async def processed_at_least(url: str, count: int) -> bool:
+    """At least `count` heen messages stored: the worker is consuming (again)."""
+    return await scalar(url, HEEN_IN) >= count
+
+
+async def drained(
+    url: str, total: int, rabbit: aio_pika.abc.AbstractConnection, queues: Iterable[str] = ()
+) -> bool:
+    """All `total` messages stored, the outbox published and `queues` empty: the run is over."""
+    if await scalar(url, HEEN_IN) < total or await scalar(url, PENDING) > 0:
+        return False
+    return all([await queue_depth(rabbit, queue) == 0 for queue in queues])
+
+
+async def assert_each_once(url: str, total: int, counts: Tally) -> None:
+    """Nothing lost, nothing twice: each message stored and applied once, each heen answered by one retour."""
+    assert await scalar(url, HEEN_IN) == total  # every message stored, once (sha256 is unique)
+    assert set((await per_message_max(url)).values()) <= {0, 1}  # no effect applied twice
+    assert counts.distinct == counts.heen_answered == await scalar(url, EXPECTED_RETOURS)
+    assert counts.heen_with_two_answers == 0
+    assert counts.retours - counts.redelivered == counts.distinct  # extras: the same retour again
+
+
 _SKIP = {"id", "public_id", "raw", "received_at", "created_at", "published_at", "updated_by_message_id"}
 _REGISTER = ("messages", "clients", "allocations", "allocation_versions", "deliveries", "requests",
              "answers", "retours")

@@ -18,18 +18,19 @@ from pathlib import Path
 import aio_pika
 import pytest
 from bench_messages import Traffic
+from gateway_testkit import cut_database, make_settings
 from reliability_kit import (
-    EXPECTED_RETOURS,
     HEEN_IN,
-    PENDING,
     RABBIT_URL,
     Clock,
     WorkerProcess,
     admin,
+    assert_each_once,
     bind_capture,
     declare,
-    per_message_max,
+    drained,
     pg_url,
+    processed_at_least,
     publish,
     queue_depth,
     read_out,
@@ -38,8 +39,6 @@ from reliability_kit import (
     tally,
     wait_until,
 )
-
-from gateway.settings import BrokerSettings, DatabaseSettings, Settings
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
 OUTAGE_S = float(os.environ.get("ISTD_OUTAGE_SECONDS", "30"))
@@ -55,8 +54,7 @@ class Run:
     def __init__(self, prefix: str, database: str, tmp_path: Path, rabbit: aio_pika.abc.AbstractConnection,
                  broker_url: str = RABBIT_URL) -> None:
         self.url, self.rabbit, self.clock = pg_url(database), rabbit, Clock()
-        self.settings = Settings(broker=BrokerSettings(url=RABBIT_URL, prefix=prefix),
-                                 database=DatabaseSettings(url=self.url))
+        self.settings = make_settings(self.url, prefix)
         self.worker = WorkerProcess(prefix, self.url, tmp_path / "worker.log", ISTD_BROKER__URL=broker_url)
         self.bodies = list(Traffic(seed=7).messages(LOAD))
 
@@ -68,32 +66,21 @@ class Run:
         self.capture = await bind_capture(self.rabbit, self.topology)
         await publish(self.rabbit, self.topology, self.bodies[: LOAD // 3])
         await self.worker.start(within=120)
-        await wait_until(lambda: self.processed_at_least(LOAD // 10), within=120)
+        await wait_until(lambda: processed_at_least(self.url, LOAD // 10), within=120)
 
     def publish_rest(self) -> None:
         self.more = asyncio.create_task(publish(self.rabbit, self.topology, self.bodies[LOAD // 3:]))
 
-    async def processed_at_least(self, count: int) -> bool:
-        return await scalar(self.url, HEEN_IN) >= count
-
     async def finish(self) -> str:
         """Wait until all is processed and published, stop gracefully, check lost = 0 and twice = 0."""
         await self.more
-        await wait_until(self._drained, within=180 + LOAD / 10)
+        queues = [self.topology.inbound_queue.name]
+        await wait_until(lambda: drained(self.url, LOAD, self.rabbit, queues), within=180 + LOAD / 10)
         assert await self.worker.stop() == 0
         counts = tally(read_out(await take_all(self.capture)))
-        assert await scalar(self.url, HEEN_IN) == LOAD
-        assert set((await per_message_max(self.url)).values()) <= {0, 1}
-        assert counts.distinct == counts.heen_answered == await scalar(self.url, EXPECTED_RETOURS)
-        assert counts.heen_with_two_answers == 0
-        assert counts.retours - counts.redelivered == counts.distinct
+        await assert_each_once(self.url, LOAD, counts)
         assert await queue_depth(self.rabbit, self.topology.dead_queue.name) == 0
         return f"{LOAD} messages done at {self.clock()} s, {counts.redelivered} retours republished"
-
-    async def _drained(self) -> bool:
-        if await scalar(self.url, HEEN_IN) < LOAD or await scalar(self.url, PENDING) > 0:
-            return False
-        return await queue_depth(self.rabbit, self.topology.inbound_queue.name) == 0
 
 
 @pytest.fixture
@@ -112,8 +99,7 @@ async def test_database_cut_for_30_s_holds_consumption_reports_503_dead_letters_
     run: Run, fresh_database: str
 ) -> None:
     await run.start_under_load()
-    await admin(f'ALTER DATABASE "{fresh_database}" ALLOW_CONNECTIONS false')
-    await admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{fresh_database}'")
+    await cut_database(fresh_database, admin)
     run.publish_rest()
     await _hold_while_down(run, OUTAGE_S)
     await admin(f'ALTER DATABASE "{fresh_database}" ALLOW_CONNECTIONS true')
@@ -183,7 +169,7 @@ async def test_closed_broker_connections_reconnect_resume_and_drain_the_outbox(
             await _rabbitmqctl("close_all_user_connections", user, "reliability test: connection loss")
             await wait_until(lambda: _status(run, 200), within=60)
             more = min(await scalar(run.url, HEEN_IN) + 50, LOAD)
-            await wait_until(lambda n=more: run.processed_at_least(n), within=120)  # consuming again
+            await wait_until(lambda n=more: processed_at_least(run.url, n), within=120)  # consuming again
         print(f"\nconnections closed twice: {await run.finish()}")
     finally:
         await run.worker.stop()

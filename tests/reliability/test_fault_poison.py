@@ -7,13 +7,12 @@ from pathlib import Path
 import aio_pika
 import pytest
 from bench_messages import Traffic
-from gateway_testkit import CRASH, FaultyProcessor, variant
+from gateway_testkit import CRASH, FaultyProcessor, make_settings, variant
 from reliability_kit import (
     EXPECTED_RETOURS,
     HEEN_IN,
-    PENDING,
-    RABBIT_URL,
     bind_capture,
+    drained,
     per_message_max,
     pg_url,
     publish,
@@ -26,7 +25,6 @@ from reliability_kit import (
 )
 
 from gateway.app import create_app
-from gateway.settings import BrokerSettings, DatabaseSettings, Settings
 from gateway.topology import ERROR_HEADER
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
@@ -38,8 +36,7 @@ async def test_a_poison_message_among_normal_traffic_is_retried_then_parked_and_
     prefix: str, rabbit: aio_pika.abc.AbstractRobustConnection, fresh_database: str, tmp_path: Path
 ) -> None:
     url = pg_url(fresh_database)
-    settings = Settings(broker=BrokerSettings(url=RABBIT_URL, prefix=prefix, delivery_limit=LIMIT),
-                        database=DatabaseSettings(url=url))
+    settings = make_settings(url, prefix, delivery_limit=LIMIT)
     bodies = list(Traffic(seed=8).messages(NORMAL))
     poison = variant(bodies[NORMAL // 2], CRASH)  # a document the processor raises on, mid-stream
     processor = FaultyProcessor(settings)
@@ -48,7 +45,7 @@ async def test_a_poison_message_among_normal_traffic_is_retried_then_parked_and_
     try:
         capture = await bind_capture(rabbit, app.topology)
         await publish(rabbit, app.topology, [*bodies[: NORMAL // 2], poison, *bodies[NORMAL // 2:]])
-        await wait_until(lambda: _all_done(url, NORMAL), within=120)
+        await wait_until(lambda: drained(url, NORMAL, rabbit), within=120)
         await wait_until(lambda: _depth_is(rabbit, app.topology.dead_queue.name, 1), within=120)
     finally:
         await app.stop()
@@ -69,7 +66,3 @@ async def test_a_poison_message_among_normal_traffic_is_retried_then_parked_and_
 
 async def _depth_is(rabbit: aio_pika.abc.AbstractConnection, queue: str, depth: int) -> bool:
     return await queue_depth(rabbit, queue) == depth
-
-
-async def _all_done(url: str, total: int) -> bool:
-    return await scalar(url, HEEN_IN) >= total and await scalar(url, PENDING) == 0

@@ -7,10 +7,10 @@ from pathlib import Path
 import aio_pika
 import pytest
 from bench_messages import Traffic
-from reliability_kit import RABBIT_URL, declare, queue_depth
+from gateway_testkit import make_settings
+from reliability_kit import declare, queue_depth
 
 from gateway.cli.publish import publish
-from gateway.settings import BrokerSettings, DatabaseSettings, Settings
 from gateway.sharding import parse_shard_ids, partition_key, shard_of
 
 LIMIT = 25 * 1024 * 1024
@@ -42,8 +42,7 @@ def test_shard_ids_are_checked_against_the_number_of_shards() -> None:
 async def test_istd_publish_routes_each_file_to_the_shard_of_its_parties(
     prefix: str, rabbit: aio_pika.abc.AbstractRobustConnection, tmp_path: Path
 ) -> None:
-    settings = Settings(broker=BrokerSettings(url=RABBIT_URL, prefix=prefix, shards=4),
-                        database=DatabaseSettings(url="sqlite:///unused"))
+    settings = make_settings("sqlite:///unused", prefix, shards=4)
     topology = await declare(settings)
     bodies = list(Traffic(seed=2).messages(48))
     files = []

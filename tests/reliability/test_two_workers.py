@@ -16,27 +16,22 @@ from pathlib import Path
 import aio_pika
 import pytest
 from bench_messages import Traffic
-from faststream.rabbit import RabbitQueue
+from gateway_testkit import make_settings
 from reliability_kit import (
-    HEEN_IN,
-    PENDING,
-    RABBIT_URL,
     WorkerProcess,
     bind_capture,
     declare,
     delete_prefixed,
+    drained,
     pg_url,
     publish,
-    queue_depth,
     read_out,
     register_fingerprint,
-    scalar,
     take_all,
     wait_until,
     without_generated,
 )
 
-from gateway.settings import BrokerSettings, DatabaseSettings, Settings
 from gateway.sharding import shard_of
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
@@ -57,8 +52,7 @@ async def _run(
 ) -> tuple[dict[str, Counter[tuple[object, ...]]], Counter[tuple[str, bytes]], list[float]]:
     """Publish everything, then start one worker per entry of `shard_ids`; the register and istd.out."""
     url = pg_url(database)
-    settings = Settings(broker=BrokerSettings(url=RABBIT_URL, prefix=prefix, shards=SHARDS),
-                        database=DatabaseSettings(url=url))
+    settings = make_settings(url, prefix, shards=SHARDS)
     workers = [WorkerProcess(prefix, url, log, ISTD_BROKER__SHARDS=str(SHARDS), ISTD_BROKER__SHARD_IDS=ids)
                for ids in shard_ids]
     try:
@@ -67,7 +61,8 @@ async def _run(
         await publish(rabbit, topology, bodies)
         for worker in workers:
             await worker.start(within=120)
-        await wait_until(lambda: _done(rabbit, topology.shard_queues(), url, len(bodies)), within=300)
+        queues = [q.name for q in topology.shard_queues()]
+        await wait_until(lambda: drained(url, len(bodies), rabbit, queues), within=300)
         processed = [await worker.metric("istd_messages_total{") for worker in workers]
         for worker in workers:
             assert await worker.stop() == 0
@@ -77,14 +72,6 @@ async def _run(
             await worker.stop()
         await delete_prefixed(rabbit, prefix)
     return await register_fingerprint(url), out, processed
-
-
-async def _done(
-    rabbit: aio_pika.abc.AbstractConnection, queues: tuple[RabbitQueue, ...], url: str, total: int
-) -> bool:
-    if await scalar(url, HEEN_IN) < total or await scalar(url, PENDING) > 0:
-        return False
-    return all([await queue_depth(rabbit, q.name) == 0 for q in queues])
 
 
 @pytest.mark.slow
