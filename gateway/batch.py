@@ -40,7 +40,8 @@ from storage.snapshot import Keys
 from storage.writers import OrmWriter
 
 if TYPE_CHECKING:
-    from gateway.processing import Processed, Processor
+    from gateway.processed import Processed
+    from gateway.processing import Processor
 
 FAIR_SLICE = 16  # messages between two yields to the event loop
 

@@ -22,15 +22,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import senders, wire
+from gateway import senders
 from gateway.batch import BatchItem, run_batch
-from gateway.codec import ParsedDocument, build_retour, retour_type
 from gateway.logs import fields, get_logger
+from gateway.processed import Input, Processed, rejection_codes
+from gateway.replies import forward_or_report, report, send_retour
 from gateway.senders import Origin, SenderPolicy, refusal_key
 from gateway.settings import Settings
 from gateway.validation import Verdict as DocumentVerdict
@@ -39,9 +39,7 @@ from handlers import antwoord, retour, start, stop, toewijzing, verzoek
 from handlers.context import Context, ProductCodes, load_product_codes
 from handlers.data import load_municipalities
 from handlers.findings import Finding
-from handlers.messages import DeclaratieAntwoordHeader, Message, RetourHeader
 from handlers.outcome import Outcome, RetourPlan
-from storage import messages as store
 from storage.writers import OrmWriter, StoredMessage, Writer
 
 log = get_logger("processing")
@@ -58,59 +56,6 @@ HANDLERS = {
     317: verzoek.handle,
     319: antwoord.handle,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Processed:
-    """The result of one message: the CLI prints it, the worker logs and counts it."""
-
-    message: str | None  # message name, e.g. WMO305; None when the bytes are no usable message
-    identificatie: str | None
-    outcome: str
-    codes: tuple[str, ...]
-    retour: bytes | None
-    findings: tuple[Finding, ...]
-    standard: str | None
-    sha256: str
-    message_id: int | None = None
-
-    @property
-    def message_name(self) -> str | None:
-        return self.message
-
-
-def facts_of(doc: ParsedDocument | None, msg: Message | None) -> store.MessageFacts:
-    if doc is None:
-        return store.MessageFacts()
-    mt = doc.message_type
-    if msg is None:
-        return store.MessageFacts(mt.standard, mt.name, mt.number)
-    header = msg.header
-    heen = header.heen if isinstance(header, RetourHeader | DeclaratieAntwoordHeader) else header
-    ident = header.identificatie_retour if isinstance(header, RetourHeader) else heen.identificatie
-    return store.MessageFacts(
-        mt.standard, mt.name, mt.number, heen.afzender, heen.ontvanger, ident, heen.dagtekening
-    )
-
-
-def rejection_codes(findings: tuple[Finding, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.retourcode or f.code for f in findings))
-
-
-@dataclass(frozen=True, slots=True)
-class _Input:
-    """One message being processed: bytes, hash, times, and what the codec made of it."""
-
-    raw: bytes
-    sha256: str
-    received_at: datetime
-    today: date
-    doc: ParsedDocument | None = None
-    msg: Message | None = None
-
-    @property
-    def facts(self) -> store.MessageFacts:
-        return facts_of(self.doc, self.msg)
 
 
 class Processor:
@@ -161,7 +106,7 @@ class Processor:
         if earlier is not None:
             return await self._duplicate(session, earlier)
         verdict = verdict or check_document(raw, max_bytes=self.max_bytes)
-        item = _Input(raw, sha256, received_at, today, verdict.document, verdict.decoded)
+        item = Input(raw, sha256, received_at, today, verdict.document, verdict.decoded)
         refusal = self.senders.refusal(origin, verdict.document)
         if refusal is not None:
             keyed = dataclasses.replace(item, sha256=refusal_key(origin, raw))
@@ -188,7 +133,7 @@ class Processor:
     async def _store(
         self,
         session: Writer,
-        item: _Input,
+        item: Input,
         status: str,
         codes: tuple[str, ...],
         findings: tuple[Finding, ...],
@@ -210,7 +155,7 @@ class Processor:
 
     def _result(
         self,
-        item: _Input,
+        item: Input,
         row: StoredMessage,
         outcome: str,
         codes: tuple[str, ...],
@@ -248,39 +193,24 @@ class Processor:
             earlier.id,
         )
 
-    async def _report(
-        self,
-        session: Writer,
-        item: _Input,
-        row: StoredMessage,
-        outcome: str,
-        findings: tuple[Finding, ...],
-    ) -> None:
-        body = store.error_report(item.sha256, row.message_name, outcome, findings)
-        key = f"{outcome}.{(row.message_name or 'unknown').lower()}"
-        entry = store.OutboxEntry(
-            wire.EXCHANGE_ERRORS, key, body, wire.CONTENT_TYPE_JSON, f"report-{item.sha256[:48]}"
-        )
-        await session.add_outbox(entry, created_at=item.received_at)
-
-    async def _invalid(self, session: Writer, item: _Input, findings: tuple[Finding, ...]) -> Processed:
+    async def _invalid(self, session: Writer, item: Input, findings: tuple[Finding, ...]) -> Processed:
         codes = tuple(dict.fromkeys(f.code for f in findings))
         row = await self._store(session, item, "invalid", codes, findings)
-        await self._report(session, item, row, "invalid", findings)
+        await report(session, item, row, "invalid", findings)
         return self._result(item, row, "invalid", codes, findings)
 
-    async def _refused(self, session: Writer, item: _Input, reason: str) -> Processed:
+    async def _refused(self, session: Writer, item: Input, reason: str) -> Processed:
         """Sender authentication failed: kept (raw, status refused) and reported; no effect, no retour."""
         earlier = await session.by_sha256(item.sha256)
         if earlier is not None:
             return await self._duplicate(session, earlier)
         findings = (Finding(senders.LEVEL, senders.CODE, None, "/Bericht/Header", reason),)
         row = await self._store(session, item, "refused", (senders.CODE,), findings)
-        await self._report(session, item, row, "refused", findings)
+        await report(session, item, row, "refused", findings)
         return self._result(item, row, "refused", (senders.CODE,), findings)
 
     async def _technical_rejection(
-        self, session: Writer, item: _Input, findings: tuple[Finding, ...]
+        self, session: Writer, item: Input, findings: tuple[Finding, ...]
     ) -> Processed:
         """Level 2: a provider's heen message gets a header-only retour 0001; own messages are refused."""
         assert item.doc is not None
@@ -289,12 +219,12 @@ class Processor:
         direction = "out" if number in OWN else "in"
         row = await self._store(session, item, "rejected", plan.header_codes, findings, direction)
         if number not in PROVIDER:
-            await self._report(session, item, row, "rejected", findings)
+            await report(session, item, row, "rejected", findings)
             return self._result(item, row, "rejected", plan.header_codes, findings)
-        retour_bytes = await self._send_retour(session, item, row, plan)
+        retour_bytes = await send_retour(session, item, row, plan)
         return self._result(item, row, "rejected", plan.header_codes, findings, retour_bytes)
 
-    async def _heen(self, session: Writer, item: _Input, outcome: Outcome) -> Processed:
+    async def _heen(self, session: Writer, item: Input, outcome: Outcome) -> Processed:
         assert item.doc is not None
         number, findings = item.doc.message_type.number, outcome.findings
         codes = rejection_codes(findings) if not outcome.accepted else ()
@@ -304,73 +234,13 @@ class Processor:
         if outcome.accepted:
             await session.apply(outcome.commands, message_id=row.id)
         if own:
-            await self._forward_or_report(session, item, row, outcome)
+            await forward_or_report(session, item, row, outcome)
             return self._result(item, row, status, codes, findings)
         plan = outcome.retour or RetourPlan(())
-        retour_bytes = await self._send_retour(session, item, row, plan)
+        retour_bytes = await send_retour(session, item, row, plan)
         return self._result(item, row, status, codes, findings, retour_bytes)
 
-    async def _forward_or_report(
-        self, session: Writer, item: _Input, row: StoredMessage, outcome: Outcome
-    ) -> None:
-        """A passing own 301/319 goes to the provider (`<aanbieder>.wmo301`); a refused one is reported."""
-        if not outcome.accepted:
-            await self._report(session, item, row, "rejected", outcome.findings)
-            return
-        key = wire.out_routing_key(str(row.receiver), str(row.message_name))
-        entry = store.OutboxEntry(
-            wire.EXCHANGE_OUT, key, item.raw, wire.CONTENT_TYPE_XML, f"send-{item.sha256[:48]}"
-        )
-        await session.add_outbox(entry, created_at=item.received_at)
-
-    async def _send_retour(
-        self, session: Writer, item: _Input, heen: StoredMessage, plan: RetourPlan
-    ) -> bytes:
-        """Build the retour (IdentificatieRetour from the heen row id, DagtekeningRetour today).
-
-        The retour is stored and queued in the outbox in the same transaction.
-        """
-        assert item.doc is not None
-        ident, rt = store.retour_identificatie(heen.id), retour_type(item.doc)
-        class_codes = (
-            {xpath: list(codes) for xpath, codes in plan.class_codes.items()} if plan.class_codes else None
-        )
-        body = build_retour(
-            item.doc,
-            identificatie_retour=ident,
-            dagtekening_retour=item.today,
-            header_codes=list(plan.header_codes),
-            class_codes=class_codes,
-        )
-        facts = store.MessageFacts(
-            rt.standard, rt.name, rt.number, heen.sender, heen.receiver, ident, item.today
-        )
-        codes = [*plan.header_codes, *(c for group in (class_codes or {}).values() for c in group)]
-        retour_row = await session.add_message(
-            raw=body,
-            sha256=hashlib.sha256(body).hexdigest(),
-            facts=facts,
-            received_at=item.received_at,
-            direction="out",
-            status="sent",
-            codes=codes,
-            findings=[],
-        )
-        await session.add_sent_retour(
-            heen=heen,
-            retour=retour_row,
-            header_codes=list(plan.header_codes),
-            class_codes=class_codes or {},
-            accepted=not plan.header_codes,
-        )
-        key = wire.out_routing_key(str(heen.sender), rt.name)
-        await session.add_outbox(
-            store.OutboxEntry(wire.EXCHANGE_OUT, key, body, wire.CONTENT_TYPE_XML, f"{rt.name}-{ident}"),
-            created_at=item.received_at,
-        )
-        return body
-
-    async def _retour(self, session: Writer, item: _Input) -> Processed:
+    async def _retour(self, session: Writer, item: Input) -> Processed:
         assert item.msg is not None
         outcome = await retour.handle(item.msg, session.state(), self.context(item.today))  # type: ignore[arg-type]
         status = "paired" if outcome.accepted else "unmatched"
@@ -379,7 +249,7 @@ class Processor:
         row = await self._store(session, item, status, codes, ())
         await session.apply((pair,), message_id=row.id)
         if not outcome.accepted:
-            await self._report(session, item, row, "unmatched", ())
+            await report(session, item, row, "unmatched", ())
         return self._result(item, row, status, codes, ())
 
     @staticmethod
@@ -388,7 +258,7 @@ class Processor:
         header = list(getattr(pair, "header_codes", ()))
         return header + [code for _, group in getattr(pair, "class_codes", ()) for code in group]
 
-    async def _stored_only(self, session: Writer, item: _Input) -> Processed:
+    async def _stored_only(self, session: Writer, item: Input) -> Processed:
         """323/325: stored and acknowledged; declaration rules (TR307 ... TR418) are not implemented yet."""
         row = await self._store(session, item, "recorded", (), ())
         log.info("declaration stored and acknowledged, not assessed", extra=fields(message_id=row.id))

@@ -20,7 +20,8 @@ from gateway_testkit import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.batch import BatchItem
-from gateway.processing import Processed, Processor
+from gateway.processed import Processed
+from gateway.processing import Processor
 from gateway.settings import Settings
 from storage.writers import Writer
 

@@ -21,7 +21,8 @@ from sqlalchemy import text
 
 from gateway.batch import BatchItem
 from gateway.codec import build_retour, parse
-from gateway.processing import Processed, Processor
+from gateway.processed import Processed
+from gateway.processing import Processor
 from gateway.settings import Settings
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
