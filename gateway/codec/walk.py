@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 
@@ -44,9 +44,29 @@ def _fast_fields(build: Callable[..., Any]) -> tuple[dataclasses.Field[Any], ...
     return fields
 
 
-def _setter(build: Callable[..., Any], name: str) -> Callable[[Any, Any], None]:
-    setter: Callable[[Any, Any], None] = build.__dict__[name].__set__
+def _setter(build: type, name: str) -> Callable[[Any, Any], None]:
+    owner = next(klass for klass in build.__mro__ if name in klass.__dict__)  # a base's slot too
+    setter: Callable[[Any, Any], None] = owner.__dict__[name].__set__
     return setter
+
+
+def _twin(build: Callable[..., Any]) -> type | None:
+    """A class with the same slots as the frozen dataclass `build` but without its `__setattr__`, or None.
+
+    A reader fills a twin by plain attribute stores (one step each in the interpreter, against a call
+    per field through the slot's descriptor) and then makes it a `build` by assigning `__class__`, which
+    Python allows between classes of the same layout; the object is then the one `build` would make.
+    """
+    slots = build.__dict__.get("__slots__")
+    if not isinstance(build, type) or build.__bases__ != (object,) or not isinstance(slots, tuple):
+        return None
+    twin = type(f"{build.__name__}Twin", (), {"__slots__": slots, "__module__": __name__})
+    probe: Any = object.__new__(twin)
+    try:  # the layouts must match: the same slots in the same order, nothing else
+        probe.__class__ = build
+    except TypeError:
+        return None
+    return twin
 
 
 def compile_shape(shape: Shape, ns: str, basis: str, initial: tuple[tuple[str, Any], ...] = ()) -> Reader:
@@ -183,10 +203,18 @@ class _Source:
             if f.default is dataclasses.MISSING and f.name not in preset:
                 yield f"    if f_{f.name} is MISSING:" if f.name in assigned else "    if True:"
                 yield f"        raise KeyError({f.name!r})"
-        yield f"    made = new({self.constant(build, 'cls')})"
-        for f in fields:
-            value = f"f_{f.name}" if f.name in assigned else self.constant(f.default, "default")
-            yield f"    {self.constant(_setter(build, f.name), 'set')}(made, {value})"
+        values = [(f.name, f"f_{f.name}" if f.name in assigned else self.constant(f.default, "default"))
+                  for f in fields]
+        twin = _twin(build)
+        if twin is None:
+            yield f"    made = new({self.constant(build, 'cls')})"
+            for field, value in values:
+                yield f"    {self.constant(_setter(cast(type, build), field), 'set')}(made, {value})"
+        else:
+            yield f"    made = new({self.constant(twin, 'twin')})"
+            for field, value in values:
+                yield f"    made.{field} = {value}"
+            yield f"    made.__class__ = {self.constant(build, 'cls')}"
         yield "    return made"
 
 

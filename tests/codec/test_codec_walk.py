@@ -87,3 +87,19 @@ def test_an_unrepresentable_date_names_its_element() -> None:
     with pytest.raises(DocumentError) as raised:
         compile_shape(shape, NS, NS)(element("<Begindatum>12023-01-01</Begindatum>"), "/B/Periode")
     assert raised.value.findings[0].xpath == "/B/Periode/Begindatum"
+
+
+def test_a_dataclass_with_a_base_is_built_through_its_slots_all_the_same() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Base:
+        value: str
+
+    @dataclass(frozen=True, slots=True)
+    class Derived(Base):
+        extra: str = "-"
+
+    made = compile_shape(part(Derived, text("Value", "value")), NS, NS)(element("<Value>v</Value>"), "/")
+    assert made == Derived("v")
+    assert type(made) is Derived
+    with pytest.raises(AttributeError):
+        made.extra = "x"  # type: ignore[misc]
