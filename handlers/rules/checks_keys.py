@@ -52,14 +52,25 @@ def _toewijzingnummer(p: Any) -> Any:
     return p.toewijzingnummer
 
 
+def _soort(c: Any) -> Any:
+    return c.soort
+
+
+def _nummer(r: Any) -> Any:
+    return r.nummer
+
+
 @in_message("TR101", messages=(301,), summary=TR101_SUMMARY)
 def tr101_toewijzing(message: Toewijzing) -> Iterator[Finding]:
     client = message.client
-    yield from _per_class("TR101", client.contacten, lambda c: c.soort, lambda c: f"Contact Soort {c.soort}")
-    yield from _per_class("TR101", client.relaties, lambda r: r.nummer,
-                          lambda r: f"Relatie Nummer {r.nummer}")
-    yield from _per_class("TR101", client.producten, _toewijzingnummer,
-                          lambda p: f"ToewijzingNummer {p.toewijzingnummer}")
+    # Most clients have one Contact, Relatie or product of each kind: nothing to compare, nothing to make.
+    if len(client.contacten) > 1:
+        yield from _per_class("TR101", client.contacten, _soort, lambda c: f"Contact Soort {c.soort}")
+    if len(client.relaties) > 1:
+        yield from _per_class("TR101", client.relaties, _nummer, lambda r: f"Relatie Nummer {r.nummer}")
+    if len(client.producten) > 1:
+        yield from _per_class("TR101", client.producten, _toewijzingnummer,
+                              lambda p: f"ToewijzingNummer {p.toewijzingnummer}")
 
 
 @in_message("TR101", messages=(305,), summary=TR101_SUMMARY)
