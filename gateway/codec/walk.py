@@ -5,7 +5,8 @@ the cost is per element touched and per interpreted step. So every element is vi
 in document order, and compared with the Clark names of its shape; nothing is searched (`find`, XPath)
 and no XPath string is built for a leaf. The reader of a shape is Python source made from the shape
 once per message namespace (as `dataclasses` makes `__init__`): field values live in local variables,
-not a dict, the kind of each child is decided when the source is made, not per element, and a frozen
+not a dict, the kind of each child is decided when the source is made, not per element, a small
+composite of plain values (Product, Periode, ...) is read in place instead of by a call, and a frozen
 slotted dataclass gets its slots set directly. The XPath of a class
 (`/Bericht/Client/StartProducten/StartProduct[2]`) is built as the walk descends, with a position only
 when its wrapper holds more than one (the convention of `gateway.codec.paths`).
@@ -85,6 +86,7 @@ class _Source:
                                       "date_from": dt.date.fromisoformat, "slow_date": _date}
         self.by_id: dict[int, str] = {}  # id of a value -> its name in `names`
         self.readers: dict[int, tuple[str, bool]] = {}  # id of a shape -> name of its reader, uses XPath
+        self.in_place = 0  # composites read in place so far: each gets its own variables
 
     def constant(self, value: Any, hint: str) -> str:
         """The name under which the generated source sees `value`."""
@@ -112,11 +114,11 @@ class _Source:
             preset["xpath"] = _XPATH
         assigned = list(preset)
         uses: list[bool] = [shape.xpath]
-        loop = [f"    {line}" for line in self._loop(shape, "element", "xpath", 1, assigned, uses)]
-        body = [*self._start(fields, preset, assigned), *loop,
-                *self._build(shape.build, fields, assigned, preset)]
+        loop = list(self._loop(shape, "element", "xpath", 1, assigned, uses, "f_"))
+        body = [*self._start(fields, preset, assigned, "f_"), *loop,
+                *self._build(shape.build, fields, assigned, preset, "f_", "made", None)]
         name = f"read_{getattr(shape.build, '__name__', 'value')}_{len(self.names)}"
-        source = f"def {name}(element, xpath):\n" + "\n".join(body) + "\n"
+        source = f"def {name}(element, xpath):\n" + "".join(f"    {line}\n" for line in body)
         exec(compile(source, f"<reader {name}>", "exec"), self.names)  # noqa: S102 - source made above
         known = name, any(uses)
         if not initial:
@@ -124,20 +126,20 @@ class _Source:
         return known
 
     def _start(self, fields: tuple[dataclasses.Field[Any], ...] | None, preset: dict[str, Any],
-               assigned: list[str]) -> Iterator[str]:
+               assigned: list[str], var: str) -> Iterator[str]:
         """Each field's local variable before the children are read: preset, default or MISSING."""
         defaults = {f.name: f.default for f in fields or () if f.default is not dataclasses.MISSING}
         for field in assigned:
             if field in preset:
                 value = preset[field]
-                yield f"    f_{field} = {'xpath' if value is _XPATH else self.constant(value, 'initial')}"
+                yield f"{var}{field} = {'xpath' if value is _XPATH else self.constant(value, 'initial')}"
             elif field in defaults:
-                yield f"    f_{field} = {self.constant(defaults[field], 'default')}"
+                yield f"{var}{field} = {self.constant(defaults[field], 'default')}"
             else:
-                yield f"    f_{field} = MISSING"
+                yield f"{var}{field} = MISSING"
 
     def _loop(self, shape: Shape, parent: str, xpath: str, level: int, assigned: list[str],
-              uses: list[bool]) -> Iterator[str]:
+              uses: list[bool], var: str) -> Iterator[str]:
         """The loop over the children of `parent` (at XPath `xpath`) that reads those `shape` lists."""
         child, tag = f"child{level}", f"tag{level}"
         own = self.basis if shape.part else self.ns
@@ -147,13 +149,13 @@ class _Source:
             yield f"    {'if' if index == 0 else 'elif'} {tag} == {self.constant(own + entry.name, 'TAG')}:"
             if entry.field and entry.field not in assigned:
                 assigned.append(entry.field)
-            for line in self._read(entry, own, child, xpath, level, assigned, uses):
+            for line in self._read(entry, own, child, xpath, level, assigned, uses, var):
                 yield f"        {line}"
 
     def _read(self, entry: Child, own: str, child: str, xpath: str, level: int, assigned: list[str],
-              uses: list[bool]) -> Iterator[str]:
+              uses: list[bool], var: str) -> Iterator[str]:
         """The statements that read one child element into its field (indented by the caller)."""
-        target, name, here = f"f_{entry.field}", repr(entry.name), f"{xpath} + {'/' + entry.name!r}"
+        target, name, here = f"{var}{entry.field}", repr(entry.name), f"{xpath} + {'/' + entry.name!r}"
         if entry.kind == TEXT:
             yield f"{target} = {child}.text or ''"
         elif entry.kind == DATE:
@@ -164,6 +166,8 @@ class _Source:
             yield f"    {target} = slow_date({child}, {xpath}, {name})"
         elif entry.kind == INTEGER:
             yield f"{target} = int({child}.text or '')  # xs:integer: '+007' and ' 7 ' are 7"
+        elif entry.kind == ONE and entry.shape is not None and _in_place(entry.shape):
+            yield from self._in_place(entry.shape, child, here, level, target, uses)
         elif entry.kind == ONE:
             assert entry.shape is not None
             read, used = self._compiled(entry.shape)
@@ -186,36 +190,60 @@ class _Source:
             assert entry.shape is not None
             inner = f"inline{level}"
             yield f"{inner} = {here}"
-            yield from self._loop(entry.shape, child, inner, level + 1, assigned, uses)
+            yield from self._loop(entry.shape, child, inner, level + 1, assigned, uses, var)
         else:
             uses.append(True)
             yield f"{target} = slow_time({child}, {xpath}, {name})"
 
+    def _in_place(self, shape: Shape, child: str, here: str, level: int, target: str,
+                  uses: list[bool]) -> Iterator[str]:
+        """A small composite (Product, Periode, ...) read where it occurs instead of by a call."""
+        self.in_place += 1
+        var, path = f"p{self.in_place}_", f"path{level}"  # its fields' variables, its XPath
+        assigned: list[str] = []
+        used: list[bool] = [False]
+        loop = list(self._loop(shape, child, path, level + 1, assigned, used, var))
+        if any(used):
+            uses.append(True)
+            yield f"{path} = {here}"
+        fields = _fast_fields(shape.build)
+        yield from self._start(fields, {}, assigned, var)
+        yield from loop
+        yield from self._build(shape.build, fields, assigned, {}, var, f"made{level}", target)
+
     def _build(self, build: Callable[..., Any], fields: tuple[dataclasses.Field[Any], ...] | None,
-               assigned: list[str], preset: dict[str, Any]) -> Iterator[str]:
-        """Make the value from the fields: slots set directly, or `build` called with the fields read."""
+               assigned: list[str], preset: dict[str, Any], var: str, made: str,
+               into: str | None) -> Iterator[str]:
+        """Make the value from the fields: slots set directly, or `build` called with the fields read;
+        return it, or with `into` assign it to that variable."""
         if fields is None:
-            pairs = "".join(f"({field!r}, f_{field}), " for field in assigned)
-            yield f"    values = {{name: value for name, value in ({pairs}) if value is not MISSING}}"
-            yield f"    return {self.constant(build, 'build')}(**values)"
+            pairs = "".join(f"({field!r}, {var}{field}), " for field in assigned)
+            yield f"values = {{name: value for name, value in ({pairs}) if value is not MISSING}}"
+            yield f"return {self.constant(build, 'build')}(**values)"
             return
         for f in fields:  # the first missing required field in field order, as `__init__` would
             if f.default is dataclasses.MISSING and f.name not in preset:
-                yield f"    if f_{f.name} is MISSING:" if f.name in assigned else "    if True:"
-                yield f"        raise KeyError({f.name!r})"
-        values = [(f.name, f"f_{f.name}" if f.name in assigned else self.constant(f.default, "default"))
+                yield f"if {var}{f.name} is MISSING:" if f.name in assigned else "if True:"
+                yield f"    raise KeyError({f.name!r})"
+        values = [(f.name, f"{var}{f.name}" if f.name in assigned else self.constant(f.default, "default"))
                   for f in fields]
         twin = _twin(build)
         if twin is None:
-            yield f"    made = new({self.constant(build, 'cls')})"
+            yield f"{made} = new({self.constant(build, 'cls')})"
             for field, value in values:
-                yield f"    {self.constant(_setter(cast(type, build), field), 'set')}(made, {value})"
+                yield f"{self.constant(_setter(cast(type, build), field), 'set')}({made}, {value})"
         else:
-            yield f"    made = new({self.constant(twin, 'twin')})"
+            yield f"{made} = new({self.constant(twin, 'twin')})"
             for field, value in values:
-                yield f"    made.{field} = {value}"
-            yield f"    made.__class__ = {self.constant(build, 'cls')}"
-        yield "    return made"
+                yield f"{made}.{field} = {value}"
+            yield f"{made}.__class__ = {self.constant(build, 'cls')}"
+        yield f"return {made}" if into is None else f"{into} = {made}"
+
+
+def _in_place(shape: Shape) -> bool:
+    """Whether a composite is read in place: a frozen dataclass of plain values only (no classes)."""
+    return shape.part and not shape.initial and _fast_fields(shape.build) is not None \
+        and all(child.kind in (TEXT, INTEGER, DATE) for child in shape.children)
 
 
 _XPATH = object()  # preset marker: the field `xpath` is the reader's own XPath

@@ -103,3 +103,14 @@ def test_a_dataclass_with_a_base_is_built_through_its_slots_all_the_same() -> No
     assert type(made) is Derived
     with pytest.raises(AttributeError):
         made.extra = "x"  # type: ignore[misc]
+
+
+def test_a_composite_read_in_place_names_its_own_element_in_an_error() -> None:
+    shape = cls(m.Contact, text("Soort", "soort"), one("Periode", "periode", part(
+        m.Periode, date_child("Begindatum", "begindatum"), date_child("Einddatum", "einddatum"))))
+    read = compile_shape(shape, NS, NS)
+    made = read(element("<Soort>04</Soort><Periode><Begindatum>2025-01-01</Begindatum></Periode>"), "/B/C")
+    assert made.periode == m.Periode(date(2025, 1, 1), None)
+    with pytest.raises(DocumentError) as raised:
+        read(element("<Soort>04</Soort><Periode><Einddatum>12025-01-01</Einddatum></Periode>"), "/B/C")
+    assert raised.value.findings[0].xpath == "/B/C/Periode/Einddatum"
