@@ -1,7 +1,7 @@
 """Decoding of a schema-valid document into the typed message models of `handlers.messages`.
 
 The shapes of the messages are in `gateway.codec.layouts`; `gateway.codec.walk` reads a document in
-one pass. Layouts are compiled on first use per message namespace and kept for the process.
+one pass. Readers are compiled on first use per message namespace and kept for the process.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from gateway.codec.layouts import MESSAGES
 from handlers import messages as m
 from schemas.registry import MessageType
 
-_COMPILED: dict[str, tuple[walk.Layout, m.Meta]] = {}
+_COMPILED: dict[str, walk.Reader] = {}
 
 
 def decode(doc: ParsedDocument) -> m.Message:
@@ -25,19 +25,17 @@ def decode(doc: ParsedDocument) -> m.Message:
     schema-valid and lacks an element the model needs.
     """
     mt = doc.message_type
-    compiled = _COMPILED.get(mt.namespace) or _compile(mt)
-    layout, meta = compiled
-    values: dict[str, object] = {"meta": meta}
+    read = _COMPILED.get(mt.namespace) or _compile(mt)
     try:
-        walk.fill(doc.root, layout.table, "/Bericht", values)
-        return cast(m.Message, layout.build(values))
+        return cast(m.Message, read(doc.root, "/Bericht"))
     except (KeyError, TypeError) as error:
         raise ValueError(f"{error}: decode() needs a schema-valid document") from None
 
 
-def _compile(mt: MessageType) -> tuple[walk.Layout, m.Meta]:
-    layout = walk.compile_shape(MESSAGES[mt.number], f"{{{mt.namespace}}}", f"{{{mt.basis_namespace}}}")
+def _compile(mt: MessageType) -> walk.Reader:
     meta = m.Meta(standard="iwmo" if mt.standard == "iwmo" else "ijw", release=mt.release, name=mt.name,
                   number=mt.number)
-    _COMPILED[mt.namespace] = layout, meta
-    return layout, meta
+    read = walk.compile_shape(MESSAGES[mt.number], f"{{{mt.namespace}}}", f"{{{mt.basis_namespace}}}",
+                              (("meta", meta),))
+    _COMPILED[mt.namespace] = read
+    return read

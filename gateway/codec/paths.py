@@ -7,6 +7,7 @@ parent has more than one child element of that name. So a message with one Start
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any, cast
@@ -14,6 +15,8 @@ from typing import Any, cast
 from lxml import etree
 
 _STEP = re.compile(r"^(?:(?P<prefix>[^:\[\]]+):)?(?P<name>[^:\[\]]+)(?:\[(?P<pos>\d+)\])?$")
+_CACHED_STEP = 200  # characters: longer steps (only odd documents have them) are parsed every time
+Step = tuple[str | None, str, int, str]  # prefix, local name, position, `{*}name` for lxml
 
 
 def local_name(tag: str) -> str:
@@ -104,21 +107,31 @@ def resolve_libxml2_path(root: etree._Element, path: str) -> etree._Element | No
     return None if found is None else found[0]
 
 
-def xpath_of_libxml2_path(root: etree._Element, path: str) -> str | None:
+Found = tuple[etree._Element, str]  # an element and our step for it
+StepMemo = dict[tuple[etree._Element, str], Found | None]
+
+
+def xpath_of_libxml2_path(root: etree._Element, path: str, memo: StepMemo | None = None) -> str | None:
     """Our XPath of the element a libxml2 error path points at, or None: `xpath_of(resolve_libxml2_path())`
-    in one walk down instead of a walk down and one up."""
-    found = _walk_libxml2_path(root, path)
+    in one walk down instead of a walk down and one up. The paths of one document's errors share their
+    first steps: pass them one `memo` and each step is resolved once."""
+    found = _walk_libxml2_path(root, path, memo)
     return None if found is None else found[1]
 
 
-def _walk_libxml2_path(root: etree._Element, path: str) -> tuple[etree._Element, str] | None:
+def _walk_libxml2_path(root: etree._Element, path: str, memo: StepMemo | None = None) -> Found | None:
     steps = path.strip("/").split("/")
     if not steps or not _step_matches(root, steps[0]):
         return None
     element = root
     ours = ["", local_name(root.tag)]
     for step in steps[1:]:
-        found = _child_for_step(element, step)
+        if memo is None:
+            found = _child_for_step(element, step)
+        elif (element, step) in memo:
+            found = memo[element, step]
+        else:  # the memo holds the elements, so their proxies (its keys) stay the same objects
+            found = memo[element, step] = _child_for_step(element, step)
         if found is None:
             return None
         element, ours_step = found
@@ -126,14 +139,29 @@ def _walk_libxml2_path(root: etree._Element, path: str) -> tuple[etree._Element,
     return element, "/".join(ours)
 
 
-def _child_for_step(element: etree._Element, step: str) -> tuple[etree._Element, str] | None:
-    """The child a libxml2 step selects (position among same name and prefix, `*`: among all), and our
-    step for it (position among the same local name, only when there is more than one)."""
+def _parsed_step(step: str) -> Step | None:
+    """A step of a libxml2 error path taken apart, or None if it is not one."""
+    return _known_step(step) if len(step) <= _CACHED_STEP else _parse_step(step)
+
+
+def _parse_step(step: str) -> Step | None:
     match = _STEP.match(step)
     if match is None:
         return None
-    position = int(match["pos"] or 1)
-    name, prefix = match["name"], match["prefix"]
+    return match["prefix"], match["name"], int(match["pos"] or 1), f"{{*}}{match['name']}"
+
+
+# The steps of a message type's error paths recur in every invalid document of that type.
+_known_step = functools.lru_cache(maxsize=4096)(_parse_step)
+
+
+def _child_for_step(element: etree._Element, step: str) -> Found | None:
+    """The child a libxml2 step selects (position among same name and prefix, `*`: among all), and our
+    step for it (position among the same local name, only when there is more than one)."""
+    parsed = _parsed_step(step)
+    if parsed is None:
+        return None
+    prefix, name, position, any_namespace = parsed
     if name == "*":
         candidates = element_children(element)
         if prefix is not None:
@@ -144,7 +172,7 @@ def _child_for_step(element: etree._Element, step: str) -> tuple[etree._Element,
         name = local_name(found.tag)
         same = _same_name(element, name)
     else:  # the local name is matched in C first; the prefix only on those
-        same = _same_name(element, name)
+        same = list(element.iterchildren(any_namespace))
         candidates = [child for child in same if (child.prefix or None) == prefix]
         if not 0 < position <= len(candidates):
             return None
@@ -153,9 +181,10 @@ def _child_for_step(element: etree._Element, step: str) -> tuple[etree._Element,
 
 
 def _step_matches(element: etree._Element, step: str) -> bool:
-    match = _STEP.match(step)
-    if match is None:
+    parsed = _parsed_step(step)
+    if parsed is None:
         return False
-    if match["name"] == "*":
+    prefix, name, _, _ = parsed
+    if name == "*":
         return True
-    return local_name(element.tag) == match["name"] and (element.prefix or None) == match["prefix"]
+    return local_name(element.tag) == name and (element.prefix or None) == prefix

@@ -1,7 +1,7 @@
 """Where each element of a message lands in the typed models: one `Shape` per class or composite datatype.
 
 A shape lists, namespace-free, the child elements it reads and the dataclass field each one fills;
-`gateway.codec.walk` compiles it once per message namespace into a Clark-name table and fills it in one
+`gateway.codec.walk` compiles it once per message namespace into a reader function that reads it in one
 pass over the children. `part` shapes are composite datatypes of the basisschema (Product, Naam,
 Adres, ...): their children are in the basisschema namespace; the children of every other shape are
 in the message namespace (STANDARD §2.2). Elements a shape does not list are not read.

@@ -58,11 +58,12 @@ def _findings(doc: ParsedDocument, entries: list[Any], refused: list[Finding]) -
     """At most MAX_FINDINGS findings in document order, then a count of the rest."""
     skip = {finding.xpath for finding in refused}
     findings = list(refused)
+    memo: paths.StepMemo = {}
     for done, entry in enumerate(entries):
         if len(findings) == MAX_FINDINGS:
             text = f"{len(entries) - done} more schema errors not listed"
             return [*sorted(findings, key=_line), Finding(XSD, "XSD", None, "/Bericht", text, None)]
-        xpath = _xpath(doc, entry.path)
+        xpath = _xpath(doc, entry.path, memo)
         if xpath not in skip:
             findings.append(Finding(XSD, "XSD", None, xpath, readable(entry.message), entry.line or None))
     return sorted(findings, key=_line)
@@ -112,8 +113,8 @@ def readable(message: str) -> str:
     return text
 
 
-def _xpath(doc: ParsedDocument, path: str | None) -> str:
+def _xpath(doc: ParsedDocument, path: str | None, memo: paths.StepMemo) -> str:
     if not path:
         return "/"
-    ours = paths.xpath_of_libxml2_path(doc.root, path)
+    ours = paths.xpath_of_libxml2_path(doc.root, path, memo)
     return _PREFIX.sub("", path) if ours is None else ours

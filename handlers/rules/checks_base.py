@@ -113,16 +113,16 @@ def per_message(func: Callable[[M], R]) -> Callable[[M], R]:
 
     The cached message is held, so its id cannot be reused; results are tuples, so no caller can change them.
     """
-    last: list[tuple[M, R]] = []
+    last: tuple[M, R] | None = None  # one pair, replaced whole: a thread never sees another's half
 
     @wraps(func)
     def cached(message: M) -> R:
-        if last:
-            held, result = last[0]
-            if held is message:
-                return result
+        nonlocal last
+        held = last
+        if held is not None and held[0] is message:
+            return held[1]
         result = func(message)
-        last[:] = [(message, result)]
+        last = (message, result)
         return result
 
     return cached

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from handlers.findings import Finding
 from handlers.messages import Adres, Contact, Toewijzing
-from handlers.rules.checks_base import all_contacts, at, finding, in_message
+from handlers.rules.checks_base import all_contacts, at, finding, in_message, per_message
 
 NEDERLAND = "NL"
 DUTCH_POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")  # 1234AB: four digits, no leading zero, two capitals
@@ -34,16 +34,19 @@ def tr006_reachable(message: Toewijzing) -> Iterator[Finding]:
             summary="The client needs at least one Contact of Soort 01 (BRP), 02 (correspondence) or 03 "
                     "(residence).")
 def tr061_client_address(message: Toewijzing) -> Iterator[Finding]:
+    for contact in message.client.contacten:
+        if contact.soort in CLIENT_ADDRESS:
+            return  # the usual case, without building the list the text would need
     soorten = sorted({contact.soort for contact in message.client.contacten})
     if not CLIENT_ADDRESS.intersection(soorten):
         yield finding("TR061", at(message.client.xpath, "Contactgegevens"),
                       f"No client Contact of Soort 01, 02 or 03 (found: {', '.join(soorten)}).")
 
 
-def _with_adres(message: Toewijzing) -> Iterator[tuple[Contact, Adres]]:
-    for contact in all_contacts(message):
-        if contact.adres is not None:
-            yield contact, contact.adres
+@per_message
+def _with_adres(message: Toewijzing) -> tuple[tuple[Contact, Adres], ...]:
+    """The Contacts that have an Adres, with it: made once per message for the four address rules."""
+    return tuple([(contact, contact.adres) for contact in all_contacts(message) if contact.adres is not None])
 
 
 @in_message("CD025", messages=(301,), summary="Adres/Huis is required when Adres/LandCode is NL.")

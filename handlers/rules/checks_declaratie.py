@@ -55,7 +55,14 @@ def tr137_declaratie_periods(message: DeclaratieBericht) -> Iterator[Finding]:
     declaratie = message.declaratie
     yield from period_end_checks(declaratie.periode, declaratie.xpath, "DeclaratiePeriode", dagtekening)
     for prestatie in prestaties(message):
-        yield from period_end_checks(prestatie.periode, prestatie.xpath, "ProductPeriode", dagtekening)
+        if _may_break_tr137(prestatie.periode, dagtekening):
+            yield from period_end_checks(prestatie.periode, prestatie.xpath, "ProductPeriode", dagtekening)
+
+
+def _may_break_tr137(periode: Periode, dagtekening: date) -> bool:
+    """Whether `period_end_checks` can find anything: most periods pass, without a generator per period."""
+    end, start = periode.einddatum, periode.begindatum
+    return end is not None and (end > dagtekening or (start is not None and end < start))
 
 
 @in_message("TR335", messages=(323,),
@@ -181,9 +188,10 @@ def cs339_euros_amount_is_volume(message: DeclaratieBericht) -> Iterator[Finding
 @in_message("TR137", messages=(325,),
             summary="325: ProductPeriode/Einddatum not before Begindatum, not after the Dagtekening.")
 def tr137_antwoord_periods(message: DeclaratieAntwoordBericht) -> Iterator[Finding]:
+    dagtekening = message.header.heen.dagtekening
     for prestatie in prestaties(message):
-        yield from period_end_checks(prestatie.periode, prestatie.xpath, "ProductPeriode",
-                                     message.header.heen.dagtekening)
+        if _may_break_tr137(prestatie.periode, dagtekening):
+            yield from period_end_checks(prestatie.periode, prestatie.xpath, "ProductPeriode", dagtekening)
 
 
 def _amounts(message: Declaraties) -> list[tuple[BedragMetDC, str, str]]:

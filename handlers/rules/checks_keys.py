@@ -52,14 +52,25 @@ def _toewijzingnummer(p: Any) -> Any:
     return p.toewijzingnummer
 
 
+def _soort(c: Any) -> Any:
+    return c.soort
+
+
+def _nummer(r: Any) -> Any:
+    return r.nummer
+
+
 @in_message("TR101", messages=(301,), summary=TR101_SUMMARY)
 def tr101_toewijzing(message: Toewijzing) -> Iterator[Finding]:
     client = message.client
-    yield from _per_class("TR101", client.contacten, lambda c: c.soort, lambda c: f"Contact Soort {c.soort}")
-    yield from _per_class("TR101", client.relaties, lambda r: r.nummer,
-                          lambda r: f"Relatie Nummer {r.nummer}")
-    yield from _per_class("TR101", client.producten, _toewijzingnummer,
-                          lambda p: f"ToewijzingNummer {p.toewijzingnummer}")
+    # Most clients have one Contact, Relatie or product of each kind: nothing to compare, nothing to make.
+    if len(client.contacten) > 1:
+        yield from _per_class("TR101", client.contacten, _soort, lambda c: f"Contact Soort {c.soort}")
+    if len(client.relaties) > 1:
+        yield from _per_class("TR101", client.relaties, _nummer, lambda r: f"Relatie Nummer {r.nummer}")
+    if len(client.producten) > 1:
+        yield from _per_class("TR101", client.producten, _toewijzingnummer,
+                              lambda p: f"ToewijzingNummer {p.toewijzingnummer}")
 
 
 @in_message("TR101", messages=(305,), summary=TR101_SUMMARY)
@@ -98,16 +109,27 @@ def tr101_verzoek_wijziging(message: VerzoekWijziging) -> Iterator[Finding]:
                                     f"{p.gewenste_ingangsdatum}")
 
 
+def _prestatie_key(p: Any) -> Hashable:
+    return p.referentienummer, p.vorig_referentienummer
+
+
+def _show_prestatie(p: Any) -> str:
+    return f"Prestatie ReferentieNummer {p.referentienummer}, VorigReferentieNummer " \
+           f"{p.vorig_referentienummer or '(empty)'}"
+
+
+def _show_client(i: Any) -> str:
+    return f"Client {i} repeats an earlier client's Bsn"
+
+
 def _declaratie_duplicates(clienten: tuple[DeclaratieClient, ...]) -> Iterator[Finding]:
     # The Bsn is a key but never goes into a text: the client is named by its position.
     if len(clienten) > 1:
         yield from _duplicates("TR101", ((c.bsn, c.xpath, i) for i, c in enumerate(clienten, start=1)),
-                               lambda i: f"Client {i} repeats an earlier client's Bsn")
+                               _show_client)
     for client in clienten:
-        yield from _per_class(
-            "TR101", client.prestaties, lambda p: (p.referentienummer, p.vorig_referentienummer),
-            lambda p: f"Prestatie ReferentieNummer {p.referentienummer}, VorigReferentieNummer "
-                      f"{p.vorig_referentienummer or '(empty)'}")
+        if len(client.prestaties) > 1:
+            yield from _per_class("TR101", client.prestaties, _prestatie_key, _show_prestatie)
 
 
 @in_message("TR101", messages=(323,), summary=TR101_SUMMARY)
