@@ -78,7 +78,12 @@ def show_product(product: Product | None) -> str:
 
 
 def years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier (28 February for a 29 February without counterpart)."""
+    """The same calendar day `years` earlier (28 February for a 29 February without counterpart).
+
+    Before year 1 (the XSD allows a Dagtekening in year 0001): `date.min`, so no date is older.
+    """
+    if day.year - years < 1:
+        return date.min
     try:
         return day.replace(year=day.year - years)
     except ValueError:

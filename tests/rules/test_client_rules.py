@@ -230,3 +230,11 @@ def test_tr002_on_a_leap_day_counts_back_to_28_february(born: date, found: list[
     message = replace(message, header=replace(message.header, dagtekening=date(2020, 2, 29)))
     message = with_301_client(message, geboortedatum=Geboortedatum(born))
     assert [f.code for f in findings_of(message, "TR002")] == found
+
+
+def test_tr002_with_a_dagtekening_in_the_first_centuries_finds_nothing_and_never_raises() -> None:
+    # The XSD allows year 0001; 120 years before year 0100 is before the calendar: nothing is older.
+    message = toewijzing("iwmo")
+    message = replace(message, header=replace(message.header, dagtekening=date(100, 1, 1)))
+    message = with_301_client(message, geboortedatum=Geboortedatum(date(1, 1, 1)))
+    assert findings_of(message, "TR002") == []
