@@ -8,21 +8,21 @@ counts the delivery. The message type comes from the document, never from the ro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from faststream import AckPolicy
 from faststream.exceptions import NackMessage
 from faststream.message import StreamMessage
-from faststream.rabbit import RabbitBroker
+from faststream.rabbit import RabbitBroker, RabbitExchange
 from faststream.rabbit.publisher import RabbitPublisher
 from faststream.rabbit.subscriber import RabbitSubscriber
 
 from gateway.batching import Batcher
+from gateway.outbox import Pending
 from gateway.pipeline import Delivery, Verdict
 from gateway.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
-from storage.models import OutboxRow
 
 _IN_DESCRIPTION = (
     "iWmo 3.2 / iJw 3.2 XML documents (heen messages from providers, the municipality's own 301/319, "
@@ -51,11 +51,18 @@ class Publishers:
     out: RabbitPublisher
     errors: RabbitPublisher
     dead: RabbitPublisher
+    # Outbox wire name -> (exchange, publisher), built once: `Topology.exchange_for` makes new
+    # exchange objects on every call, and FastStream hashes each one to find its declared twin.
+    _routes: dict[str, tuple[RabbitExchange, RabbitPublisher]] = field(default_factory=dict)
 
-    async def publish_row(self, row: OutboxRow) -> None:
+    async def publish_row(self, row: Pending) -> None:
         """Publish one outbox row persistently; returns once the broker confirmed it."""
-        exchange = self.topology.exchange_for(row.exchange)
-        publisher = self.errors if exchange.name == self.topology.errors_exchange.name else self.out
+        route = self._routes.get(row.exchange)
+        if route is None:
+            exchange = self.topology.exchange_for(row.exchange)
+            publisher = self.errors if exchange.name == self.topology.errors_exchange.name else self.out
+            route = self._routes[row.exchange] = (exchange, publisher)
+        exchange, publisher = route
         confirm = await publisher.publish(
             row.body, exchange=exchange, routing_key=row.routing_key, persist=True,
             content_type=row.content_type, message_id=row.message_id,
