@@ -31,7 +31,7 @@ from gateway.metrics import Metrics
 from gateway.outbox import OutboxRelay
 from gateway.pipeline import Delivery, MessageProcessor, Pipeline, Verdict, is_database_down
 from gateway.processing import Processor
-from gateway.routes import Publishers, declare_publishers, register_routes
+from gateway.routes import Publishers, Settlement, declare_publishers, register_routes
 from gateway.senders import SenderPolicy
 from gateway.settings import Settings
 from gateway.sharding import parse_shard_ids
@@ -218,12 +218,13 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
         sessions, processor or Processor(settings), metrics, park=publishers.park, committed=relay.wake,
         delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,
     )
+    settlement = Settlement()
     batcher: Batcher[Delivery, Verdict] = Batcher(
-        pipeline.run_batch, size=settings.broker.batch_size, wait_s=settings.broker.batch_wait_ms / 1000,
-        between=relay.catch_up,
+        settlement.around(pipeline.run_batch), size=settings.broker.batch_size,
+        wait_s=settings.broker.batch_wait_ms / 1000, between=relay.catch_up,
     )
     shard_ids = parse_shard_ids(settings.broker.shard_ids, settings.broker.shards)
-    subscribers = register_routes(broker, topology, batcher, shard_ids)
+    subscribers = register_routes(broker, topology, batcher, settlement, shard_ids)
     return App(
         settings=settings, topology=topology, engine=engine, sessions=sessions, broker=broker,
         metrics=metrics, publishers=publishers, pipeline=pipeline, batcher=batcher, relay=relay,
