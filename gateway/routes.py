@@ -11,13 +11,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
+import aio_pika.abc
 import aiormq.abc
+import aiormq.exceptions
 from faststream import AckPolicy
 from faststream.message import StreamMessage
 from faststream.rabbit import RabbitBroker, RabbitExchange
 from faststream.rabbit.publisher import RabbitPublisher
 from faststream.rabbit.subscriber import RabbitSubscriber
+from pamqp.commands import Basic
 
 from gateway.batching import Batcher
 from gateway.logs import describe_exception, fields, get_logger
@@ -56,6 +60,22 @@ class Publishers:
     # Outbox wire name -> (exchange, publisher), built once: `Topology.exchange_for` makes new
     # exchange objects on every call, and FastStream hashes each one to find its declared twin.
     _routes: dict[str, tuple[RabbitExchange, RabbitPublisher]] = field(default_factory=dict)
+    # With a real connection: a confirming channel of the relay's own (see `open`).
+    _channel: list[aio_pika.abc.AbstractChannel] = field(default_factory=list)
+
+    async def open(self, connection: object) -> None:
+        """Give the outbox its own confirming channel when `connection` is a real one.
+
+        Rows then go to aiormq as they are: FastStream's publisher builds an aio-pika Message (two
+        dozen attribute writes), a command and a middleware chain per row, a fifth of the relay's
+        time. In memory (TestRabbitBroker, no connection) rows keep going through FastStream.
+        """
+        if isinstance(connection, aio_pika.abc.AbstractConnection) and not self._channel:
+            self._channel.append(await connection.channel(publisher_confirms=True, on_return_raises=True))
+
+    async def close(self) -> None:
+        while self._channel:
+            await self._channel.pop().close()
 
     async def publish_row(self, row: Pending) -> None:
         """Publish one outbox row persistently; returns once the broker confirmed it."""
@@ -65,10 +85,30 @@ class Publishers:
             publisher = self.errors if exchange.name == self.topology.errors_exchange.name else self.out
             route = self._routes[row.exchange] = (exchange, publisher)
         exchange, publisher = route
+        if self._channel:
+            await self._publish_direct(self._channel[0], exchange.name, row)
+            return
         confirm = await publisher.publish(
             row.body, exchange=exchange, routing_key=row.routing_key, persist=True,
             content_type=row.content_type, message_id=row.message_id,
         )
+        _require_ack(confirm, row.routing_key)
+
+    @staticmethod
+    async def _publish_direct(channel: aio_pika.abc.AbstractChannel, exchange: str, row: Pending) -> None:
+        """The properties FastStream's publisher sets (persistent, timestamp, correlation id), mandatory."""
+        properties = Basic.Properties(
+            content_type=row.content_type, delivery_mode=2, message_id=row.message_id,
+            correlation_id=str(uuid4()), timestamp=datetime.now(UTC),
+        )
+        underlay = await channel.get_underlay_channel()
+        try:
+            confirm = await underlay.basic_publish(
+                row.body, exchange=exchange, routing_key=row.routing_key, properties=properties,
+                mandatory=True,
+            )
+        except aiormq.exceptions.PublishError as exc:  # returned: no queue is bound for the routing key
+            raise Unconfirmed(f"publish to {row.routing_key} was returned by the broker") from exc
         _require_ack(confirm, row.routing_key)
 
     async def park(self, delivery: Delivery, reason: str) -> None:
