@@ -179,16 +179,21 @@ class _Tags:
     """One channel's delivery tags: all up to `through` are settled, and these above it too."""
 
     __slots__ = ("above", "through")
+    _MAX_ABOVE = 65_536  # settled above a gap that never closes (a delivery that never reached us)
 
     def __init__(self) -> None:
         self.through = 0  # RabbitMQ numbers a channel's deliveries 1, 2, 3 ... without gaps
         self.above: set[int] = set()
 
     def settled(self, tags: Sequence[int]) -> None:
+        if self.through < 0:  # given up on this channel: its deliveries are acked one by one
+            return
         self.above.update(tags)
         while self.through + 1 in self.above:
             self.through += 1
             self.above.discard(self.through)
+        if len(self.above) > self._MAX_ABOVE:
+            self.through, self.above = -1, set()  # tag 0 is never settled: no multiple ack from now on
 
 
 class Settlement:

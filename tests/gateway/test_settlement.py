@@ -7,8 +7,10 @@ from typing import Any
 from unittest import mock
 
 import aiormq.abc
+import pytest
 from faststream.message import StreamMessage
 
+from gateway import routes
 from gateway.pipeline import Delivery, Verdict
 from gateway.routes import Settlement
 
@@ -53,6 +55,16 @@ async def test_a_gap_below_the_batch_means_one_ack_per_delivery() -> None:
     await settlement.settle([_delivery(channel, 1)], [ACK])
     await settlement.settle([_delivery(channel, t) for t in (4, 5)], [ACK, ACK])
     assert _frames(channel)[2:] == [("ack", 1, True), ("ack", 5, True)]
+
+
+async def test_a_gap_that_never_closes_ends_the_tracking(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(routes._Tags, "_MAX_ABOVE", 3)
+    channel, settlement = _channel(), Settlement()
+    tags = settlement._tags(channel)
+    await settlement.settle([_delivery(channel, t) for t in (2, 3, 4, 5)], [ACK] * 4)  # 1 never comes
+    assert (tags.through, tags.above) == (-1, set())
+    await settlement.settle([_delivery(channel, t) for t in (6, 7)], [ACK, ACK])
+    assert _frames(channel)[-2:] == [("ack", 6, False), ("ack", 7, False)]
 
 
 async def test_each_channel_is_settled_on_its_own_tags() -> None:
