@@ -31,7 +31,7 @@ from gateway.metrics import Metrics
 from gateway.outbox import OutboxRelay
 from gateway.pipeline import Delivery, MessageProcessor, Pipeline, Verdict, is_database_down
 from gateway.processing import Processor
-from gateway.routes import Publishers, declare_publishers, register_routes
+from gateway.routes import Publishers, Settlement, declare_publishers, register_routes
 from gateway.senders import SenderPolicy
 from gateway.settings import Settings
 from gateway.sharding import parse_shard_ids
@@ -75,7 +75,7 @@ class App:
         await self._start_database()
         self._load_schemas()
         SenderPolicy.from_settings(self.settings).announce()
-        await connect_broker(self.broker, self.settings, self.topology)
+        await self.publishers.open(await connect_broker(self.broker, self.settings, self.topology))
         self.batcher.start()
         self.relay.start()
         await self.broker.start()
@@ -93,12 +93,16 @@ class App:
             await asyncio.wait_for(self.relay.stop(), timeout=GRACEFUL_TIMEOUT_S / 4)
         except Exception as exc:  # noqa: BLE001 - pending rows stay in the outbox for the next start
             log.warning("outbox not flushed at shutdown", extra=fields(error=describe_exception(exc)))
+        with contextlib.suppress(Exception):
+            await self.publishers.close()
         await self.broker.stop()
         await self.engine.dispose()
         log.info("worker stopped")
 
     async def close(self) -> None:
         """Release connections after a failed start (nothing was consumed)."""
+        with contextlib.suppress(Exception):
+            await self.publishers.close()
         await self.broker.stop()
         await self.engine.dispose()
 
@@ -145,13 +149,16 @@ class App:
         return None if self.schemas_loaded else "not loaded"
 
 
-async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wiring.Topology) -> None:
-    """Connect and declare the topology; an unreachable broker becomes a one-line `StartupError`."""
+async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wiring.Topology) -> object:
+    """Connect and declare the topology; an unreachable broker becomes a one-line `StartupError`.
+
+    Returns what `broker.connect()` gave: the aio-pika connection, or a stand-in in memory.
+    """
     quiet = logging.getLogger("aiormq")  # its "error when creating transport" would be a second line
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)
     try:
-        await broker.connect()
+        connection: object = await broker.connect()
     except (AMQPError, OSError, ConnectionError) as exc:
         where = redact_url(settings.broker.url)
         raise StartupError(
@@ -167,6 +174,7 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
             f"RabbitMQ refused the topology ({exc}); an existing queue was declared with other arguments: "
             "delete it or set the same ISTD_BROKER__DELIVERY_LIMIT"
         ) from exc
+    return connection
 
 
 def _begin_explicitly(engine: AsyncEngine) -> None:
@@ -218,12 +226,13 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
         sessions, processor or Processor(settings), metrics, park=publishers.park, committed=relay.wake,
         delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,
     )
+    settlement = Settlement()
     batcher: Batcher[Delivery, Verdict] = Batcher(
-        pipeline.run_batch, size=settings.broker.batch_size, wait_s=settings.broker.batch_wait_ms / 1000,
-        between=relay.catch_up,
+        settlement.around(pipeline.run_batch), size=settings.broker.batch_size,
+        wait_s=settings.broker.batch_wait_ms / 1000, between=relay.catch_up,
     )
     shard_ids = parse_shard_ids(settings.broker.shard_ids, settings.broker.shards)
-    subscribers = register_routes(broker, topology, batcher, shard_ids)
+    subscribers = register_routes(broker, topology, batcher, settlement, shard_ids)
     return App(
         settings=settings, topology=topology, engine=engine, sessions=sessions, broker=broker,
         metrics=metrics, publishers=publishers, pipeline=pipeline, batcher=batcher, relay=relay,

@@ -46,14 +46,13 @@ class DocumentError(ValueError):
 class ParsedDocument:
     """One well-formed message of a supported type: raw bytes, hash, message type and the lxml root."""
 
-    __slots__ = ("_lines", "_sha256", "had_bom", "message_type", "raw", "root")
+    __slots__ = ("_sha256", "had_bom", "message_type", "raw", "root")
 
     def __init__(self, raw: bytes, message_type: MessageType, root: etree._Element, had_bom: bool) -> None:
         self.raw = raw
         self.message_type = message_type
         self.root = root
         self.had_bom = had_bom
-        self._lines: dict[str, int] | None = None
         self._sha256: str | None = None
 
     @property
@@ -65,9 +64,7 @@ class ParsedDocument:
 
     def line_of(self, xpath: str) -> int | None:
         """Source line of the element at `xpath`, or of its nearest existing ancestor; None if neither."""
-        if self._lines is None:
-            self._lines = paths.line_index(self.root)
-        return paths.lookup(self._lines, xpath)
+        return paths.line_at(self.root, xpath)
 
     def __repr__(self) -> str:
         return f"ParsedDocument({self.message_type.name}, {len(self.raw)} bytes, sha256={self.sha256[:12]})"

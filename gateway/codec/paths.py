@@ -81,6 +81,43 @@ def line_index(root: etree._Element) -> dict[str, int]:
     return index
 
 
+def line_at(root: etree._Element, xpath: str) -> int | None:
+    """`lookup(line_index(root), xpath)` by walking down the steps of `xpath` only.
+
+    A rejected message has a finding or two: indexing every element of it for those cost more than
+    the rest of its processing.
+    """
+    found: int | None = None
+    element: etree._Element | None = None
+    for step in (step for step in xpath.split("/") if step):
+        bare = step[:-3] if step.endswith("[1]") else step
+        if element is None:  # the root's step is its bare name
+            name = local_name(root.tag)
+            element = root if name in (step, bare) else None
+        else:
+            child = _keyed_child(element, step)
+            element = child if child is not None or bare == step else _keyed_child(element, bare)
+        if element is None:
+            break
+        found = line(element) or 0
+    return found
+
+
+_KEY = re.compile(r"([^\[\]]+)(?:\[([1-9][0-9]*)\])?")
+
+
+def _keyed_child(element: etree._Element, step: str) -> etree._Element | None:
+    """The child `line_index` keys as `step`: `Name` when it is the only one, `Name[n]` when it repeats."""
+    key = _KEY.fullmatch(step)
+    if key is None:
+        return None
+    name, n = key.group(1), key.group(2)
+    same = [child for child in element_children(element) if local_name(child.tag) == name]
+    if n is None:
+        return same[0] if len(same) == 1 else None
+    return same[int(n) - 1] if 1 < len(same) >= int(n) else None
+
+
 def lookup(index: dict[str, int], xpath: str) -> int | None:
     """The line of `xpath`, or of its deepest existing ancestor when the element itself is absent.
 

@@ -352,6 +352,18 @@ def test_class_xpaths_point_at_their_elements(mt: MessageType) -> None:
     )
 
 
+@pytest.mark.parametrize("mt", all_types(), ids=lambda mt: mt.name)
+def test_line_at_walks_to_the_line_the_index_gives(mt: MessageType) -> None:
+    doc = codec.parse(generated(mt, maximal=True), max_bytes=MAX)
+    index = paths.line_index(doc.root)
+    probes = {"", "/", "/Other", "/Bericht[2]", "/Bericht[1]"}
+    for xpath in index:
+        probes |= {xpath, xpath + "/Absent", xpath + "[1]", xpath + "[0]", xpath + "[9]", xpath + "[x]"}
+        probes.add(xpath.replace("[1]", "").replace("[2]", "[1]"))
+    for xpath in probes:
+        assert paths.line_at(doc.root, xpath) == paths.lookup(index, xpath), xpath
+
+
 def _class_xpaths(value: object) -> list[str]:
     found: list[str] = []
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

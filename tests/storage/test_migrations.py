@@ -34,6 +34,14 @@ async def test_migrating_twice_changes_nothing(engine: AsyncEngine) -> None:
     assert before  # the register branch (or a branch depending on it) is recorded
 
 
+async def test_allocation_versions_are_indexed_by_provider_reference(engine: AsyncEngine) -> None:
+    def names(connection: Connection) -> set[str | None]:
+        return {index["name"] for index in inspect(connection).get_indexes("allocation_versions")}
+
+    async with engine.connect() as connection:
+        assert "ix_allocation_versions_reference" in await connection.run_sync(names)
+
+
 def test_urls_get_async_drivers() -> None:
     assert normalise_url("sqlite:///var/x.sqlite3") == "sqlite+aiosqlite:///var/x.sqlite3"
     assert normalise_url("postgresql://u:p@h:5432/d") == "postgresql+asyncpg://u:p@h:5432/d"
