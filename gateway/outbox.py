@@ -52,6 +52,9 @@ _PAGE = (_O.id, _O.exchange, _O.routing_key, _O.body, _O.content_type, _O.messag
 log = get_logger("outbox")
 _RETRY_AFTER_S = 5.0  # a row the broker refused (nack, unroutable) waits this long before another try
 _MAX_DEFERRED = 1000
+# A publish whose confirm never comes (its channel died with the connection) would hold the page,
+# its row locks and the relay loop for ever; after this long the row is deferred like a refused one.
+PUBLISH_TIMEOUT_S = 15.0
 
 
 class OutboxRelay:
@@ -67,6 +70,7 @@ class OutboxRelay:
         page: int = 500,
         interval_s: float = 0.5,
         catch_up_s: float = 2.0,
+        publish_timeout_s: float = PUBLISH_TIMEOUT_S,
     ) -> None:
         self._sessions = sessions
         self._publish = publish
@@ -75,6 +79,7 @@ class OutboxRelay:
         self._page = page
         self._interval_s = interval_s
         self._catch_up_s = catch_up_s
+        self._publish_timeout_s = publish_timeout_s
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -162,7 +167,7 @@ class OutboxRelay:
             rows: list[Pending] = list((await session.execute(self._select_page())).all())
             if not rows:
                 return 0, 0
-            results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
+            results = await self._publish_page(rows)
             confirmed = [row for row, result in zip(rows, results, strict=True) if result is None]
             for row, result in zip(rows, results, strict=True):
                 if isinstance(result, BaseException):
@@ -178,6 +183,19 @@ class OutboxRelay:
         for exchange in {row.exchange for row in confirmed}:
             published.labels(exchange).inc(sum(1 for row in confirmed if row.exchange == exchange))
         return len(confirmed), len(rows)
+
+    async def _publish_page(self, rows: list[Pending]) -> list[BaseException | None]:
+        """Publish `rows` at once; per row None (confirmed) or why not (a timeout after publish_timeout_s)."""
+        tasks = [asyncio.ensure_future(self._publish(row)) for row in rows]
+        _, late = await asyncio.wait(tasks, timeout=self._publish_timeout_s)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
+        return [
+            TimeoutError(f"no confirm within {self._publish_timeout_s} s") if task in late
+            else task.exception() for task in tasks
+        ]
 
     def _defer(self, row: Pending, error: BaseException) -> None:
         if len(self._deferred) < _MAX_DEFERRED:

@@ -85,6 +85,25 @@ async def test_a_refused_row_stays_pending_and_does_not_block_others(engine: Asy
     assert await relay.backlog() == 1
 
 
+async def test_a_publish_that_is_never_confirmed_is_deferred_instead_of_holding_the_relay(
+    engine: AsyncEngine,
+) -> None:
+    # A confirm lost with its channel never arrives: the page must end, the row wait for a new try.
+    sessions = session_factory(engine)
+    sent: list[str] = []
+
+    async def publish(row: OutboxRow) -> None:
+        if row.routing_key.startswith("lost"):
+            await asyncio.Event().wait()  # nobody will ever set it
+        sent.append(row.routing_key)
+
+    await _insert(sessions, _row("lost.wmo306", b"1"), _row("ok.wmo306", b"2"))
+    relay = OutboxRelay(sessions, publish, Metrics(), publish_timeout_s=0.2)
+    assert await asyncio.wait_for(relay.flush(), 10) == 1
+    assert sent == ["ok.wmo306"]
+    assert await _pending(sessions) == ["lost.wmo306"]
+
+
 async def test_rolled_back_rows_are_never_published(engine: AsyncEngine) -> None:
     sessions = session_factory(engine)
     sent: list[str] = []
