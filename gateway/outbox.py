@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -23,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway.logs import describe_exception, fields, get_logger
 from gateway.metrics import Metrics
 from storage.models import OutboxRow
-from storage.snapshot_load import one_of
+from storage.sql import one_of
 
 
 class Pending(Protocol):
@@ -179,9 +180,8 @@ class OutboxRelay:
                     .where(one_of(_O.id, [row.id for row in confirmed], postgres))
                     .values(published_at=datetime.now(UTC))
                 )
-        published = self._metrics.outbox_published
-        for exchange in {row.exchange for row in confirmed}:
-            published.labels(exchange).inc(sum(1 for row in confirmed if row.exchange == exchange))
+        for exchange, count in Counter(row.exchange for row in confirmed).items():
+            self._metrics.outbox_published.labels(exchange).inc(count)
         return len(confirmed), len(rows)
 
     async def _publish_page(self, rows: list[Pending]) -> list[BaseException | None]:

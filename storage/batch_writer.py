@@ -24,8 +24,8 @@ from storage.bulk import reserve_ids, write_snapshot
 from storage.models import MessageRow, RetourRow
 from storage.snapshot import Keys, Snapshot
 from storage.snapshot_apply import apply
-from storage.snapshot_load import one_of
 from storage.snapshot_rows import IdentityRec, KnownMessage, NewMessage
+from storage.sql import one_of
 from storage.writers import StoredMessage
 
 M, T = MessageRow.__table__.c, RetourRow.__table__.c

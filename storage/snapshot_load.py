@@ -8,11 +8,9 @@ sees the same versions the database holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, any_, bindparam, false, or_, select, union
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, and_, false, or_, select, union
 
 from handlers.outcome import AllocationKey
 from storage.models import (
@@ -34,6 +32,7 @@ from storage.snapshot_rows import (
     RequestRec,
     VersionRec,
 )
+from storage.sql import one_of
 
 A, V, C = AllocationRow.__table__.c, AllocationVersionRow.__table__.c, ClientRow.__table__.c
 D, R, N, M = DeliveryRow.__table__.c, RequestRow.__table__.c, AnswerRow.__table__.c, MessageRow.__table__.c
@@ -135,15 +134,6 @@ async def _clients(snap: Snapshot, bsns: set[str]) -> list[int]:
     query = select(C.id, C.bsn).where(one_of(C.bsn, bsns, snap.postgres))
     rows = (await snap.session.execute(query)).all()
     return [client_of(snap, row.id, row.bsn).id or row.id for row in rows]
-
-
-def one_of(column: Any, values: Iterable[Any], postgres: bool) -> ColumnElement[bool]:
-    """`column IN values`; on PostgreSQL `= ANY(array)`, one SQL text for any number of values, so
-    SQLAlchemy's compiled cache and asyncpg's prepared statements are reused batch after batch."""
-    items = sorted(set(values))
-    if postgres:
-        return column == any_(bindparam(None, items, type_=ARRAY(column.type)))  # type: ignore[no-any-return]
-    return column.in_(items)  # type: ignore[no-any-return]
 
 
 def _in_each(columns: list[Any], keys: set[tuple[Any, ...]], postgres: bool) -> ColumnElement[bool]:
