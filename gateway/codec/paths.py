@@ -60,32 +60,12 @@ def _same_name(parent: etree._Element, name: str) -> list[etree._Element]:
     return list(parent.iterchildren(f"{{*}}{name}"))
 
 
-def line_index(root: etree._Element) -> dict[str, int]:
-    """XPath -> source line of every element under `root` (one walk over the tree)."""
-    index: dict[str, int] = {}
-    stack: list[tuple[str, etree._Element]] = [("/" + local_name(root.tag), root)]
-    while stack:
-        path, element = stack.pop()
-        index[path] = line(element) or 0
-        children = element_children(element)
-        counts: dict[str, int] = {}
-        for child in children:
-            name = local_name(child.tag)
-            counts[name] = counts.get(name, 0) + 1
-        seen: dict[str, int] = {}
-        for child in children:
-            name = local_name(child.tag)
-            seen[name] = seen.get(name, 0) + 1
-            step = f"{name}[{seen[name]}]" if counts[name] > 1 else name
-            stack.append((f"{path}/{step}", child))
-    return index
-
-
 def line_at(root: etree._Element, xpath: str) -> int | None:
-    """`lookup(line_index(root), xpath)` by walking down the steps of `xpath` only.
+    """Source line of the element at `xpath`, or of its deepest existing ancestor; None if neither.
 
-    A rejected message has a finding or two: indexing every element of it for those cost more than
-    the rest of its processing.
+    A step written `X[1]` also finds an only child `X`, so callers may index repeating classes always.
+    Only the steps of `xpath` are walked: a rejected message has a finding or two, and indexing every
+    element for those cost more than the rest of its processing.
     """
     found: int | None = None
     element: etree._Element | None = None
@@ -107,7 +87,7 @@ _KEY = re.compile(r"([^\[\]]+)(?:\[([1-9][0-9]*)\])?")
 
 
 def _keyed_child(element: etree._Element, step: str) -> etree._Element | None:
-    """The child `line_index` keys as `step`: `Name` when it is the only one, `Name[n]` when it repeats."""
+    """The child `step` names: `Name` when it is the only one, `Name[n]` when it repeats."""
     key = _KEY.fullmatch(step)
     if key is None:
         return None
@@ -116,26 +96,6 @@ def _keyed_child(element: etree._Element, step: str) -> etree._Element | None:
     if n is None:
         return same[0] if len(same) == 1 else None
     return same[int(n) - 1] if 1 < len(same) >= int(n) else None
-
-
-def lookup(index: dict[str, int], xpath: str) -> int | None:
-    """The line of `xpath`, or of its deepest existing ancestor when the element itself is absent.
-
-    A step written `X[1]` also finds an only child `X`, so callers may index repeating classes always.
-    """
-    steps = [step for step in xpath.split("/") if step]
-    found: int | None = None
-    path = ""
-    for step in steps:
-        bare = step[:-3] if step.endswith("[1]") else step
-        if f"{path}/{step}" in index:
-            path = f"{path}/{step}"
-        elif f"{path}/{bare}" in index:
-            path = f"{path}/{bare}"
-        else:
-            break
-        found = index[path]
-    return found
 
 
 def resolve_libxml2_path(root: etree._Element, path: str) -> etree._Element | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from gateway import codec
+from gateway.codec.paths import element_children, line, local_name
 from schemas import MessageType, message_types
 from schemas.mutants import build
 from schemas.spec.messages import message
@@ -63,3 +64,45 @@ class Canary:
 
     base: str
     requests: list[str] = field(default_factory=list)
+
+
+# The reference for `paths.line_at`: every element's XPath and line at once (what it walks down to).
+def line_index(root: etree._Element) -> dict[str, int]:
+    """XPath -> source line of every element under `root` (one walk over the tree)."""
+    index: dict[str, int] = {}
+    stack: list[tuple[str, etree._Element]] = [("/" + local_name(root.tag), root)]
+    while stack:
+        path, element = stack.pop()
+        index[path] = line(element) or 0
+        children = element_children(element)
+        counts: dict[str, int] = {}
+        for child in children:
+            name = local_name(child.tag)
+            counts[name] = counts.get(name, 0) + 1
+        seen: dict[str, int] = {}
+        for child in children:
+            name = local_name(child.tag)
+            seen[name] = seen.get(name, 0) + 1
+            step = f"{name}[{seen[name]}]" if counts[name] > 1 else name
+            stack.append((f"{path}/{step}", child))
+    return index
+
+
+def lookup(index: dict[str, int], xpath: str) -> int | None:
+    """The line of `xpath`, or of its deepest existing ancestor when the element itself is absent.
+
+    A step written `X[1]` also finds an only child `X`, so callers may index repeating classes always.
+    """
+    steps = [step for step in xpath.split("/") if step]
+    found: int | None = None
+    path = ""
+    for step in steps:
+        bare = step[:-3] if step.endswith("[1]") else step
+        if f"{path}/{step}" in index:
+            path = f"{path}/{step}"
+        elif f"{path}/{bare}" in index:
+            path = f"{path}/{bare}"
+        else:
+            break
+        found = index[path]
+    return found

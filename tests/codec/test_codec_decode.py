@@ -8,7 +8,7 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
-from codec_testkit import MAX, all_types, example, generated, parsed
+from codec_testkit import MAX, all_types, example, generated, line_index, lookup, parsed
 from lxml import etree
 
 from gateway import codec
@@ -340,7 +340,7 @@ def test_every_element_is_decoded_into_its_own_field(mt: MessageType, maximal: b
 def test_class_xpaths_point_at_their_elements(mt: MessageType) -> None:
     doc = codec.parse(generated(mt, maximal=True), max_bytes=MAX)
     msg = codec.decode(doc)
-    index = paths.line_index(doc.root)
+    index = line_index(doc.root)
     xpaths = _class_xpaths(msg)
     assert xpaths, "every message has classes with an xpath"
     for xpath in xpaths:
@@ -355,13 +355,13 @@ def test_class_xpaths_point_at_their_elements(mt: MessageType) -> None:
 @pytest.mark.parametrize("mt", all_types(), ids=lambda mt: mt.name)
 def test_line_at_walks_to_the_line_the_index_gives(mt: MessageType) -> None:
     doc = codec.parse(generated(mt, maximal=True), max_bytes=MAX)
-    index = paths.line_index(doc.root)
+    index = line_index(doc.root)
     probes = {"", "/", "/Other", "/Bericht[2]", "/Bericht[1]"}
     for xpath in index:
         probes |= {xpath, xpath + "/Absent", xpath + "[1]", xpath + "[0]", xpath + "[9]", xpath + "[x]"}
         probes.add(xpath.replace("[1]", "").replace("[2]", "[1]"))
     for xpath in probes:
-        assert paths.line_at(doc.root, xpath) == paths.lookup(index, xpath), xpath
+        assert paths.line_at(doc.root, xpath) == lookup(index, xpath), xpath
 
 
 def _class_xpaths(value: object) -> list[str]:
