@@ -35,6 +35,7 @@ from reliability_kit import (
     admin,
     declare,
     delete_prefixed,
+    drained,
     pg_url,
     publish,
     queue_depth,
@@ -45,6 +46,11 @@ from reliability_kit import (
 
 from gateway.settings import BrokerSettings, DatabaseSettings, Settings
 from gateway.topology import Topology
+
+
+def shard_names(topology: Topology) -> list[str]:
+    return [queue.name for queue in topology.shard_queues()]
+
 
 LOGS = Path(os.environ.get("ISTD_SOAK_LOGS", "/tmp"))
 
@@ -101,18 +107,12 @@ class Soak:
     async def sample(self, url: str, workers: list[WorkerProcess], rabbit: aio_pika.abc.AbstractConnection,
                      topology: Topology, minute: int, last: int, published: int) -> int:
         done = await scalar(url, HEEN_IN)
-        waiting = sum([await queue_depth(rabbit, q.name) for q in topology.shard_queues()])
+        waiting = sum([await queue_depth(rabbit, name) for name in shard_names(topology)])
         rss = " ".join(f"{w.rss_mb():7.1f}" for w in workers)
         self.samples.append(f"{minute:>6} {published:>9} {done:>9} {(done - last) / 60:>7.1f} {rss}  "
                             f"{waiting:>7} {await scalar(url, PENDING):>7}")
         print(self.samples[-1], flush=True)
         return done
-
-
-async def _drained(rabbit: aio_pika.abc.AbstractConnection, topology: Topology, url: str, total: int) -> bool:
-    if await scalar(url, HEEN_IN) < total or await scalar(url, PENDING) > 0:
-        return False
-    return all([await queue_depth(rabbit, q.name) == 0 for q in topology.shard_queues()])
 
 
 async def two_workers(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefix: str, db: str) -> float:
@@ -136,7 +136,7 @@ async def two_workers(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefi
         published = min(soak.total, int((time.monotonic() - started) * soak.args.rate))
         last = await soak.sample(url, workers, rabbit, topology, minute, last, published)
     await publisher
-    await wait_until(lambda: _drained(rabbit, topology, url, soak.total), within=600)
+    await wait_until(lambda: drained(url, soak.total, rabbit, shard_names(topology)), within=600)
     elapsed = time.monotonic() - started
     codes = [await worker.stop() for worker in workers]
     print(f"drained {soak.total} messages {elapsed:.0f} s after the first publish "
@@ -154,7 +154,7 @@ async def one_worker(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefix
     [worker] = soak.workers(prefix, db, [""])
     started = time.monotonic()
     await worker.start(within=120)
-    await wait_until(lambda: _drained(rabbit, topology, url, soak.total), within=3600)
+    await wait_until(lambda: drained(url, soak.total, rabbit, shard_names(topology)), within=3600)
     elapsed = time.monotonic() - started
     await worker.stop()
     return soak.total / elapsed
