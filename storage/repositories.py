@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.outcome import AllocationKey, DeliveryKey, DeliveryScope
 from handlers.state import AllocationView, AnswerView, HeenView, RequestView
+from storage.batch.rows import AllocRec, DeliveryRec, VersionRec
 from storage.models import (
     AllocationRow,
     AllocationVersionRow,
@@ -22,7 +23,6 @@ from storage.models import (
     RequestRow,
     RetourRow,
 )
-from storage.snapshot_rows import AllocRec, DeliveryRec, VersionRec
 
 OPEN_STATES = ("pending", "under_investigation")
 PAIRABLE = ("recorded", "accepted", "rejected")  # heen messages a retour can belong to

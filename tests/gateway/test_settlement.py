@@ -10,9 +10,9 @@ import aiormq.abc
 import pytest
 from faststream.message import StreamMessage
 
-from gateway import routes
-from gateway.pipeline import Delivery, Verdict
-from gateway.routes import Settlement
+from gateway.worker import routes
+from gateway.worker.pipeline import Delivery, Verdict
+from gateway.worker.routes import Settlement
 
 ACK, RETRY = Verdict.ACK, Verdict.RETRY
 

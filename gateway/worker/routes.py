@@ -23,11 +23,11 @@ from faststream.rabbit.publisher import RabbitPublisher
 from faststream.rabbit.subscriber import RabbitSubscriber
 from pamqp.commands import Basic
 
-from gateway.batching import Batcher
 from gateway.logs import describe_exception, fields, get_logger
-from gateway.outbox import Pending
-from gateway.pipeline import Delivery, Verdict
-from gateway.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
+from gateway.worker.batcher import Batcher
+from gateway.worker.outbox import Pending
+from gateway.worker.pipeline import Delivery, Verdict
+from gateway.worker.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
 
 log = get_logger("worker")
 _IN_DESCRIPTION = (

@@ -26,15 +26,15 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import senders
-from gateway.batch import BatchItem, run_batch
 from gateway.logs import fields, get_logger
-from gateway.processed import Input, Processed, rejection_codes
-from gateway.replies import forward_or_report, report, send_retour
-from gateway.senders import Origin, SenderPolicy, refusal_key
+from gateway.processing import senders
+from gateway.processing.batch import BatchItem, run_batch
+from gateway.processing.processed import Input, Processed, rejection_codes
+from gateway.processing.replies import forward_or_report, report, send_retour
+from gateway.processing.senders import Origin, SenderPolicy, refusal_key
+from gateway.processing.validation import Verdict as DocumentVerdict
+from gateway.processing.validation import check_document
 from gateway.settings import Settings
-from gateway.validation import Verdict as DocumentVerdict
-from gateway.validation import check_document
 from handlers import antwoord, retour, start, stop, toewijzing, verzoek
 from handlers.context import Context, ProductCodes, load_product_codes
 from handlers.data import load_municipalities
@@ -93,7 +93,7 @@ class Processor:
     async def process_batch(
         self, session: AsyncSession, items: Sequence[BatchItem], today: date
     ) -> list[Processed]:
-        """Many messages in the caller's transaction, in order, as `process` one by one (gateway.batch)."""
+        """Many messages in the caller's transaction, in order, as `process` one by one (processing.batch)."""
         return await run_batch(self, session, items, today)
 
     async def run(

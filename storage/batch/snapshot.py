@@ -1,7 +1,7 @@
 """A batch's view of the register: the rows its messages need, loaded in a few queries, kept in memory.
 
 The handlers read it through their Protocols (handlers.state) exactly as they read `Register`; the
-batch's own effects are applied to it (storage.snapshot_apply) as each message is processed, so a
+batch's own effects are applied to it (storage.batch.apply) as each message is processed, so a
 message sees what earlier messages of the same batch did. Coverage is tracked per key (client BSN,
 allocation key, reference, message identity): a read of a key that was not preloaded loads it on
 demand, so preloading is only an optimisation and never changes an answer.
@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.outcome import AllocationKey, DeliveryKey, DeliveryScope
 from handlers.state import AllocationView, AnswerView, RequestView
-from storage.repositories import OPEN_STATES, allocation_view, delivery_key
-from storage.snapshot_rows import (
+from storage.batch.rows import (
     NEW,
     AllocRec,
     AnswerRec,
@@ -28,6 +27,7 @@ from storage.snapshot_rows import (
     RequestRec,
     VersionRec,
 )
+from storage.repositories import OPEN_STATES, allocation_view, delivery_key
 
 Ref = tuple[str, str, str]  # (standard, aanbieder, referentie_aanbieder)
 Ident = tuple[str, str, str]  # (message_name, sender, identificatie)
@@ -72,7 +72,7 @@ class Snapshot:
 
     async def ensure(self, keys: Keys) -> None:
         """Load what `keys` names and is not covered yet (one query per table, not per key)."""
-        from storage.snapshot_load import load
+        from storage.batch.load import load
 
         missing = Keys()
         missing.bsns = keys.bsns - self.covered.bsns

@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.outcome import Command
 from handlers.state import State
 from storage import messages as store
-from storage.bulk import reserve_ids, write_snapshot
+from storage.batch.apply import apply
+from storage.batch.bulk import reserve_ids, write_snapshot
+from storage.batch.rows import IdentityRec, KnownMessage, NewMessage
+from storage.batch.snapshot import Keys, Snapshot
 from storage.models import MessageRow, RetourRow
-from storage.snapshot import Keys, Snapshot
-from storage.snapshot_apply import apply
-from storage.snapshot_rows import IdentityRec, KnownMessage, NewMessage
 from storage.sql import one_of
 from storage.writers import StoredMessage
 

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.senders import Origin
-from gateway.validation import Verdict, check_document
+from gateway.processing.senders import Origin
+from gateway.processing.validation import Verdict, check_document
 from handlers.context import Context
 from handlers.outcome import (
     AllocationKey,
@@ -35,13 +35,13 @@ from handlers.outcome import (
     UpsertClient,
 )
 from handlers.state import AnswerView, HeenView, RequestView
-from storage.batch_writer import BatchWriter
-from storage.snapshot import Keys
+from storage.batch.snapshot import Keys
+from storage.batch.writer import BatchWriter
 from storage.writers import OrmWriter
 
 if TYPE_CHECKING:
-    from gateway.processed import Processed
-    from gateway.processing import Processor
+    from gateway.processing.processed import Processed
+    from gateway.processing.processor import Processor
 
 FAIR_SLICE = 16  # messages between two yields to the event loop
 
@@ -67,7 +67,7 @@ class _Prepared:
 async def run_batch(
     processor: Processor, session: AsyncSession, items: Sequence[BatchItem], today: date
 ) -> list[Processed]:
-    from gateway.processing import RETOURS
+    from gateway.processing.processor import RETOURS
 
     prepared = []
     for n, item in enumerate(items, 1):
@@ -113,7 +113,7 @@ def _prepare(item: BatchItem, max_bytes: int) -> _Prepared:
 async def _run_of_messages(
     processor: Processor, session: AsyncSession, run: list[_Prepared], today: date
 ) -> list[Processed]:
-    from gateway.processing import PROVIDER
+    from gateway.processing.processor import PROVIDER
 
     if not run:
         return []
@@ -145,7 +145,7 @@ async def _run_of_messages(
 
 async def _collect(keys: Keys, p: _Prepared, context: Context) -> None:
     """The keys this message's handler reads (a dry run against `_Recorder`) and its commands write."""
-    from gateway.processing import HANDLERS
+    from gateway.processing.processor import HANDLERS
 
     msg = p.verdict.decoded
     if msg is None or p.verdict.verdict != "valid" or p.number not in HANDLERS:
