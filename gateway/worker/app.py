@@ -33,8 +33,10 @@ from gateway.worker.health import create_http_app
 from gateway.worker.metrics import Metrics
 from gateway.worker.outbox import OutboxRelay
 from gateway.worker.pipeline import Delivery, MessageProcessor, Pipeline, Verdict, is_database_down
-from gateway.worker.routes import Publishers, Settlement, declare_publishers, register_routes
+from gateway.worker.publishers import Publishers, declare_publishers
+from gateway.worker.settlement import Settlement
 from gateway.worker.sharding import parse_shard_ids
+from gateway.worker.subscriber import register_routes
 from schemas import registry
 from storage.engine import create_engine, ensure_migrated, session_factory
 

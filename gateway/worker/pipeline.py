@@ -94,7 +94,7 @@ class Delivery:
     headers: dict[str, object] = field(default_factory=dict)
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     user_id: str | None = None  # RabbitMQ validates it against the connection's user: sender authentication
-    # The broker's message, for settling it after the batch (gateway.worker.routes); never read here.
+    # The broker's message, for settling it after the batch (gateway.worker.settlement); never read here.
     transport: object = field(default=None, compare=False, repr=False)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from gateway import wire
 from gateway.worker.metrics import Metrics
 from gateway.worker.outbox import OutboxRelay
-from gateway.worker.routes import declare_publishers
+from gateway.worker.publishers import declare_publishers
 from gateway.worker.topology import Topology, declare
 from storage.engine import session_factory
 from storage.models import OutboxRow
