@@ -162,9 +162,9 @@ async def _collect(keys: Keys, p: _Prepared, context: Context) -> None:
     msg = p.verdict.decoded
     if msg is None or p.verdict.verdict != "valid" or p.role not in HEEN_ROLES:
         return
-    client = getattr(msg, "client", None)
-    if isinstance(getattr(client, "bsn", None), str):
-        keys.bsns.add(client.bsn)  # type: ignore[union-attr]
+    bsn = getattr(getattr(msg, "client", None), "bsn", None)
+    if isinstance(bsn, str):
+        keys.bsns.add(bsn)
     # A handler that raises here raises again in the real run, which isolates the message.
     with contextlib.suppress(Exception):
         outcome = await dispatch.handle(msg, _Recorder(keys), context)
