@@ -1,1 +1,1 @@
-"""The outer layer: XML codec, settings, CLI, RabbitMQ worker, health and web."""
+"""The outer layer in wings: codec (XML), processing, worker (RabbitMQ), web, cli; see docs/architecture.md."""
