@@ -1,1 +1,1 @@
-"""The outer layer in wings: codec (XML), processing, worker (RabbitMQ), web, cli; see docs/architecture.md."""
+"""The outer layer in wings: codec, processing, worker, web and cli (docs/architecture.md)."""
