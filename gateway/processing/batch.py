@@ -53,7 +53,7 @@ class BatchItem:
     origin: Origin | None = None
 
 
-class Processor(Protocol):
+class Runner(Protocol):
     """What a batch needs of gateway.processing.processor.Processor (which hands itself in)."""
 
     @property
@@ -83,7 +83,7 @@ class _Prepared:
 
 
 async def run_batch(
-    processor: Processor, session: AsyncSession, items: Sequence[BatchItem], today: date
+    processor: Runner, session: AsyncSession, items: Sequence[BatchItem], today: date
 ) -> list[Processed]:
     prepared = []
     for n, item in enumerate(items, 1):
@@ -127,7 +127,7 @@ def _prepare(item: BatchItem, max_bytes: int) -> _Prepared:
 
 
 async def _run_of_messages(
-    processor: Processor, session: AsyncSession, run: list[_Prepared], today: date
+    processor: Runner, session: AsyncSession, run: list[_Prepared], today: date
 ) -> list[Processed]:
     if not run:
         return []
