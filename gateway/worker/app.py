@@ -13,6 +13,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
+import aio_pika.abc
 from aio_pika.exceptions import AMQPError, ChannelPreconditionFailed
 from faststream.rabbit import RabbitBroker
 from faststream.rabbit.schemas import Channel
@@ -29,6 +30,7 @@ from gateway.processing.senders import SenderPolicy
 from gateway.settings import Settings
 from gateway.worker import topology as wiring
 from gateway.worker.batcher import Batcher
+from gateway.worker.consumer import DirectConsumer
 from gateway.worker.health import create_http_app
 from gateway.worker.metrics import Metrics
 from gateway.worker.outbox import OutboxRelay
@@ -63,6 +65,7 @@ class App:
     batcher: Batcher[Delivery, Verdict]
     relay: OutboxRelay
     subscribers: tuple[RabbitSubscriber, ...]
+    consumer: DirectConsumer
     http: Starlette = field(init=False)
     schemas_loaded: bool = False
 
@@ -77,15 +80,24 @@ class App:
         await self._start_database()
         self._load_schemas()
         SenderPolicy.from_settings(self.settings).announce()
-        await self.publishers.open(await connect_broker(self.broker, self.settings, self.topology))
+        connection = await connect_broker(self.broker, self.settings, self.topology)
+        await self.publishers.open(connection)
         self.batcher.start()
         self.relay.start()
-        await self.broker.start()
+        if isinstance(connection, aio_pika.abc.AbstractConnection):
+            # FastStream's subscribers stay registered (AsyncAPI) but do not consume: the direct
+            # consumer does, without a handler task per delivery (gateway.worker.consumer).
+            for publisher in self.broker.publishers:
+                await publisher.start()
+            await self.consumer.start(connection)
+        else:  # in memory (TestRabbitBroker): through FastStream's subscribers
+            await self.broker.start()
         log.info("worker started")
 
     async def stop(self) -> None:
         """Stop consuming, commit and ack the batch in hand, flush the outbox, close everything."""
         self.batcher.hurry()
+        await self.consumer.cancel()
         for subscriber in self.subscribers:
             with contextlib.suppress(Exception):
                 await subscriber.stop()  # waits (graceful timeout) for in-flight handlers to settle
@@ -95,6 +107,7 @@ class App:
             await asyncio.wait_for(self.relay.stop(), timeout=GRACEFUL_TIMEOUT_S / 4)
         except Exception as exc:  # noqa: BLE001 - pending rows stay in the outbox for the next start
             log.warning("outbox not flushed at shutdown", extra=fields(error=describe_exception(exc)))
+        await self.consumer.close()
         with contextlib.suppress(Exception):
             await self.publishers.close()
         await self.broker.stop()
@@ -103,6 +116,7 @@ class App:
 
     async def close(self) -> None:
         """Release connections after a failed start (nothing was consumed)."""
+        await self.consumer.close()
         with contextlib.suppress(Exception):
             await self.publishers.close()
         await self.broker.stop()
@@ -235,8 +249,10 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
     )
     shard_ids = parse_shard_ids(settings.broker.shard_ids, settings.broker.shards)
     subscribers = register_routes(broker, topology, batcher, settlement, shard_ids)
+    queues = (topology.inbound_queue.name, *(topology.shard_queue(n).name for n in shard_ids))
+    consumer = DirectConsumer(batcher, settlement, queues, settings.broker.prefetch)
     return App(
         settings=settings, topology=topology, engine=engine, sessions=sessions, broker=broker,
         metrics=metrics, publishers=publishers, pipeline=pipeline, batcher=batcher, relay=relay,
-        subscribers=subscribers,
+        subscribers=subscribers, consumer=consumer,
     )

@@ -1,8 +1,13 @@
-"""Settling deliveries once their batch committed: ack, or nack with requeue (the quorum queue counts it)."""
+"""Settling deliveries once their batch committed: ack, or nack with requeue (the quorum queue counts it).
+
+A batch that raises settles all its deliveries with a requeue. A delivery comes either from the
+direct consumer (`Received`: channel and tag) or through FastStream (a StreamMessage, in memory).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aiormq.abc
@@ -15,6 +20,14 @@ log = get_logger("worker")
 
 
 RunBatch = Callable[[Sequence[Delivery]], Awaitable[Sequence[Verdict]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """Where a delivery from the direct consumer (gateway.worker.consumer) came from: what settling needs."""
+
+    channel: aiormq.abc.AbstractChannel
+    delivery_tag: int
 
 
 class _Tags:
@@ -58,7 +71,11 @@ class Settlement:
         """`run`, followed by settling its deliveries (the batcher runs this)."""
 
         async def run_and_settle(deliveries: Sequence[Delivery]) -> list[Verdict]:
-            verdicts = list(await run(deliveries))
+            try:
+                verdicts = list(await run(deliveries))
+            except Exception:
+                await self.settle(deliveries, [Verdict.RETRY] * len(deliveries))
+                raise
             await self.settle(deliveries, verdicts)
             return verdicts
 
@@ -68,13 +85,16 @@ class Settlement:
         by_channel: dict[int, tuple[aiormq.abc.AbstractChannel, list[tuple[int, Verdict]]]] = {}
         for delivery, verdict in zip(deliveries, verdicts, strict=True):
             message = delivery.transport
-            if not isinstance(message, StreamMessage):
+            if isinstance(message, Received):
+                channel, tag = message.channel, message.delivery_tag
+            elif isinstance(message, StreamMessage):
+                found = _channel_and_tag(message)
+                if found is None:
+                    await self.settle_one(message, verdict)
+                    continue
+                channel, tag = found
+            else:
                 continue
-            found = _channel_and_tag(message)
-            if found is None:
-                await self.settle_one(message, verdict)
-                continue
-            channel, tag = found
             by_channel.setdefault(id(channel), (channel, []))[1].append((tag, verdict))
         for channel, settled in by_channel.values():
             try:
