@@ -32,6 +32,15 @@ BUCKETS = (
 )
 
 
+STAGE_LABELS = {
+    "receive": "receive (delivery -> batch)",
+    "check": "check (sha256, parse, XSD, decode, lvl 2)",
+    "apply": "apply (rules, register records)",
+    "retour": "retour (build)",
+    "settle": "settle (ack after commit)",
+}
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -55,6 +64,7 @@ class Report:
     batches: tuple[float, float] = (0.0, 0.0)  # mean messages per batch, mean batch ms (drain phase)
     backlog_after_drain: int = -1  # outbox rows not yet published when the last message was processed
     published_rate: float = 0.0  # messages/second until every retour and report was also published
+    cpu_us: dict[str, float] = field(default_factory=dict)  # worker CPU µs per message: total and per stage
 
     def render(self) -> str:
         ratio = self.worker_rate / self.ceiling_rate if self.ceiling_rate else 0.0
@@ -78,8 +88,21 @@ class Report:
             f"  SIGTERM -> exit {self.exit_code} in {self.stop_s:.1f} s; outbox rows pending after exit: "
             f"{self.outbox_pending}",
             f"  outcomes: {', '.join(f'{k} {v}' for k, v in self.outcomes.items())}",
+            *self._cpu_lines(),
         ]
         return "\n".join(lines)
+
+    def _cpu_lines(self) -> list[str]:
+        """The worker's CPU per message, split by the timed stages; the rest is untimed (see the label)."""
+        if not self.cpu_us:
+            return []
+        total = self.cpu_us.get("total", 0.0)
+        timed = {k: v for k, v in self.cpu_us.items() if k != "total"}
+        rest = total - sum(timed.values())
+        lines = [f"  worker CPU per message .... {total:8.0f} µs  (publishing to istd.in until drained)"]
+        lines += [f"    {STAGE_LABELS.get(k, k):<40} {v:6.0f} µs" for k, v in timed.items()]
+        lines.append(f"    {'rest: SQL + drivers, outbox relay, loop':<40} {rest:6.0f} µs")
+        return lines
 
 
 def _bucket(filename: str) -> str:

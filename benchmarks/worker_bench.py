@@ -117,6 +117,16 @@ class Worker:
         return (float(found.get("istd_batch_size_sum", 0)) / count,
                 1000 * float(found.get("istd_batch_seconds_sum", 0)) / count)
 
+    async def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds so far: the whole process (`total`) and each stage (gateway.processing.stages)."""
+        async with httpx.AsyncClient() as client:
+            text = (await client.get(f"http://127.0.0.1:{self.port}/metrics")).text
+        found = {stage: float(value) for stage, value in re.findall(
+            r'^istd_stage_cpu_seconds_total\{stage="([a-z]+)"\} ([0-9.e+-]+)$', text, re.M)}
+        total = re.search(r"^process_cpu_seconds_total ([0-9.e+-]+)$", text, re.M)
+        found["total"] = float(total.group(1)) if total else 0.0
+        return found
+
     async def stop(self) -> tuple[int, float]:
         assert self.process is not None
         started = time.perf_counter()
@@ -228,8 +238,11 @@ async def main() -> int:
         retours = await channel.declare_queue(f"{prefix}bench.retours", durable=True)
         await retours.bind(topology.out_exchange.name, routing_key="#")
         inbound = await channel.get_exchange(topology.inbound_exchange.name)
+        before = await worker.cpu_seconds()
         report.publish_rate = await publish_all(inbound, "", bodies)
         await drain_worker(worker, url, len(bodies), report)
+        after = await worker.cpu_seconds()
+        report.cpu_us = {k: 1e6 * (after[k] - before.get(k, 0.0)) / len(bodies) for k in after}
         report.batches = await worker.batch_figures()
         await latency_phase(channel, topology, retours, more, report.worker_rate * 0.7, report, url)
         worker.sample_rss()

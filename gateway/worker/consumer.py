@@ -22,6 +22,7 @@ import aio_pika.abc
 import aiormq.abc
 
 from gateway.logs import describe_exception, fields, get_logger
+from gateway.processing.stages import STAGES
 from gateway.worker.batcher import Batcher, BatcherClosed
 from gateway.worker.pipeline import Delivery, Verdict
 from gateway.worker.settlement import Received, Settlement
@@ -88,11 +89,22 @@ class DirectConsumer:
         log.info("consuming again after a reconnect", extra=fields(queues=len(self._queues)))
 
     async def _on_delivery(self, message: aiormq.abc.DeliveredMessage) -> None:
+        with STAGES.timed("receive"):
+            delivery = self._delivery(message)
+            try:
+                self._batcher.offer(delivery)
+                return
+            except BatcherClosed:  # stopping: back to the queue, uncounted work for the next worker
+                pass
+        await self._settlement.settle([delivery], [Verdict.RETRY])
+
+    @staticmethod
+    def _delivery(message: aiormq.abc.DeliveredMessage) -> Delivery:
         properties = message.header.properties
         headers: dict[str, object] = dict(properties.headers or {})
         count = headers.get(DELIVERY_COUNT_HEADER, 0)
         tag = message.delivery_tag
-        delivery = Delivery(
+        return Delivery(
             body=message.body,
             delivery_count=count if isinstance(count, int) else 0,
             message_id=properties.message_id,
@@ -100,7 +112,3 @@ class DirectConsumer:
             user_id=properties.user_id,  # validated by RabbitMQ: sender authentication
             transport=Received(message.channel, tag if isinstance(tag, int) else 0),
         )
-        try:
-            self._batcher.offer(delivery)
-        except BatcherClosed:  # stopping: back to the queue, uncounted work for the next worker
-            await self._settlement.settle([delivery], [Verdict.RETRY])

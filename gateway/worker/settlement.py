@@ -14,6 +14,7 @@ import aiormq.abc
 from faststream.message import StreamMessage
 
 from gateway.logs import describe_exception, fields, get_logger
+from gateway.processing.stages import STAGES
 from gateway.worker.pipeline import Delivery, Verdict
 
 log = get_logger("worker")
@@ -82,6 +83,10 @@ class Settlement:
         return run_and_settle
 
     async def settle(self, deliveries: Sequence[Delivery], verdicts: Sequence[Verdict]) -> None:
+        with STAGES.timed("settle"):
+            await self._settle(deliveries, verdicts)
+
+    async def _settle(self, deliveries: Sequence[Delivery], verdicts: Sequence[Verdict]) -> None:
         by_channel: dict[int, tuple[aiormq.abc.AbstractChannel, list[tuple[int, Verdict]]]] = {}
         for delivery, verdict in zip(deliveries, verdicts, strict=True):
             message = delivery.transport
