@@ -58,6 +58,7 @@ async def send_retour(session: Writer, item: Input, heen: StoredMessage, plan: R
             dagtekening_retour=item.today,
             header_codes=list(plan.header_codes),
             class_codes=class_codes,
+            header_checked=True,  # only documents that passed their XSD get a retour
         )
     facts = store.MessageFacts(
         rt.standard, rt.name, rt.number, heen.sender, heen.receiver, ident, item.today
