@@ -1,10 +1,14 @@
-"""`istd worker`: the RabbitMQ consumer and its HTTP endpoints in one process, until SIGTERM/SIGINT."""
+"""`istd worker`: the RabbitMQ consumer and its HTTP endpoints in one process, until SIGTERM/SIGINT.
+
+With `--processes N` (N > 1) it supervises N such processes over the shard queues (gateway.worker.supervisor).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -15,6 +19,7 @@ import uvicorn
 from gateway.logs import configure, get_logger
 from gateway.settings import Settings
 from gateway.worker.app import App, StartupError, create_app
+from gateway.worker.supervisor import Supervisor, available_cores, children_for, worker_argv
 
 log = get_logger("worker")
 
@@ -22,6 +27,11 @@ log = get_logger("worker")
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("worker", help="consume istd.in, publish retours, serve health/metrics")
     parser.add_argument("--asyncapi", action="store_true", help="print the AsyncAPI document (JSON) and exit")
+    parser.add_argument(
+        "--processes", default="1", metavar="N",
+        help="worker processes over the shard queues (N or 'auto': the cores available; needs "
+             "ISTD_BROKER__SHARDS >= N); one health/metrics endpoint for all",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -39,7 +49,55 @@ def run(args: argparse.Namespace) -> int:
     if args.asyncapi:
         print(create_app(settings).asyncapi())
         return 0
+    processes = _processes(args.processes, settings.broker.shards)
+    if isinstance(processes, int) and processes > 1 and settings.database.url.startswith("sqlite"):
+        processes = "--processes above 1 needs PostgreSQL (SQLite has one writer); set ISTD_DATABASE__URL"
+    if isinstance(processes, str):
+        print(f"istd worker: {processes}", file=sys.stderr)
+        return 2
+    if processes > 1:
+        return asyncio.run(supervise(settings, processes))
     return asyncio.run(serve(create_app(settings)))
+
+
+def _processes(text: str, shards: int) -> int | str:
+    """--processes as a number, or the one line saying what to change."""
+    if text == "auto":
+        cores = available_cores()
+        if cores > 1 and shards < 2:
+            return (f"--processes auto would run {cores} processes, which needs ISTD_BROKER__SHARDS of at "
+                    "least 2 (each shard queue keeps the order of its parties); set it, or use --processes 1")
+        return max(1, min(cores, shards))
+    if not text.isdigit() or int(text) < 1:
+        return f"--processes takes a number of at least 1 or 'auto', not {text!r}"
+    number = int(text)
+    if number > 1 and shards < number:
+        return (f"--processes {number} needs ISTD_BROKER__SHARDS of at least {number} (now {shards}): each "
+                "shard queue keeps the order of its parties; set it, or use fewer processes")
+    return number
+
+
+async def supervise(settings: Settings, processes: int) -> int:
+    """`processes` children over the shard queues; health and metrics for all on the configured port."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    supervisor = Supervisor(children_for(os.environ, processes, settings.broker.shards), worker_argv())
+    config = uvicorn.Config(
+        supervisor.http, host=settings.http.host, port=settings.http.port,
+        log_config=None, lifespan="off", access_log=False,
+    )
+    try:
+        server, http = await _serve_http(config)
+    except StartupError as exc:
+        print(f"istd worker: {exc}", file=sys.stderr)
+        return 1
+    await supervisor.start()
+    code = await supervisor.run_until(stopping)
+    server.should_exit = True
+    await http
+    return code
 
 
 async def _start_http(app: App) -> tuple[_Server, asyncio.Task[None]]:
@@ -47,6 +105,10 @@ async def _start_http(app: App) -> tuple[_Server, asyncio.Task[None]]:
         app.http, host=app.settings.http.host, port=app.settings.http.port,
         log_config=None, lifespan="off", access_log=False,
     )
+    return await _serve_http(config)
+
+
+async def _serve_http(config: uvicorn.Config) -> tuple[_Server, asyncio.Task[None]]:
     server = _Server(config)
     task = asyncio.create_task(server.serve(), name="istd-http")
     while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no start-up event
@@ -54,7 +116,7 @@ async def _start_http(app: App) -> tuple[_Server, asyncio.Task[None]]:
     if task.done():  # uvicorn ends with SystemExit when it cannot bind
         with contextlib.suppress(SystemExit, OSError):
             task.result()
-        where = f"{app.settings.http.host}:{app.settings.http.port}"
+        where = f"{config.host}:{config.port}"
         raise StartupError(f"cannot serve HTTP on {where} (in use?); set ISTD_HTTP__PORT")
     return server, task
 

@@ -262,6 +262,6 @@ def _plain_identificatie(identificatie: str) -> bool:
 
 def _escape(text: str) -> str:
     """Character data as lxml writes it."""
-    if not any(c in text for c in "&<>\r"):
+    if "&" not in text and "<" not in text and ">" not in text and "\r" not in text:
         return text
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
