@@ -285,6 +285,8 @@ async def processes_phase(
                         shards=shards)
         await worker.start()
         channel = await connection.channel(publisher_confirms=True)
+        retours = await channel.declare_queue(f"{prefix}bench.retours", durable=True)
+        await retours.bind(topology.out_exchange.name, routing_key="#")  # retours are published mandatory
         exchange = await channel.get_exchange(topology.shard_exchange.name)
         keys = [str(shard_of(body, shards, max_bytes=len(body) + 1)) for body in bodies]
         for start in range(0, len(bodies), WINDOW):  # in traffic order, each to its shard
@@ -293,7 +295,8 @@ async def processes_phase(
                 for b, k in zip(bodies[start:start + WINDOW], keys[start:start + WINDOW], strict=True)
             ))
         report = Report(count=len(bodies))
-        await drain_worker(worker, url, len(bodies), report)
+        async with asyncio.timeout(600):
+            await drain_worker(worker, url, len(bodies), report)
         await worker.stop()
         await channel.close()
         return report.worker_rate
