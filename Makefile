@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench soak docs clean
+.PHONY: install run test test-fast lint bench soak generate docs examples clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -40,8 +40,19 @@ SOAK_RATE ?= 60
 soak: $(STAMP)
 	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
 
+# Every generated file (each says so in its first line): our XSDs, docs/rules.md, the example messages.
+# Tests check that each is current (tests/schemas/test_xsd_files.py, tests/rules/test_catalogue.py,
+# tests/examples/test_examples_current.py).
+generate: $(STAMP)
+	$(BIN)/python -m schemas.build
+	$(BIN)/python -m handlers.rules.catalogue > docs/rules.md
+	$(BIN)/python -m schemas.examples
+
 docs: $(STAMP)
 	$(BIN)/python -m handlers.rules.catalogue > docs/rules.md
+
+examples: $(STAMP)
+	$(BIN)/python -m schemas.examples
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
