@@ -22,12 +22,12 @@ from pathlib import Path
 
 import aio_pika
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# A script: the project root on the path for the test kit (tests/kit), shared with the fault tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reliability"))
 
-from bench_messages import Traffic
-from reliability_kit import (
+from gateway.settings import BrokerSettings, DatabaseSettings, Settings
+from gateway.topology import Topology
+from tests.kit.reliability import (
     HEEN_IN,
     PENDING,
     RABBIT_URL,
@@ -43,9 +43,7 @@ from reliability_kit import (
     scalar,
     wait_until,
 )
-
-from gateway.settings import BrokerSettings, DatabaseSettings, Settings
-from gateway.topology import Topology
+from tests.kit.traffic import Traffic
 
 
 def shard_names(topology: Topology) -> list[str]:

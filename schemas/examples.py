@@ -1,12 +1,12 @@
 """Writes the shipped example messages (``python -m schemas.examples``): one per message type, from ``schemas.spec``.
 
-Every document follows its structure in ``schemas.spec`` with the values of one story, the same in both
-standards apart from their code lists: gemeente 0363 allocates Begeleiding to provider 87654321 for test client
-999900006 (301), who starts (305) and pauses it (307); a second test client asks for an allocation (315, VOT);
-the first client's provider asks to add Dagbesteding (317, VOW), which the gemeente rejects (319); the provider
-declares February (323) and the gemeente answers the declaration (325). Each retour (302, 306, 308, 316, 318,
-320) is the header-only retour that approves its heen message. Published in file-name order, the heen messages
-are all accepted.
+Every document follows its structure in ``schemas.spec`` with the values of one story, the same in
+both standards apart from their code lists: gemeente 0363 allocates Begeleiding to provider 87654321
+for test client 999900006 (301), who starts (305) and pauses it (307); a second test client asks for an
+allocation (315, VOT); the first client's provider asks to add Dagbesteding (317, VOW), which the
+gemeente rejects (319); the provider declares February (323) and the gemeente answers it (325). Each
+retour (302, 306, 308, 316, 318, 320) is the header-only retour that approves its heen message.
+Published in file-name order, the heen messages are all accepted (tests/examples/test_examples.py).
 
 Optional elements appear only where the story gives them a value (or a value below them); mandatory ones
 without a story value take the example value of their simple type. Test BSNs only (9999xxxxx, 11-proof).
@@ -37,10 +37,10 @@ ASKED = {"iwmo": ("07", "07A01"), "ijw": ("54", "54A01")}
 
 Story = Mapping[str, str]
 
-_DAG = {301: "2025-01-06", 305: "2025-01-20", 307: "2025-03-03", 315: "2025-03-10", 317: "2025-03-17",
-        319: "2025-03-19", 323: "2025-03-24", 325: "2025-03-31"}  # fmt: skip
-_ANSWERED_ON = {302: "2025-01-07", 306: "2025-01-21", 308: "2025-03-04", 316: "2025-03-11", 318: "2025-03-18",
-                320: "2025-03-20"}  # fmt: skip
+_DAG = {301: "2025-01-06", 305: "2025-01-20", 307: "2025-03-03", 315: "2025-03-05", 317: "2025-03-06",
+        319: "2025-03-07", 323: "2025-03-10", 325: "2025-03-12"}  # fmt: skip
+_ANSWERED_ON = {302: "2025-01-07", 306: "2025-01-21", 308: "2025-03-04", 316: "2025-03-06", 318: "2025-03-07",
+                320: "2025-03-10"}  # fmt: skip
 
 
 def _header(standard: str, number: int) -> dict[str, str]:
@@ -154,7 +154,7 @@ def _declaratie(standard: str) -> dict[str, str]:
         "Declaratie/DeclaratieNummer": "DECL20250201",
         "Declaratie/DeclaratiePeriode/Begindatum": "2025-02-01",
         "Declaratie/DeclaratiePeriode/Einddatum": "2025-02-28",
-        "Declaratie/DeclaratieDagtekening": "2025-03-24",
+        "Declaratie/DeclaratieDagtekening": "2025-03-10",
         "Declaratie/TotaalIngediendBedrag/TotaalBedrag": "96000",
         "Declaratie/TotaalIngediendBedrag/DebetCredit": "D",
         "Declaratie/Clienten/Client/Bsn": CLIENT,
@@ -174,9 +174,10 @@ def _declaratie(standard: str) -> dict[str, str]:
 
 def _declaratie_antwoord(standard: str) -> dict[str, str]:
     declaratie = _header(standard, 323)
+    answered = "Header/DeclaratieIdentificatie"
     return {
-        "Header/DeclaratieIdentificatie/Identificatie": declaratie["Header/BerichtIdentificatie/Identificatie"],
-        "Header/DeclaratieIdentificatie/Dagtekening": declaratie["Header/BerichtIdentificatie/Dagtekening"],
+        f"{answered}/Identificatie": declaratie["Header/BerichtIdentificatie/Identificatie"],
+        f"{answered}/Dagtekening": declaratie["Header/BerichtIdentificatie/Dagtekening"],
         "Header/XsdVersieDeclaratie/BasisschemaXsdVersie": XSD_VERSION[standard],
         "Header/XsdVersieDeclaratie/BerichtXsdVersie": XSD_VERSION[standard],
         "Header/RetourCodes/RetourCode": "0200",
@@ -229,14 +230,15 @@ def _fill(node: etree._Element, type_: ComplexType, path: str, values: Story, ns
 
 
 def document(spec: Message) -> bytes:
-    """The example document of one message type, with the generated-file note as its first line."""
+    """The example of one message type; its first line holds the XML declaration and the generated note."""
     mt = by_number(spec.standard, spec.number)
     ns, basis = mt.namespace, basis_namespace(spec.standard)
     root = etree.Element(f"{{{ns}}}Bericht", nsmap={mt.name.lower(): ns, spec.standard: basis})
     _fill(root, spec.root, "", story(spec.standard, spec.number), (ns, basis))
     etree.indent(root, space="  ")
     body = etree.tostring(root, encoding="UTF-8")
-    return f"<!-- {GENERATED_NOTE} -->\n".encode() + body + b"\n"
+    # The usual XML declaration first, as real messages have it, then the note on the same first line.
+    return f'<?xml version="1.0" encoding="UTF-8"?><!-- {GENERATED_NOTE} -->\n'.encode() + body + b"\n"
 
 
 def path_of(spec: Message) -> Path:

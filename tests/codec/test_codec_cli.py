@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from codec_testkit import EXAMPLES, PROJECT_ROOT, example
 
 from gateway.cli import validate
 from gateway.cli.main import main
+from tests.kit.documents import EXAMPLES, PROJECT_ROOT, example
+from tests.kit.reference import needs_reference
+
+# The published examples are what these tests read: a reference comparison (tests/kit/reference.py).
+pytestmark = needs_reference
 
 JW315_BASE = "/Bericht/Client/AangevraagdeProducten/AangevraagdProduct"
 

@@ -8,13 +8,17 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
-from codec_testkit import MAX, all_types, example, generated, line_index, lookup, parsed
 from lxml import etree
 
 from gateway import codec
 from gateway.codec import paths
 from handlers import messages as m
 from schemas import MessageType
+from tests.kit.documents import MAX, all_types, example, generated, line_index, lookup, parsed
+from tests.kit.reference import needs_reference
+
+# The published examples are what these tests read: a reference comparison (tests/kit/reference.py).
+pytestmark = needs_reference
 
 
 def test_wmo301_toewijzing() -> None:

@@ -6,10 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from codec_testkit import INVALID_EXAMPLES, MAX, example, examples
 
 from gateway import codec
 from handlers import messages as m
+from tests.kit.documents import INVALID_EXAMPLES, MAX, example, examples
+from tests.kit.reference import needs_reference
+
+# The published examples are what these tests read: a reference comparison (tests/kit/reference.py).
+pytestmark = needs_reference
 
 
 @pytest.mark.parametrize("path", examples(), ids=lambda p: p.name)

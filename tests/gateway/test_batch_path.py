@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from gateway_testkit import (
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.batch import BatchItem
+from gateway.processed import Processed
+from gateway.processing import Processor
+from gateway.settings import Settings
+from storage.writers import Writer
+from tests.kit.services import (
     CRASH,
     count_rows,
     crash_in_the_middle,
@@ -17,13 +24,6 @@ from gateway_testkit import (
     make_settings,
     publish_together,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gateway.batch import BatchItem
-from gateway.processed import Processed
-from gateway.processing import Processor
-from gateway.settings import Settings
-from storage.writers import Writer
 
 
 class CountingProcessor(Processor):
@@ -58,7 +58,7 @@ async def test_a_batch_goes_through_process_batch_once(database_url: str) -> Non
         assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 3
     assert processor.batches == [3]
     assert processor.singles == 0
-    assert sorted(key for key, _ in captured.out) == ["42420001.wmo316", "65656055.wmo306", "65656055.wmo308"]
+    assert sorted(key for key, _ in captured.out) == ["87654321.wmo306", "87654321.wmo308", "87654321.wmo316"]
 
 
 async def test_a_message_raising_in_the_batch_is_isolated_and_the_rest_commits(database_url: str) -> None:
@@ -70,5 +70,5 @@ async def test_a_message_raising_in_the_batch_is_isolated_and_the_rest_commits(d
         assert await count_rows(app.engine, "outbox") == 2
     assert processor.batches[0] == 3  # the fast path first, rolled back
     assert processor.singles >= 3  # then each message in its own savepoint
-    assert sorted(key for key, _ in captured.out) == ["42420001.wmo316", "65656055.wmo308"]
+    assert sorted(key for key, _ in captured.out) == ["87654321.wmo308", "87654321.wmo316"]
     assert app.metrics.failures._value.get() >= 1

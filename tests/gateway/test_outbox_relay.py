@@ -11,7 +11,6 @@ import pytest
 from aio_pika import IncomingMessage
 from faststream.message import StreamMessage
 from faststream.rabbit import RabbitBroker, RabbitQueue, TestRabbitBroker
-from gateway_testkit import RABBIT_URL, bind_capture, drain
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -22,6 +21,7 @@ from gateway.routes import declare_publishers
 from gateway.topology import Topology, declare
 from storage.engine import session_factory
 from storage.models import OutboxRow
+from tests.kit.services import RABBIT_URL, bind_capture, drain
 
 XML = "application/xml"
 

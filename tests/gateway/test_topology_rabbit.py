@@ -7,10 +7,10 @@ from pathlib import Path
 import aio_pika
 import pytest
 from faststream.rabbit import RabbitBroker
-from gateway_testkit import RABBIT_URL, drain, make_settings, wait_for
 
 from gateway.cli.publish import publish
 from gateway.topology import DELIVERY_COUNT_HEADER, Topology, declare
+from tests.kit.services import RABBIT_URL, drain, make_settings, wait_for
 
 pytestmark = pytest.mark.rabbitmq
 

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from bench_messages import Traffic
-from gateway_testkit import cut_database, make_settings
-from reliability_kit import (
+
+from tests.kit.reliability import (
     HEEN_IN,
     RABBIT_URL,
     Clock,
@@ -39,6 +38,8 @@ from reliability_kit import (
     tally,
     wait_until,
 )
+from tests.kit.services import cut_database, make_settings
+from tests.kit.traffic import Traffic
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
 OUTAGE_S = float(os.environ.get("ISTD_OUTAGE_SECONDS", "30"))

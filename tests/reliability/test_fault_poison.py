@@ -6,9 +6,10 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from bench_messages import Traffic
-from gateway_testkit import CRASH, FaultyProcessor, make_settings, variant
-from reliability_kit import (
+
+from gateway.app import create_app
+from gateway.topology import ERROR_HEADER
+from tests.kit.reliability import (
     EXPECTED_RETOURS,
     HEEN_IN,
     bind_capture,
@@ -23,9 +24,8 @@ from reliability_kit import (
     tally,
     wait_until,
 )
-
-from gateway.app import create_app
-from gateway.topology import ERROR_HEADER
+from tests.kit.services import CRASH, FaultyProcessor, make_settings, variant
+from tests.kit.traffic import Traffic
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 NORMAL = 400

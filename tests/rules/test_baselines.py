@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rule_factories import BASELINES, STANDARDS
 
 from handlers.messages import Standard
 from handlers.rules.in_message import check
+from tests.rules.rule_factories import BASELINES, STANDARDS
 
 
 @pytest.mark.parametrize("number", sorted(BASELINES))

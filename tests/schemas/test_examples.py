@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from schema_testkit import PARSER, example_type, examples, reference_schema
 
 from schemas import schema
+from tests.kit.conformance import PARSER, example_type, examples, reference_schema
 
 EXPECTED_INVALID = {"JW315.xml", "JW318.xml"}
 

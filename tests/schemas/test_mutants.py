@@ -7,12 +7,12 @@ from collections import Counter
 
 import pytest
 from lxml import etree
-from schema_testkit import PARSER, reference_schema, reference_xsd, seeds, spec_of
 
 from schemas import MessageType, by_number, message_types, schema
 from schemas.mutants import build, mutants, mutate_in_place, values
 from schemas.spec.basis import basisschema
 from schemas.spec.model import ComplexType
+from tests.kit.conformance import PARSER, reference_schema, reference_xsd, seeds, spec_of
 
 WITH_REFERENCE = [mt for mt in message_types() if reference_xsd(mt).exists()]
 WMO_WITHOUT_REFERENCE = [mt for mt in message_types() if not reference_xsd(mt).exists()]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from schema_testkit import REFERENCE, reference_xsd, spec_of, xs_schema
 
 from schemas import MessageType, by_number, message_types
 from schemas.registry import basis_namespace
 from schemas.spec.basis import basisschema
 from schemas.spec.model import Element, SimpleType
+from tests.kit.conformance import REFERENCE, reference_xsd, spec_of, xs_schema
 
 WITH_REFERENCE = [mt for mt in message_types() if reference_xsd(mt).exists()]
 WMO_WITHOUT_REFERENCE = [mt for mt in message_types() if not reference_xsd(mt).exists()]

@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from storage.models import ClientRow
 from storage.web_models import AuditRow
+from tests.web.web_helpers import bearer, login
 
 
 async def _public_id(sessions: async_sessionmaker[AsyncSession], bsn: str) -> tuple[str, int]:

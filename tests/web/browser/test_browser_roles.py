@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from browser_kit import PERSONAL, Site, log_in, screenshot
 from fastapi.routing import APIRoute
 from playwright.sync_api import APIResponse, BrowserContext, Page, Route
 
 from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
+from tests.web.browser.browser_kit import PERSONAL, Site, log_in, screenshot
 
 ON = "2025-03-10"
 MODULES = (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor)  # the app's routers

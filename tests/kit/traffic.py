@@ -19,8 +19,12 @@ from lxml import etree
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "examples" / "iwmo-3.2"
 CODES = {  # message number -> (iWmo BerichtCode, iJw BerichtCode)
-    301: ("414", "436"), 305: ("418", "438"), 307: ("420", "440"),
-    315: ("444", "446"), 317: ("480", "486"), 319: ("482", "488"),
+    301: ("414", "436"),
+    305: ("418", "438"),
+    307: ("420", "440"),
+    315: ("444", "446"),
+    317: ("480", "486"),
+    319: ("482", "488"),
 }
 GEMEENTE = "0384"
 AANBIEDERS = ("42420001", "42420002", "65656055", "12345678")
@@ -102,9 +106,16 @@ class Traffic:
         """The six messages of one client: 315, 301, 305, 307, 317, 319 (iWmo and iJw alternate)."""
         standard = "iwmo" if index % 2 == 0 else "ijw"
         cat = "01" if standard == "iwmo" else "45"
-        ctx = {"std": standard, "bsn": next(self.bsns), "agb": AANBIEDERS[index % len(AANBIEDERS)],
-               "nr": 1_000_000 + index, "ref": f"R{index}", "ref2": f"V{index}", "cat": cat,
-               "code": f"{cat}A{index % 90 + 10:02d}"}
+        ctx = {
+            "std": standard,
+            "bsn": next(self.bsns),
+            "agb": AANBIEDERS[index % len(AANBIEDERS)],
+            "nr": 1_000_000 + index,
+            "ref": f"R{index}",
+            "ref2": f"V{index}",
+            "cat": cat,
+            "code": f"{cat}A{index % 90 + 10:02d}",
+        }
         builders = (self._vot, self._toewijzing, self._start, self._stop, self._vow, self._antwoord)
         return [self._spoil(build(ctx)) for build in builders]
 
@@ -132,8 +143,11 @@ class Traffic:
         doc.set(f"{p}/ReferentieAanbieder", ctx["ref"])
         doc.set(f"{p}/Product/Categorie", ctx["cat"])
         doc.set(f"{p}/Product/Code", ctx["code"])
-        for name, value in (("BeschikkingIngangsdatum", self.start), ("ToewijzingIngangsdatum", self.start),
-                            ("ToewijzingEinddatum", self.start + timedelta(days=180))):
+        for name, value in (
+            ("BeschikkingIngangsdatum", self.start),
+            ("ToewijzingIngangsdatum", self.start),
+            ("ToewijzingEinddatum", self.start + timedelta(days=180)),
+        ):
             doc.set(f"{p}/{name}", value.isoformat())
         return doc.bytes()
 
