@@ -1,4 +1,4 @@
-"""Writes the shipped example messages (``python -m schemas.examples``): one per message type, from ``schemas.spec``.
+"""Writes the shipped example messages (``python -m schemas.examples``): one per message type, from the spec.
 
 Every document follows its structure in ``schemas.spec`` with the values of one story, the same in
 both standards apart from their code lists: gemeente 0363 allocates Begeleiding to provider 87654321
@@ -215,26 +215,33 @@ def story(standard: str, number: int) -> dict[str, str]:
     return {**_header(standard, number), **_BODIES[number](standard)}
 
 
-def _fill(node: etree._Element, type_: ComplexType, path: str, values: Story, ns: tuple[str, str]) -> None:
+def _fill(node: etree._Element, type_: ComplexType, path: str, values: Story, wanted: set[str],
+          ns: tuple[str, str]) -> None:
     own, basis = ns
     for decl in type_.children:
         here = f"{path}/{decl.name}" if path else decl.name
-        wanted = here in values or any(key.startswith(here + "/") for key in values)
-        if not wanted and decl.min_occurs == 0:
+        if decl.min_occurs == 0 and here not in wanted:
             continue
         child = etree.SubElement(node, f"{{{basis if type_.basis else own}}}{decl.name}")
         if isinstance(decl.type, SimpleType):
             child.text = values.get(here, decl.type.sample())
         else:
-            _fill(child, decl.type, here, values, ns)
+            _fill(child, decl.type, here, values, wanted, ns)
+
+
+def render(standard: str, number: int, values: Story) -> etree._Element:
+    """A document of one message type that holds ``values`` (element paths as in :func:`story`)."""
+    mt = by_number(standard, number)
+    ns, basis = mt.namespace, basis_namespace(standard)
+    root = etree.Element(f"{{{ns}}}Bericht", nsmap={mt.name.lower(): ns, standard: basis})
+    wanted = {"/".join(key.split("/")[:depth]) for key in values for depth in range(1, key.count("/") + 2)}
+    _fill(root, message(standard, number).root, "", values, wanted, (ns, basis))
+    return root
 
 
 def document(spec: Message) -> bytes:
     """The example of one message type; its first line holds the XML declaration and the generated note."""
-    mt = by_number(spec.standard, spec.number)
-    ns, basis = mt.namespace, basis_namespace(spec.standard)
-    root = etree.Element(f"{{{ns}}}Bericht", nsmap={mt.name.lower(): ns, spec.standard: basis})
-    _fill(root, spec.root, "", story(spec.standard, spec.number), (ns, basis))
+    root = render(spec.standard, spec.number, story(spec.standard, spec.number))
     etree.indent(root, space="  ")
     body = etree.tostring(root, encoding="UTF-8")
     # The usual XML declaration first, as real messages have it, then the note on the same first line.
@@ -263,7 +270,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-__all__ = ["EXAMPLES_ROOT", "document", "generated", "message", "path_of", "story"]
+__all__ = ["EXAMPLES_ROOT", "document", "generated", "path_of", "render", "story"]
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

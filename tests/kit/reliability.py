@@ -105,7 +105,7 @@ async def publish(
 
     for start in range(0, len(bodies), WINDOW):
         sends = []
-        for body in bodies[start : start + WINDOW]:
+        for body in bodies[start:start + WINDOW]:
             exchange, key = target(body)
             message = aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
             sends.append(exchange.publish(message, key))
@@ -128,9 +128,8 @@ async def bind_capture(
 ) -> aio_pika.abc.AbstractQueue:
     """A durable queue `<prefix>capture` on istd.out: everything the worker publishes there stays."""
     channel = await connection.channel()
-    out = await channel.declare_exchange(
-        topology.out_exchange.name, type=aio_pika.ExchangeType.TOPIC, durable=True
-    )
+    out = await channel.declare_exchange(topology.out_exchange.name, type=aio_pika.ExchangeType.TOPIC,
+                                         durable=True)
     queue = await channel.declare_queue(f"{topology.prefix}capture", durable=True)
     await queue.bind(out, routing_key="#")
     return queue
@@ -172,15 +171,8 @@ def read_out(messages: Iterable[aio_pika.abc.AbstractIncomingMessage]) -> list[P
     for message in messages:
         root = etree.fromstring(message.body, parser)
         heen = f"{_first(root, 'Afzender')}/{_first(root, 'Identificatie')}"
-        found.append(
-            Published(
-                message.routing_key or "",
-                message.message_id,
-                heen,
-                _first(root, "IdentificatieRetour"),
-                message.body,
-            )
-        )
+        found.append(Published(message.routing_key or "", message.message_id, heen,
+                               _first(root, "IdentificatieRetour"), message.body))
     return found
 
 
@@ -208,10 +200,8 @@ def tally(published: Sequence[Published]) -> Tally:
         answers.setdefault(p.heen, set()).add(p.identificatie_retour)
     distinct = {(p.identificatie_retour, p.message_id) for p in retours}
     return Tally(
-        retours=len(retours),
-        distinct=len({p.identificatie_retour for p in retours}),
-        heen_answered=len(answers),
-        heen_with_two_answers=sum(len(a) > 1 for a in answers.values()),
+        retours=len(retours), distinct=len({p.identificatie_retour for p in retours}),
+        heen_answered=len(answers), heen_with_two_answers=sum(len(a) > 1 for a in answers.values()),
         redelivered=len(retours) - len(distinct),
     )
 
@@ -234,13 +224,8 @@ EXPECTED_RETOURS = "SELECT count(*) FROM retours WHERE direction = 'sent'"
 
 async def per_message_max(url: str) -> dict[str, int]:
     """For each effect table, the most rows one message produced: 1 when every effect was applied once."""
-    tables = {
-        "allocation_versions": "message_id",
-        "deliveries": "message_id",
-        "requests": "message_id",
-        "answers": "message_id",
-        "retours": "heen_message_id",
-    }
+    tables = {"allocation_versions": "message_id", "deliveries": "message_id", "requests": "message_id",
+              "answers": "message_id", "retours": "heen_message_id"}
     found = {}
     for table, column in tables.items():
         per_message = f"SELECT count(*) AS n FROM {table} WHERE {column} IS NOT NULL GROUP BY {column}"
@@ -272,16 +257,8 @@ async def assert_each_once(url: str, total: int, counts: Tally) -> None:
 
 
 _SKIP = {"id", "public_id", "raw", "received_at", "created_at", "published_at", "updated_by_message_id"}
-_REGISTER = (
-    "messages",
-    "clients",
-    "allocations",
-    "allocation_versions",
-    "deliveries",
-    "requests",
-    "answers",
-    "retours",
-)
+_REGISTER = ("messages", "clients", "allocations", "allocation_versions", "deliveries", "requests",
+             "answers", "retours")
 
 
 async def register_fingerprint(url: str) -> dict[str, Counter[tuple[Any, ...]]]:
@@ -294,17 +271,10 @@ async def register_fingerprint(url: str) -> dict[str, Counter[tuple[Any, ...]]]:
     try:
         names = await _message_names(connection)
         clients = {r[0]: r[1] for r in await connection.fetch("SELECT id, bsn FROM clients")}
-        allocations = {
-            r[0]: (r[1], r[2], r[3])
-            for r in await connection.fetch(
-                "SELECT id, standard, gemeente, toewijzingnummer FROM allocations"
-            )
-        }
+        allocations = {r[0]: (r[1], r[2], r[3]) for r in await connection.fetch(
+            "SELECT id, standard, gemeente, toewijzingnummer FROM allocations")}
         refs: Mapping[str, Mapping[Any, Any]] = {
-            "messages": names,
-            "clients": clients,
-            "allocations": allocations,
-        }
+            "messages": names, "clients": clients, "allocations": allocations}
         return {table: await _rows(connection, table, refs, names) for table in _REGISTER}
     finally:
         await connection.close()
@@ -313,8 +283,7 @@ async def register_fingerprint(url: str) -> dict[str, Counter[tuple[Any, ...]]]:
 async def _message_names(connection: Any) -> dict[int, str]:
     names = {r[0]: r[1] for r in await connection.fetch("SELECT id, sha256 FROM messages")}
     for heen, retour in await connection.fetch(
-        "SELECT heen_message_id, retour_message_id FROM retours WHERE direction = 'sent'"
-    ):
+            "SELECT heen_message_id, retour_message_id FROM retours WHERE direction = 'sent'"):
         names[retour] = f"retour-of-{names[heen]}"
     return names
 
@@ -356,14 +325,8 @@ class WorkerProcess:
 
     def __init__(self, prefix: str, database_url: str, log: Path, **env: str) -> None:
         self.port = free_port()
-        self.env = {
-            **os.environ,
-            "ISTD_BROKER__URL": RABBIT_URL,
-            "ISTD_BROKER__PREFIX": prefix,
-            "ISTD_DATABASE__URL": database_url,
-            "ISTD_HTTP__PORT": str(self.port),
-            **env,
-        }
+        self.env = {**os.environ, "ISTD_BROKER__URL": RABBIT_URL, "ISTD_BROKER__PREFIX": prefix,
+                    "ISTD_DATABASE__URL": database_url, "ISTD_HTTP__PORT": str(self.port), **env}
         self.log = log
         self.process: asyncio.subprocess.Process | None = None
         self.peak_rss_mb = 0.0
@@ -371,8 +334,7 @@ class WorkerProcess:
     async def start(self, *, within: float = 60) -> None:
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "gateway.cli.main", "worker", env=self.env, cwd=ROOT, stderr=log
-            )
+                sys.executable, "-m", "gateway.cli.main", "worker", env=self.env, cwd=ROOT, stderr=log)
         await wait_until(self.ready, within=within)
 
     async def health(self) -> tuple[int, dict[str, Any]] | None:
@@ -391,11 +353,8 @@ class WorkerProcess:
         """The sum of a Prometheus counter over all its label sets."""
         async with httpx.AsyncClient(timeout=5) as client:
             text = (await client.get(f"http://127.0.0.1:{self.port}/metrics")).text
-        return sum(
-            float(line.rsplit(" ", 1)[1])
-            for line in text.splitlines()
-            if line.startswith(name) and not line.startswith("#")
-        )
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith(name) and not line.startswith("#"))
 
     def rss_mb(self) -> float:
         assert self.process is not None
