@@ -25,6 +25,15 @@ def reference_schema(mt: MessageType) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(reference_xsd(mt)), PARSER))
 
 
+# The published set (STANDARD.md 0): every iJw XSD, and the iWmo heen messages only (no iWmo retour XSDs).
+PUBLISHED_WMO = frozenset({301, 305, 307, 315, 317, 319, 323})
+
+
+def published(mt: MessageType) -> bool:
+    """Whether the reference set has an XSD of this message type (fixed, so tests collect without it)."""
+    return mt.standard == "ijw" or mt.number in PUBLISHED_WMO
+
+
 def examples() -> list[Path]:
     """The 3.2 reference example messages."""
     return reference.examples()

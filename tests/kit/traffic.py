@@ -31,7 +31,7 @@ def test_bsns() -> Iterator[str]:
 
 
 class _Doc:
-    """The values of one message by element path (``"Client/Bsn"``), rendered after them (schemas.examples)."""
+    """The values of one message by element path (``"Client/Bsn"``), rendered by schemas.examples."""
 
     def __init__(self, standard: str, number: int) -> None:
         self.standard, self.number = standard, number

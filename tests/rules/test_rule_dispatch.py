@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from gateway import codec
 from handlers import messages as m
 from handlers.rules import in_message
 from handlers.rules.checks_base import RULES, InMessageRule, finding, product_lines, toewijzing_lines
-
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "examples"
-WMO301 = EXAMPLES / "iwmo-3.2" / "WMO301.xml"
+from tests.kit.examples import example
 
 
 def _toewijzing() -> m.Toewijzing:
-    message = codec.decode(codec.parse(WMO301.read_bytes(), max_bytes=25 * 1024 * 1024))
+    message = codec.decode(codec.parse(example("WMO301"), max_bytes=25 * 1024 * 1024))
     assert isinstance(message, m.Toewijzing)
     return message
 
