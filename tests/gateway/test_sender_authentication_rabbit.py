@@ -174,6 +174,7 @@ def _status_of(engine: object, name: str) -> Callable[[], Awaitable[str | None]]
     async def probe() -> str | None:
         async with engine.connect() as connection:  # type: ignore[attr-defined]
             query = text("SELECT status FROM messages WHERE message_name = :name")
-            return (await connection.execute(query, {"name": name})).scalar()
+            status = (await connection.execute(query, {"name": name})).scalar()
+            return None if status is None else str(status)
 
     return probe

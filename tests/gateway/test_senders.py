@@ -129,7 +129,7 @@ async def test_bytes_refused_for_an_impostor_still_pass_for_their_sender(tmp_pat
 def test_the_worker_says_at_start_up_when_authentication_is_off() -> None:
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler.emit = records.append  # type: ignore[assignment]
     logger = logging.getLogger("istd.senders")  # its own handler: independent of other tests' set-up
     logger.addHandler(handler)
     level = logger.level

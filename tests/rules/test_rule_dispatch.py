@@ -6,6 +6,7 @@ import dataclasses
 
 from gateway import codec
 from handlers import messages as m
+from handlers.findings import Finding
 from handlers.rules import in_message
 from handlers.rules.checks_base import RULES, InMessageRule, finding, product_lines, toewijzing_lines
 from tests.kit.examples import example
@@ -38,7 +39,7 @@ def test_a_rule_registered_later_is_dispatched_too() -> None:
     message = _toewijzing()
     before = in_message.check(message)
 
-    def always(msg: m.Toewijzing) -> list[object]:
+    def always(msg: m.Toewijzing) -> list[Finding]:
         return [finding("ZZ999", msg.client.xpath, "registered after the first dispatch")]
 
     RULES.append(InMessageRule("ZZ999", frozenset({301}), frozenset({"iwmo"}), always))

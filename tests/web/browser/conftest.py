@@ -109,9 +109,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-def _profile(browser: Browser, **options: bool) -> Iterator[BrowserContext]:
+def _profile(
+    browser: Browser, *, accept_downloads: bool = False, java_script_enabled: bool = True
+) -> Iterator[BrowserContext]:
     """A new profile at the pages' test size and timeout, closed after the test: every profile alike."""
-    fresh = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    fresh = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=accept_downloads,
+        java_script_enabled=java_script_enabled,
+    )
     fresh.set_default_timeout(15_000)
     yield fresh
     fresh.close()

@@ -68,7 +68,7 @@ def _links(page: Page, base: str) -> set[str]:
 
 def _crawl(page: Page, site: Site, seeds: list[str]) -> tuple[set[str], list[APIResponse]]:
     """Open every page reachable from the seeds by links; fetch exports and API links with the session."""
-    todo, seen, fetched = [f"{site.base}{seed}" for seed in seeds], set(), []
+    todo, seen, fetched = [f"{site.base}{seed}" for seed in seeds], set[str](), []
     while todo and len(seen) < 40:
         url = todo.pop()
         if url in seen:
