@@ -22,6 +22,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# The tests that need no service and run in seconds to minutes: everything not marked postgres, rabbitmq,
+# slow or browser (SQLite files, TestRabbitBroker in memory, the real `istd` command).
+FAST := not postgres and not rabbitmq and not slow and not browser
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "$(FAST)" $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check gateway schemas handlers storage tests benchmarks
 	$(BIN)/mypy
