@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
 
 from gateway import codec
 from handlers import messages as m
-from tests.kit import reference
-from tests.kit.documents import MAX, Canary, example
+from tests.kit.documents import MAX, Canary, example, shipped_example
 from tests.kit.reference import needs_reference
 
-WMO305 = example("WMO305.xml") if reference.available() else b""
+# The shipped WMO305 as a sender's file: no generated-file note, CR/LF line ends (root on line 2).
+WMO305 = re.sub(rb"<!--.*?-->", b"", shipped_example("WMO305"), count=1).replace(b"\n", b"\r\n")
 DECL = b'<?xml version="1.0" encoding="UTF-8"?>\r\n'
 
 
@@ -39,7 +40,6 @@ def _with_doctype(doctype: str) -> bytes:
     return body.replace(DECL, DECL + doctype.encode() + b"\n", 1)
 
 
-@needs_reference
 def test_valid_document() -> None:
     doc = codec.parse(WMO305, max_bytes=MAX)
     assert doc.message_type.name == "WMO305"
@@ -60,7 +60,6 @@ def test_empty(raw: bytes) -> None:
     assert error.findings[0].text == "document is empty"
 
 
-@needs_reference
 def test_truncated() -> None:
     error = _refused(WMO305[: WMO305.index(b"<wmo305:StartProducten>")], "not-xml", "XML")
     finding = error.findings[0]
@@ -69,14 +68,12 @@ def test_truncated() -> None:
     assert f"line {finding.line}," in finding.text
 
 
-@needs_reference
 def test_mismatched_tags() -> None:
     error = _refused(WMO305.replace(b"</wmo305:Geslacht>", b"</wmo305:Geslachtx>"), "not-xml", "XML")
     assert error.findings[0].line == _line(WMO305, b"<wmo305:Geslacht>")
     assert "Opening and ending tag mismatch" in error.findings[0].text
 
 
-@needs_reference
 def test_xxe_file_is_refused_and_not_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CANARY")
@@ -88,7 +85,6 @@ def test_xxe_file_is_refused_and_not_read(tmp_path: Path) -> None:
     assert "DOCTYPE" in error.findings[0].text
 
 
-@needs_reference
 def test_xxe_url_is_refused_and_not_fetched(canary: Canary) -> None:
     _refused(
         _with_doctype(f'<!DOCTYPE Bericht [<!ENTITY xxe SYSTEM "{canary.base}/xxe">]>'), "not-xml", "DTD"
@@ -96,7 +92,6 @@ def test_xxe_url_is_refused_and_not_fetched(canary: Canary) -> None:
     assert canary.requests == []
 
 
-@needs_reference
 def test_external_dtd_and_parameter_entity_are_not_fetched(canary: Canary) -> None:
     _refused(_with_doctype(f'<!DOCTYPE Bericht SYSTEM "{canary.base}/bericht.dtd">'), "not-xml", "DTD")
     pe = f'<!DOCTYPE Bericht [<!ENTITY % remote SYSTEM "{canary.base}/pe.dtd"> %remote;]>'
@@ -104,7 +99,6 @@ def test_external_dtd_and_parameter_entity_are_not_fetched(canary: Canary) -> No
     assert canary.requests == []
 
 
-@needs_reference
 def test_doctype_after_a_comment_and_pi_is_refused() -> None:
     doctype = '<!-- a comment with <!DOCTYPE inside --><?pi x?>\r\n<!DOCTYPE Bericht [<!ENTITY xxe "x">]>'
     error = _refused(_with_doctype(doctype), "not-xml", "DTD")
@@ -121,7 +115,6 @@ def test_doctype_text_in_content_is_not_a_doctype() -> None:
     assert msg.client.commentaar == "<!DOCTYPE html><p>geplakt</p>"
 
 
-@needs_reference
 def test_billion_laughs_is_refused_without_expansion() -> None:
     entities = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
     error = _refused(
@@ -132,14 +125,12 @@ def test_billion_laughs_is_refused_without_expansion() -> None:
     assert "lol" not in str(error)
 
 
-@needs_reference
 def test_undeclared_entity_reference() -> None:
     error = _refused(WMO305.replace(b">999900006<", b">&xxe;<"), "not-xml", "ENTITY")
     assert error.findings[0].line == _line(WMO305, b">999900006<")
     assert "xxe" in error.findings[0].text
 
 
-@needs_reference
 def test_xinclude_is_refused_and_not_processed() -> None:
     include = (
         b'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd" parse="text"/>'
@@ -151,7 +142,6 @@ def test_xinclude_is_refused_and_not_processed() -> None:
     assert "root:" not in str(error)
 
 
-@needs_reference
 def test_utf8_bom_is_tolerated() -> None:
     doc = codec.parse(b"\xef\xbb\xbf" + WMO305, max_bytes=MAX)
     assert doc.had_bom is True
@@ -159,7 +149,6 @@ def test_utf8_bom_is_tolerated() -> None:
     assert codec.decode(doc).meta.name == "WMO305"
 
 
-@needs_reference
 @pytest.mark.parametrize(
     ("encoding", "bom", "expected"),
     [
@@ -175,21 +164,18 @@ def test_utf16_and_utf32_are_refused(encoding: str, bom: bool, expected: str) ->
     assert "UTF-8" in error.findings[0].text
 
 
-@needs_reference
 def test_other_declared_encoding_is_refused() -> None:
     raw = WMO305.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
     error = _refused(raw, "not-xml", "ENCODING")
     assert "ISO-8859-1" in error.findings[0].text
 
 
-@needs_reference
 def test_bytes_that_are_not_utf8() -> None:
-    error = _refused(WMO305.replace(b">Wit<", b">W\xe9t<"), "not-xml", "ENCODING")
-    assert error.findings[0].line == _line(WMO305, b">Wit<")
+    error = _refused(WMO305.replace(b">Voorbeeld<", b">W\xe9t<"), "not-xml", "ENCODING")
+    assert error.findings[0].line == _line(WMO305, b">Voorbeeld<")
     assert "not valid UTF-8" in error.findings[0].text
 
 
-@needs_reference
 @pytest.mark.parametrize(
     ("old", "new", "named"),
     [
@@ -207,7 +193,6 @@ def test_unsupported_namespaces(old: bytes, new: bytes, named: str) -> None:
     assert (finding.xpath, finding.line) == ("/Bericht", 2)
 
 
-@needs_reference
 def test_wrong_root_element() -> None:
     raw = WMO305.replace(b"wmo305:Bericht", b"wmo305:Envelope")
     error = _refused(raw, "unsupported", "ROOT")
@@ -234,18 +219,19 @@ def test_excessive_nesting_is_refused() -> None:
 
 @needs_reference
 def test_line_of() -> None:
-    doc = codec.parse(WMO305, max_bytes=MAX)
+    published = example("WMO305.xml")  # two StartProducten
+    doc = codec.parse(published, max_bytes=MAX)
     assert doc.line_of("/Bericht") == 2
-    second = WMO305.index(b"<wmo305:StartProduct>", WMO305.index(b"<wmo305:StartProduct>") + 1)
-    begindatum = WMO305[: WMO305.index(b"<wmo305:Begindatum>", second)].count(b"\n") + 1
+    second = published.index(b"<wmo305:StartProduct>", published.index(b"<wmo305:StartProduct>") + 1)
+    begindatum = published[: published.index(b"<wmo305:Begindatum>", second)].count(b"\n") + 1
     assert doc.line_of("/Bericht/Client/StartProducten/StartProduct[2]/Begindatum") == begindatum
-    assert doc.line_of("/Bericht/Client/Bsn") == _line(WMO305, b"<wmo305:Bsn>")
+    assert doc.line_of("/Bericht/Client/Bsn") == _line(published, b"<wmo305:Bsn>")
     assert doc.line_of("/Bericht[1]/Client[1]/Bsn[1]") == _line(
-        WMO305, b"<wmo305:Bsn>"
+        published, b"<wmo305:Bsn>"
     )  # `[1]`: an only child
     # An absent element: the line of its nearest existing ancestor.
     assert (
         doc.line_of("/Bericht/Client/StartProducten/StartProduct[2]/Einddatum")
-        == WMO305[:second].count(b"\n") + 1
+        == published[:second].count(b"\n") + 1
     )
     assert doc.line_of("/Other") is None
