@@ -2,7 +2,7 @@
 
     python benchmarks/soak.py [--minutes 10] [--rate 60] [--shards 4]
 
-Traffic is the benchmark's realistic mix (bench_messages.Traffic), published at `--rate` messages/s
+Traffic is the benchmark's realistic mix (tests/kit/traffic.py), published at `--rate` messages/s
 through the shard exchange (ISTD_BROKER__SHARDS, per-party order; worker A takes the even shards,
 worker B the odd ones). Every minute it prints what was published and processed, the rate, each
 worker's RSS and the backlog. At the end: the queues must be drained and the outbox empty, and

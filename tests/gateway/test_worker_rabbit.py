@@ -118,7 +118,7 @@ async def test_a_crashing_message_is_retried_then_parked_with_its_reason_and_can
         assert app.metrics.dead_lettered._value.get() == 1
     reason = parked.headers[ERROR_HEADER]
     assert isinstance(reason, str)
-    assert reason.startswith("ZeroDivisionError at tests/gateway/gateway_testkit.py")
+    assert reason.startswith("ZeroDivisionError at tests/kit/services.py")
     assert parked.body == poison
     assert parked.headers["x-istd-attempts"] == 3
 

@@ -53,7 +53,7 @@ async def test_a_poison_message_among_normal_traffic_is_retried_then_parked_and_
     [parked] = await take_all(await channel.get_queue(app.topology.dead_queue.name))
     assert parked.body == poison
     reason = str(parked.headers[ERROR_HEADER])
-    assert reason.startswith("ZeroDivisionError at tests/gateway/gateway_testkit.py")
+    assert reason.startswith("ZeroDivisionError at tests/kit/services.py")
     assert parked.headers["x-istd-attempts"] == LIMIT + 1
     assert app.metrics.failures._value.get() == LIMIT + 1  # bounded: the first delivery and LIMIT more
     assert app.metrics.dead_lettered._value.get() == 1
