@@ -25,8 +25,9 @@ import aio_pika
 # A script: the project root on the path for the test kit (tests/kit), shared with the fault tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+
 from gateway.settings import BrokerSettings, DatabaseSettings, Settings
-from gateway.topology import Topology
+from gateway.worker.topology import Topology
 from tests.kit.reliability import (
     HEEN_IN,
     PENDING,

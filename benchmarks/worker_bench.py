@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_report import Report, profile_summary
 from ceiling import run_ceiling
 
-from gateway.topology import Topology
+from gateway.worker.topology import Topology
 from tests.kit.traffic import Traffic
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.validation import check_document, oversize
+from gateway.processing.validation import check_document, oversize
 from handlers import messages as m
 from tests.kit.documents import INVALID_EXAMPLES, MAX, examples, shipped_example
 from tests.kit.reference import needs_reference

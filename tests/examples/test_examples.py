@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.validation import check_document
+from gateway.processing.validation import check_document
 from schemas import by_name, message_types
 from schemas.examples import GENERATED_NOTE, main
 from tests.kit.examples import EXAMPLES, all_examples

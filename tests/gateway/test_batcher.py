@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import pytest
 
-from gateway.batching import Batcher, BatcherClosed
+from gateway.worker.batcher import Batcher, BatcherClosed
 from tests.kit.services import wait_for
 
 

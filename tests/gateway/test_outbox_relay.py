@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway import wire
-from gateway.metrics import Metrics
-from gateway.outbox import OutboxRelay, Pending
-from gateway.routes import declare_publishers
-from gateway.topology import Topology, declare
+from gateway.worker.metrics import Metrics
+from gateway.worker.outbox import OutboxRelay, Pending
+from gateway.worker.publishers import declare_publishers
+from gateway.worker.topology import Topology, declare
 from storage.engine import session_factory
 from storage.models import OutboxRow
 from tests.kit.services import RABBIT_URL, bind_capture, drain

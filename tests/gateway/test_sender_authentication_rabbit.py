@@ -20,10 +20,10 @@ import aio_pika
 import pytest
 from sqlalchemy import text
 
-from gateway.app import create_app
 from gateway.cli.dead_letters import dead_letters
 from gateway.cli.publish import publish
 from gateway.settings import SendersSettings
+from gateway.worker.app import create_app
 from tests.kit.services import (
     CRASH,
     RABBIT_URL,

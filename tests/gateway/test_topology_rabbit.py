@@ -9,7 +9,7 @@ import pytest
 from faststream.rabbit import RabbitBroker
 
 from gateway.cli.publish import publish
-from gateway.topology import DELIVERY_COUNT_HEADER, Topology, declare
+from gateway.worker.topology import DELIVERY_COUNT_HEADER, Topology, declare
 from tests.kit.services import RABBIT_URL, drain, make_settings, wait_for
 
 pytestmark = pytest.mark.rabbitmq

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.app import App
+from gateway.worker.app import App
 from tests.kit.services import (
     FaultyProcessor,
     count_rows,

@@ -18,8 +18,8 @@ import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 
-from gateway.app import App, create_app
-from gateway.topology import Topology
+from gateway.worker.app import App, create_app
+from gateway.worker.topology import Topology
 from storage.engine import create_engine
 from tests.kit.services import (
     RABBIT_URL,

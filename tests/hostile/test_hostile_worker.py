@@ -36,7 +36,7 @@ from typing import Any
 import aio_pika
 import pytest
 
-from gateway.topology import Topology
+from gateway.worker.topology import Topology
 from tests.kit.services import RABBIT_URL, rabbit_connection
 
 pytestmark = pytest.mark.rabbitmq

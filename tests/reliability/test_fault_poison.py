@@ -7,8 +7,8 @@ from pathlib import Path
 import aio_pika
 import pytest
 
-from gateway.app import create_app
-from gateway.topology import ERROR_HEADER
+from gateway.worker.app import create_app
+from gateway.worker.topology import ERROR_HEADER
 from tests.kit.reliability import (
     EXPECTED_RETOURS,
     HEEN_IN,

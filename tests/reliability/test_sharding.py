@@ -8,7 +8,7 @@ import aio_pika
 import pytest
 
 from gateway.cli.publish import publish
-from gateway.sharding import parse_shard_ids, partition_key, shard_of
+from gateway.worker.sharding import parse_shard_ids, partition_key, shard_of
 from tests.kit.reliability import declare, queue_depth
 from tests.kit.services import make_settings
 from tests.kit.traffic import Traffic

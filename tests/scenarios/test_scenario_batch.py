@@ -18,10 +18,10 @@ import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import text
 
-from gateway.batch import BatchItem
 from gateway.codec import build_retour, parse
-from gateway.processed import Processed
-from gateway.processing import Processor
+from gateway.processing.batch import BatchItem
+from gateway.processing.processed import Processed
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
