@@ -43,8 +43,10 @@ def required() -> bool:
 
 
 def missing_line() -> str:
+    """The one line said when the folder is absent: what is missing and what to set."""
+    what = "cannot run (CI=true)" if required() else "skipped"
     return (
-        f"reference comparisons skipped: no reference material at {REFERENCE}; "
+        f"reference comparisons {what}: no reference material at {REFERENCE}; "
         f"set {VARIABLE} to the folder holding xsd/, examples/ and regels/"
     )
 
