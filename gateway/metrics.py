@@ -54,6 +54,11 @@ class Metrics:
         self.dead_lettered = Counter(
             "istd_dead_lettered", "Messages parked in the dead-letter queue", registry=r,
         )
+        self.unrouted = Gauge(
+            "istd_unrouted_messages",
+            "Messages kept in istd.unrouted: published to istd.out while no queue was bound for them",
+            registry=r,
+        )
         self.database_outages = Counter(
             "istd_database_outages", "Batches deferred because the database was down", registry=r,
         )

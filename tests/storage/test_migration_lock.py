@@ -70,7 +70,7 @@ async def test_three_concurrent_upgrades_of_an_empty_database_all_succeed(empty_
         async with asyncio.timeout(120):
             # A process that migrates without taking the lock never waits: it finishes (or fails) instead.
             while await _waiting_for_the_lock(holder) < PROCESSES and not all(t.done() for t in upgrades):
-                await asyncio.sleep(0.1)
+                await asyncio.wait(upgrades, timeout=0.1)
         assert not any(t.done() for t in upgrades), [t.result() for t in upgrades if t.done()]
         await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
         results = await asyncio.gather(*upgrades)
