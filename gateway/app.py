@@ -37,7 +37,7 @@ from gateway.senders import SenderPolicy
 from gateway.settings import Settings
 from gateway.sharding import parse_shard_ids
 from schemas import registry
-from storage.engine import create_engine, ensure_migrated, session_factory
+from storage.engine import create_engine, ensure_migrated, register_location, session_factory
 
 log = get_logger("app")
 GRACEFUL_TIMEOUT_S = 8.0  # in-flight handlers get this long at shutdown; the whole stop stays under 10 s
@@ -125,6 +125,7 @@ class App:
         return document
 
     async def _start_database(self) -> None:
+        log.info("register opened", extra=fields(database=register_location(self.settings.database.url)))
         try:
             await ensure_migrated(self.engine)
         except Exception as exc:

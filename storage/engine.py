@@ -34,6 +34,18 @@ def normalise_url(url: str) -> str:
     raise DatabaseUrlError(f"unsupported database backend {backend!r}: use sqlite:/// or postgresql://")
 
 
+def register_location(url: str) -> str:
+    """Where the register is, for the start-up line: the SQLite file as an absolute path (the default
+    is relative to the working directory), else the server and database without the password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ":memory:"
+        if database == ":memory:" or database.startswith("file:"):
+            return f"sqlite {database}"
+        return f"sqlite {Path(database).resolve()}"
+    return parsed.render_as_string(hide_password=True)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
