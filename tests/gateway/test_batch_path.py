@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-
 from gateway_testkit import (
     CRASH,
     count_rows,
