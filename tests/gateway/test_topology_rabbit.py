@@ -3,6 +3,7 @@ istd.out's alternate exchange (unroutable retours kept in istd.unrouted) and `is
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -145,11 +146,18 @@ async def _worker(database_url: str, prefix: str) -> AsyncIterator[App]:
 
 
 async def test_the_worker_keeps_and_counts_a_retour_nobody_is_bound_for(
-    rabbit: aio_pika.abc.AbstractRobustConnection, prefix: str, tmp_path: Path
+    rabbit: aio_pika.abc.AbstractRobustConnection,
+    prefix: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     url = f"sqlite:///{tmp_path / 'istd.sqlite3'}"
+    expected = f"sqlite {tmp_path / 'istd.sqlite3'}"  # pytest's tmp_path is absolute and resolved
     topology = Topology(prefix=prefix)
+    caplog.set_level(logging.INFO, logger="istd.app")
     async with _worker(url, prefix) as app:
+        [opened] = [r for r in caplog.records if r.getMessage() == "register opened"]
+        assert opened.fields == {"database": expected}
         channel = await rabbit.channel(publisher_confirms=True)
         inbound = await channel.get_exchange(topology.inbound_exchange.name)
         await inbound.publish(aio_pika.Message(example("WMO305")), routing_key="")
