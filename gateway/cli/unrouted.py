@@ -25,7 +25,7 @@ from aio_pika.exceptions import AMQPError, ChannelPreconditionFailed
 from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
 from gateway.settings import Settings
-from gateway.topology import Topology
+from gateway.worker.topology import Topology
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 

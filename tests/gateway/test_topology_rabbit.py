@@ -17,9 +17,9 @@ from faststream.rabbit import RabbitBroker
 from gateway_testkit import RABBIT_URL, count_rows, drain, example, make_settings, wait_for
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from gateway.app import App, StartupError, create_app
 from gateway.cli.publish import publish
-from gateway.topology import DELIVERY_COUNT_HEADER, OutExchangeWithoutAlternate, Topology, declare
+from gateway.worker.app import App, StartupError, create_app
+from gateway.worker.topology import DELIVERY_COUNT_HEADER, OutExchangeWithoutAlternate, Topology, declare
 from storage.engine import normalise_url
 
 pytestmark = pytest.mark.rabbitmq
