@@ -43,6 +43,7 @@ async def _identify(request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     async with state.sessions() as session:
         if header.lower().startswith("bearer "):
+            request.state.via_token = True
             return await accounts.by_api_token(session, header[7:].strip())
         cookie = request.cookies.get(SESSION_COOKIE)
         token = unsign(state.secret_key, cookie) if cookie else None

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
+from web_helpers import bearer, csrf_of, login
 
 from storage.models import ClientRow
 from storage.web_models import AuditRow
@@ -143,3 +143,21 @@ async def test_timeline_csv(
         "WMO307",
     ]
     assert [view for _, _, view, _ in await _audit(sessions)] == ["csv:clientbeeld"]
+
+
+async def test_a_link_cannot_choose_the_audit_reason(
+    client: httpx.AsyncClient, register: dict[str, str], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A cross-site link (GET with the session cookie) records its fixed origin; free text needs the form."""
+    public_id, internal = await _public_id(sessions, "999900006")
+    await login(client, "wijk")
+    await client.get(f"/clienten/{public_id}", params={"reden": "door aanvaller gekozen"})
+    await client.get(f"/api/clients/{public_id}", params={"reden": "door aanvaller gekozen"})
+    form = await client.get(f"/clienten/{public_id}")
+    assert (await client.post(f"/clienten/{public_id}", data={"reden": "zonder token"})).status_code == 403
+    posted = await client.post(f"/clienten/{public_id}", data={"reden": "keukentafelgesprek",
+                                                                 "csrf": csrf_of(form.text)})
+    assert posted.status_code == 200
+    assert [reason for _, _, _, reason in await _audit(sessions)] == [
+        "clientbeeld", "api:clientbeeld", "clientbeeld", "keukentafelgesprek"]
+    assert {client_id for _, client_id, _, _ in await _audit(sessions)} == {internal}
