@@ -22,7 +22,7 @@ from gateway.web.api_models import (
 )
 from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.charts import bar_chart
-from gateway.web.params import reference_date, scope_of
+from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.fmt import nl_month
 from handlers.insight.signals import RULES
@@ -35,6 +35,7 @@ router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
 Aggregates = Annotated[Principal, Depends(AGGREGATES)]
 On = Annotated[date, Depends(reference_date)]
+Page = Annotated[Paging, Depends(paging)]
 MEASURES = {"request_to_allocation": "Aanvraag → toewijzing", "allocation_to_start": "Toewijzing → start"}
 
 
@@ -48,14 +49,20 @@ async def signal_items(request: Request, who: Principal, on: date) -> list[Signa
 
 
 @router.get("/signalen", include_in_schema=False)
-async def signals_page(request: Request, who: Team, on: On) -> Response:
-    return page(request, "signals.html", title="Signalen", on=on, items=await signal_items(request, who, on))
+async def signals_page(request: Request, who: Team, on: On, paged: Page) -> Response:
+    items = await signal_items(request, who, on)
+    shown = items[paged.offset:paged.offset + paged.per_page]
+    return page(request, "signals.html", title="Signalen", on=on, items=shown, total=len(items),
+                paged=paged, last_page=paged.last_page(len(items)))
 
 
 @router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
-async def signals_api(request: Request, who: Team, on: On) -> list[SignalItem]:
-    """Deadlines passed on `on` (Dutch working days), most overdue first, with the rule behind each."""
-    return await signal_items(request, who, on)
+async def signals_api(request: Request, response: Response, who: Team, on: On,
+                      paged: Page) -> list[SignalItem]:
+    """Deadlines passed on `on` (Dutch working days), newest first, one page (`X-Total-Count`: all)."""
+    items = await signal_items(request, who, on)
+    response.headers["X-Total-Count"] = str(len(items))
+    return items[paged.offset:paged.offset + paged.per_page]
 
 
 @router.get("/api/signals.csv", tags=["team"], response_class=Response)

@@ -27,17 +27,17 @@ async def test_signals_with_rule_age_and_working_day_deadlines(
         (i["rule"], i["subject"], i["since"], i["due"], i["age_working_days"], i["overdue_working_days"])
         for i in items
     ]
-    assert found == [
+    assert found == [  # newest first (latest `since`), then most overdue, then kind
+        # 305 of Tue 4 Mar without retour: 3 working days → Fri 7 Mar.
+        ("OP090", "WMO305 T0067", "2025-03-04", "2025-03-07", 4, 1),
+        # Unanswered VOT of Fri 28 Feb: due Fri 7 Mar.
+        ("OP274", "VOT REF-Q1", "2025-02-28", "2025-03-07", 6, 1),
+        # Allocation 1003 ended Fri 28 Feb with its delivery still running: due Fri 7 Mar.
+        ("OP272/OP288", "toewijzing 1003", "2025-02-28", "2025-03-07", 6, 1),
         # A2 from its Ingangsdatum Mon 3 Feb: 5 working days → Mon 10 Feb; on Mon 10 Mar 20 working days late.
         ("OP271", "toewijzing 1002", "2025-02-03", "2025-02-10", 25, 20),
         # 'in onderzoek' since 6 Jan: 8 weeks → 3 Mar; 5 working days late.
         ("OP346", "VOT REF-Q2", "2025-01-06", "2025-03-03", 45, 5),
-        # Unanswered VOT of Fri 28 Feb: due Fri 7 Mar.
-        ("OP274", "VOT REF-Q1", "2025-02-28", "2025-03-07", 6, 1),
-        # 305 of Tue 4 Mar without retour: 3 working days → Fri 7 Mar.
-        ("OP090", "WMO305 T0067", "2025-03-04", "2025-03-07", 4, 1),
-        # Allocation 1003 ended Fri 28 Feb with its delivery still running: due Fri 7 Mar.
-        ("OP272/OP288", "toewijzing 1003", "2025-02-28", "2025-03-07", 6, 1),
     ]
     # The retroactive 1011 (received Mon 3 Mar) is due only on Mon 10 Mar: not yet a signal.
     assert "toewijzing 1011" not in {i["subject"] for i in items}
