@@ -159,7 +159,8 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     """Build the app; nothing connects until startup, which migrates the database (all Alembic heads)."""
     engine = engine or create_engine(settings.database.url, echo=settings.database.echo)
     state = WebState(engine, session_factory(engine), settings.web.secret_key or secrets.token_urlsafe(32),
-                     settings.web.cookie_secure, settings.web.session_hours, environment())
+                     settings.web.cookie_secure, settings.web.session_hours, environment(),
+                     settings.web.idle_minutes, settings.web.min_group_size)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from gateway.web.accounts import Principal
 from gateway.web.api_models import RunningItem, RunningResponse
+from gateway.web.audit import audit_list
 from gateway.web.auth import TEAM, web_state
 from gateway.web.params import running_filter, scope_of
 from gateway.web.render import csv_response, page
@@ -54,6 +55,7 @@ def _query(f: RunningFilter, **changes: object) -> str:
 @router.get("/lopend", include_in_schema=False)
 async def running_page(request: Request, who: Team, f: Filter) -> Response:
     result = await _running(request, who, f)
+    await audit_list(request, who, "lijst:lopend", len(result.rows))
     last_page = max(1, -(-result.total // f.per_page))
     return page(request, "running.html", title="Lopende toewijzingen", f=f, result=result,
                 state_names=STATE_NAMES, last_page=last_page, query=lambda **c: _query(f, **c),
@@ -65,6 +67,7 @@ async def running_page(request: Request, who: Team, f: Filter) -> Response:
 async def running_api(request: Request, who: Team, f: Filter) -> RunningResponse:
     """Running allocations on `on` (filters, sort, page) with totals over the whole filtered set."""
     result = await _running(request, who, f)
+    await audit_list(request, who, "api:lopend", len(result.rows))
     return RunningResponse(on=f.on, total=result.total, clients=result.clients, by_state=result.by_state,
                            by_standard=result.by_standard, estimated=result.estimated,
                            sample_modulus=result.sample_modulus, page=f.page, per_page=f.per_page,
@@ -77,5 +80,6 @@ async def running_csv(request: Request, who: Team, f: Filter) -> Response:
     async with web_state(request).sessions() as session:
         await custom_plans(session)
         rows = await page_rows(session, f, scope_of(who), 0, None)
+    await audit_list(request, who, "csv:lopend", len(rows))
     return csv_response(f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
                         [[getattr(_item(r), c) for c in COLUMNS] for r in rows])

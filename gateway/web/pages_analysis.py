@@ -20,6 +20,7 @@ from gateway.web.api_models import (
     UsageResponse,
     WaitItem,
 )
+from gateway.web.audit import audit_list
 from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.charts import bar_chart
 from gateway.web.params import Paging, paging, reference_date, scope_of
@@ -52,6 +53,7 @@ async def signal_items(request: Request, who: Principal, on: date) -> list[Signa
 async def signals_page(request: Request, who: Team, on: On, paged: Page) -> Response:
     items = await signal_items(request, who, on)
     shown = items[paged.offset:paged.offset + paged.per_page]
+    await audit_list(request, who, "lijst:signalen", len(shown))
     return page(request, "signals.html", title="Signalen", on=on, items=shown, total=len(items),
                 paged=paged, last_page=paged.last_page(len(items)))
 
@@ -62,12 +64,15 @@ async def signals_api(request: Request, response: Response, who: Team, on: On,
     """Deadlines passed on `on` (Dutch working days), newest first, one page (`X-Total-Count`: all)."""
     items = await signal_items(request, who, on)
     response.headers["X-Total-Count"] = str(len(items))
-    return items[paged.offset:paged.offset + paged.per_page]
+    shown = items[paged.offset:paged.offset + paged.per_page]
+    await audit_list(request, who, "api:signalen", len(shown))
+    return shown
 
 
 @router.get("/api/signals.csv", tags=["team"], response_class=Response)
 async def signals_csv(request: Request, who: Team, on: On) -> Response:
     items = await signal_items(request, who, on)
+    await audit_list(request, who, "csv:signalen", len(items))
     header = tuple(SignalItem.model_fields)
     return csv_response(f"signalen-{on}.csv", header, [[getattr(i, h) for h in header] for i in items])
 

@@ -21,7 +21,7 @@ from gateway.web.api_models import (
     TimelineItem,
     VersionItem,
 )
-from gateway.web.audit import REASON_MAX, record_view
+from gateway.web.audit import REASON_MAX, record_refused, record_view
 from gateway.web.auth import TEAM, check_csrf, web_state
 from gateway.web.identity import household_in_scope, identity_in_scope
 from gateway.web.params import scope_of
@@ -54,9 +54,12 @@ async def _picture(request: Request, who: Principal, public_id: str, view: str, 
     state = web_state(request)
     async with unit_of_work(state.sessions) as session:
         client = await find_client(session, public_id, scope_of(who))
-        if client is None:
-            raise HTTPException(404, "unknown client")
-        await record_view(session, who, client.id, view, reason)
+        if client is not None:
+            await record_view(session, who, client.id, view, reason, request)
+        else:
+            await record_refused(session, who, request, view)
+    if client is None:
+        raise HTTPException(404, "unknown client")
     scope = scope_of(who)
     async with state.sessions() as session:
         identity = await identity_in_scope(session, client, scope)

@@ -51,7 +51,7 @@ def test_users_add_list_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert len(token) >= 40
     [(name, role, gemeenten, password_hash)] = asyncio.run(_user_rows(url))
     assert (name, role, gemeenten) == ("wijk1", "team", "0599")
-    assert password_hash.startswith("scrypt$")
+    assert password_hash.startswith("pbkdf2_sha256$")
     assert "een lang wachtwoord" not in password_hash
     assert _istd("users", "--database", url, "list") == 0
     assert "wijk1\tteam\t0599\t" in capsys.readouterr().out

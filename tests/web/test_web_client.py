@@ -85,16 +85,17 @@ async def test_household_member_shows_the_jeugd_allocation(
     assert [m["name"] for m in body["household"]] == ["P Jansen"]
 
 
-async def test_client_of_another_gemeente_is_not_found_and_not_audited(
+async def test_client_of_another_gemeente_is_not_found_and_the_refusal_audited(
     client: httpx.AsyncClient, register: dict[str, str], sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    public_id, _ = await _public_id(sessions, "999900043")
+    public_id, internal = await _public_id(sessions, "999900043")
     response = await client.get(f"/api/clients/{public_id}", headers=bearer(register["wijk"]))
     assert response.status_code == 404
     assert (
         await client.get(f"/api/clients/{public_id}", headers=bearer(register["ander"]))
     ).status_code == 200
-    assert [(user, view) for user, _, view, _ in await _audit(sessions)] == [("ander", "api:clientbeeld")]
+    assert [(user, client_id, reason) for user, client_id, _, reason in await _audit(sessions)] == [
+        ("wijk", None, "geweigerd"), ("ander", internal, "api:clientbeeld")]
 
 
 async def test_analyst_and_ops_never_get_a_client(
@@ -107,7 +108,9 @@ async def test_analyst_and_ops_never_get_a_client(
             assert response.status_code == 403
             assert "Jansen" not in response.text
             assert "999900006" not in response.text
-    assert await _audit(sessions) == []
+    # Each refusal is audited, without a client.
+    assert {(client_id, view, reason) for _, client_id, view, reason in await _audit(sessions)} == {
+        (None, "rol:analyst", "geweigerd"), (None, "rol:ops", "geweigerd")}
 
 
 async def test_client_page_audits_the_view_and_links_the_household(
