@@ -88,5 +88,16 @@ async def usage_rows(session: AsyncSession, on: date, scope: Scope) -> list[tupl
             for s, g, n, provider, cat, ingang, eind in (await session.execute(query)).all()]
 
 
+async def usage_clients(session: AsyncSession, on: date, scope: Scope) -> dict[tuple[str, str], int]:
+    """Distinct clients per (provider, category) of the allocations `usage_rows` returns (group sizes)."""
+    a, v = AllocationRow, AllocationVersionRow
+    category = func.coalesce(v.product_categorie, NO_CATEGORY)
+    query = (select(v.aanbieder, category, func.count(func.distinct(v.client_id)))
+             .join(a, v.allocation_id == a.id)
+             .where(counting_version(), v.ingangsdatum <= on, scope.where(a.gemeente))
+             .group_by(v.aanbieder, category))
+    return {(provider, cat): count for provider, cat, count in (await session.execute(query)).all()}
+
+
 async def usage_groups(session: AsyncSession, on: date, scope: Scope) -> list[UsageGroup]:
     return per_group((p, c, u) for _, p, c, u in await usage_rows(session, on, scope))

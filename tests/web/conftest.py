@@ -49,8 +49,13 @@ async def tokens(sessions: async_sessionmaker[AsyncSession]) -> dict[str, str]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    """Groups of one shown: the scenario's groups hold one or two clients and the figure tests check them.
+
+    The default minimum group size (5) has its own tests (test_web_small_groups.py).
+    """
     return Settings(database=DatabaseSettings(url=database_url),
-                    web=WebSettings(secret_key="test-secret-key-not-for-production", cookie_secure=False))
+                    web=WebSettings(secret_key="test-secret-key-not-for-production", cookie_secure=False,
+                                    min_group_size=1))
 
 
 @pytest.fixture

@@ -126,7 +126,8 @@ async def test_area_per_pc4_and_category(client: httpx.AsyncClient, register: di
     ]
     response = await client.get("/api/area.csv", params={"on": ON}, headers=bearer(register["ana"]))
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert rows[-1] == {"pc4": "3511", "category": "02", "allocations": "1", "clients": "1"}
+    assert rows[-1] == {"pc4": "3511", "category": "02", "allocations": "1", "clients": "1",
+                        "suppressed": "False"}
 
 
 @pytest.mark.parametrize("path", ["/api/signals", "/api/signals.csv"])
