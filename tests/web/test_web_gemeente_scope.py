@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web_helpers import bearer, login
 
-from gateway.processing import Processor
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.models import ClientRow
 from storage.unit_of_work import unit_of_work
