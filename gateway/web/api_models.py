@@ -161,7 +161,8 @@ class UsageAllocationItem(BaseModel):
 class UsageResponse(BaseModel):
     on: date
     groups: list[UsageGroupItem]
-    allocations: list[UsageAllocationItem] | None  # per allocation: team only
+    allocations: list[UsageAllocationItem] | None  # per allocation, one page (`page`, `per_page`): team only
+    allocations_total: int | None = None  # all allocations of the team (the pages together)
 
 
 class AreaItem(BaseModel):

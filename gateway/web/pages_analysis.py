@@ -136,7 +136,9 @@ async def waiting_csv(request: Request, who: Aggregates) -> Response:
     return csv_response("wachttijden.csv", header, _csv_rows(request, who, items, header))
 
 
-async def usage_response(request: Request, who: Principal, on: date) -> UsageResponse:
+async def usage_response(request: Request, who: Principal, on: date,
+                         paged: Paging | None = None) -> UsageResponse:
+    """Groups in full; the team's per-allocation rows one page at a time (all of them without `paged`)."""
     minimum = _minimum(request, who)
     async with web_state(request).sessions() as session:
         rows = await analysis.usage_rows(session, on, scope_of(who))
@@ -144,22 +146,25 @@ async def usage_response(request: Request, who: Principal, on: date) -> UsageRes
     groups = [UsageGroupItem(**dataclasses.asdict(g), ratio=g.ratio,
                              never_started_share=g.never_started_share)
               for g in per_group((p, c, u) for _, p, c, u in rows)]
+    shown = rows[paged.offset:paged.offset + paged.per_page] if paged else rows
     detail = [UsageAllocationItem(toewijzingnummer=n, provider=p, category=c, allocated_days=u.allocated_days,
-                                  delivered_days=u.delivered_days, started=u.started) for n, p, c, u in rows]
+                                  delivered_days=u.delivered_days, started=u.started) for n, p, c, u in shown]
+    team = who.role == "team"
     return UsageResponse(on=on, groups=small_groups.usage(groups, clients, minimum) if minimum else groups,
-                         allocations=detail if who.role == "team" else None)
+                         allocations=detail if team else None, allocations_total=len(rows) if team else None)
 
 
 @router.get("/benutting", include_in_schema=False)
-async def usage_page(request: Request, who: Aggregates, on: On) -> Response:
-    result = await usage_response(request, who, on)
-    return page(request, "usage.html", title="Benutting", on=on, result=result, small=_small(request, who))
+async def usage_page(request: Request, who: Aggregates, on: On, paged: Page) -> Response:
+    result = await usage_response(request, who, on, paged)
+    return page(request, "usage.html", title="Benutting", on=on, result=result, small=_small(request, who),
+                paged=paged, last_page=paged.last_page(result.allocations_total or 0))
 
 
 @router.get("/api/usage", response_model=UsageResponse, tags=["aggregates"])
-async def usage_api(request: Request, who: Aggregates, on: On) -> UsageResponse:
-    """Allocated against delivered days up to `on`, never-started share; per allocation for teams only."""
-    return await usage_response(request, who, on)
+async def usage_api(request: Request, who: Aggregates, on: On, paged: Page) -> UsageResponse:
+    """Allocated against delivered days up to `on`, never-started share; per allocation (paged) for teams."""
+    return await usage_response(request, who, on, paged)
 
 
 @router.get("/api/usage.csv", tags=["aggregates"], response_class=Response)

@@ -102,7 +102,20 @@ async def test_usage_per_provider_and_category(client: httpx.AsyncClient, regist
     }
     share = {g["provider"] + g["category"]: round(g["never_started_share"], 4) for g in body["groups"]}
     assert share["8765432101"] == round(2 / 7, 4)
-    assert len(body["allocations"]) == 12
+    assert (len(body["allocations"]), body["allocations_total"]) == (12, 12)
+
+
+async def test_the_teams_usage_per_allocation_is_paged(client: httpx.AsyncClient,
+                                                       register: dict[str, str]) -> None:
+    every = await _json(client, register["wijk"], "/api/usage", on=ON)
+    second = await _json(client, register["wijk"], "/api/usage", on=ON, page="2", per_page="5")
+    assert second["allocations"] == every["allocations"][5:10]
+    assert second["allocations_total"] == 12
+    assert second["groups"] == every["groups"]  # the groups always cover every allocation
+    await login(client, "wijk")
+    html = (await client.get("/benutting", params={"on": ON, "per_page": "5", "page": "3"})).text
+    assert "pagina 3 van 3" in html
+    assert 'rel="prev"' in html
 
 
 async def test_analyst_gets_usage_aggregates_without_allocations(
