@@ -21,6 +21,7 @@ from storage.insight_queries.client import (
     identity_of,
     identity_source,
     same_address,
+    written_elsewhere,
 )
 from storage.insight_queries.common import Scope
 from storage.models import ClientRow
@@ -45,6 +46,16 @@ async def identity_in_scope(session: AsyncSession, client: ClientRow, scope: Sco
     if source is None:
         return Identity(client.bsn)
     return identity_of(client) if source.is_row_copy else _decoded(source.raw, client.bsn)
+
+
+async def listed_identities(session: AsyncSession, public_ids: list[str],
+                            scope: Scope) -> dict[str, Identity]:
+    """For a list's clients: the identity to show instead of the stored one, where that came from elsewhere.
+
+    Usually empty (the stored identity is the team's own); one query per list, a decode per exception.
+    """
+    return {client.public_id: await identity_in_scope(session, client, scope)
+            for client in await written_elsewhere(session, public_ids, scope)}
 
 
 async def household_in_scope(session: AsyncSession, client: ClientRow, identity: Identity,

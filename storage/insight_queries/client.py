@@ -133,6 +133,16 @@ def same_address(one: Identity, other: Identity) -> bool:
     return one.postcode is not None and key(one) == key(other)
 
 
+async def written_elsewhere(session: AsyncSession, public_ids: list[str], scope: Scope) -> list[ClientRow]:
+    """The clients among `public_ids` whose stored identity came from a message of another gemeente."""
+    if not scope.gemeenten or not public_ids:
+        return []
+    m, c = MessageRow, ClientRow
+    own = or_(m.sender.in_(sorted(scope.gemeenten)), m.receiver.in_(sorted(scope.gemeenten)))
+    return list(await session.scalars(select(c).join(m, m.id == c.updated_by_message_id)
+                                      .where(c.public_id.in_(sorted(set(public_ids))), ~own)))
+
+
 async def identity_source(session: AsyncSession, client: ClientRow, scope: Scope) -> IdentitySource | None:
     """The latest 301 of the caller's gemeenten about this client; None when there is none.
 

@@ -100,5 +100,12 @@ async def test_a_client_of_two_gemeenten_shows_each_team_its_own(
     assert [t["identificatie"] for t in ander["timeline"]] == ["T0101"]
     assert ander["household"] == []
 
-    response = await client.get("/api/running", params={"on": "2025-03-10"}, headers=bearer(tokens["ander"]))
-    assert [i["toewijzingnummer"] for i in response.json()["items"]] == [4101]
+    # The lists too: 0344's running allocation shows the PC4 of 0344's own 301, not 0599's.
+    on = {"on": "2025-03-10"}
+    response = await client.get("/api/running", params=on, headers=bearer(tokens["ander"]))
+    assert [(i["toewijzingnummer"], i["pc4"]) for i in response.json()["items"]] == [(4101, "3511")]
+    csv = await client.get("/api/running.csv", params=on, headers=bearer(tokens["ander"]))
+    assert "3011" not in csv.text
+    own = await client.get("/api/running", params=on, headers=bearer(tokens["wijk"]))
+    assert {(i["toewijzingnummer"], i["pc4"]) for i in own.json()["items"]} == {(3001, "3011"),
+                                                                               (3101, "3011")}
