@@ -4,7 +4,7 @@ Revision ID: 0103_web_security
 Revises: 0102_web_insight
 Create Date: 2026-12-07
 
-Nullable columns are plain ADD COLUMNs on both backends. Making `web_audit_log.client_id` nullable
+Existing API tokens get an expiry 90 days after the upgrade. Nullable columns are plain ADD COLUMNs on both backends. Making `web_audit_log.client_id` nullable
 (a list or a failed login names no client) needs a table rebuild on SQLite: batch mode.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,6 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 WHEN = sa.DateTime(timezone=True)
+TOKEN_DAYS = 90  # gateway.web.accounts.TOKEN_DAYS when this migration was written
 AUDIT_COLUMNS = (
     ("outcome", sa.String(length=16), "shown"),
     ("address", sa.String(length=64), None),
@@ -35,6 +37,9 @@ AUDIT_COLUMNS = (
 def upgrade() -> None:
     op.add_column("web_api_tokens", sa.Column("expires_at", WHEN, nullable=True))
     op.add_column("web_api_tokens", sa.Column("revoked_at", WHEN, nullable=True))
+    # Tokens made before expiry existed get the default lifetime, counted from this upgrade.
+    tokens = sa.table("web_api_tokens", sa.column("expires_at", WHEN))
+    op.execute(tokens.update().values(expires_at=datetime.now(UTC) + timedelta(days=TOKEN_DAYS)))
     op.add_column("web_sessions", sa.Column("last_seen_at", WHEN, nullable=True))
     op.create_table(
         "web_login_failures",
