@@ -4,8 +4,9 @@ Revision ID: 0103_web_security
 Revises: 0102_web_insight
 Create Date: 2026-12-07
 
-Existing API tokens get an expiry 90 days after the upgrade. Nullable columns are plain ADD COLUMNs on both backends. Making `web_audit_log.client_id` nullable
-(a list or a failed login names no client) needs a table rebuild on SQLite: batch mode.
+Existing API tokens get an expiry 90 days after the upgrade. Nullable columns are plain ADD
+COLUMNs on both backends. Making `web_audit_log.client_id` nullable (a list or a failed login
+names no client) needs a table rebuild on SQLite: batch mode.
 """
 
 from __future__ import annotations
