@@ -32,6 +32,7 @@ class AllocationView:
     eenheid: str | None = None
     frequentie: str | None = None
     budget: int | None = None
+    version_id: int | None = None  # the stored version row; None for a version not stored yet (batch path)
 
     @property
     def deleted(self) -> bool:

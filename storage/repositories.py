@@ -54,6 +54,7 @@ def allocation_view(
         eenheid=version.eenheid,
         frequentie=version.frequentie,
         budget=version.budget,
+        version_id=getattr(version, "id", None),
     )
 
 

@@ -33,15 +33,22 @@ def antwoord_type(doc: ParsedDocument) -> MessageType:
     return registry.by_number(mt.standard, 325)
 
 
-def build_antwoord(doc: ParsedDocument, plan: AnswerPlan, *, identificatie: str, dagtekening: dt.date,
-                   xslt_versie: str | None = None) -> bytes:
+def build_antwoord(
+    doc: ParsedDocument,
+    plan: AnswerPlan,
+    *,
+    identificatie: str,
+    dagtekening: dt.date,
+    xslt_versie: str | None = None,
+) -> bytes:
     """The 325's bytes for this 323 and plan; ValueError when the plan names no class of the 323."""
     at = antwoord_type(doc)
     if not plan.header_codes:
         raise ValueError("a 325 always carries header RetourCodes")
     w = _Writer(doc.message_type, at)
-    root = etree.Element(w.ns + "Bericht", nsmap={at.name.lower(): at.namespace,
-                                                  at.standard: at.basis_namespace})
+    root = etree.Element(
+        w.ns + "Bericht", nsmap={at.name.lower(): at.namespace, at.standard: at.basis_namespace}
+    )
     source = {paths.local_name(el.tag): el for el in paths.element_children(doc.root)}
     w.header(source["Header"], root, identificatie, dagtekening, xslt_versie, plan.header_codes)
     if plan.processed:
@@ -58,7 +65,7 @@ class _Writer:
         self.mt = antwoord
 
     def _tag(self, tag: str) -> str:
-        return self.ns + tag[len(self.heen_ns):] if tag.startswith(self.heen_ns) else tag
+        return self.ns + tag[len(self.heen_ns) :] if tag.startswith(self.heen_ns) else tag
 
     def copy(self, source: etree._Element, parent: etree._Element, name: str | None = None) -> None:
         copied = etree.SubElement(parent, self.ns + name if name else self._tag(source.tag))
@@ -76,8 +83,15 @@ class _Writer:
         for code in codes:
             etree.SubElement(wrapper, self.ns + "RetourCode").text = code
 
-    def header(self, source: etree._Element, root: etree._Element, identificatie: str, dagtekening: dt.date,
-               xslt_versie: str | None, codes: tuple[str, ...]) -> None:
+    def header(
+        self,
+        source: etree._Element,
+        root: etree._Element,
+        identificatie: str,
+        dagtekening: dt.date,
+        xslt_versie: str | None,
+        codes: tuple[str, ...],
+    ) -> None:
         heen = {paths.local_name(el.tag): el for el in paths.element_children(source)}
         header = etree.SubElement(root, self.ns + "Header")
         self.text(header, "BerichtCode", self.mt.berichtcode)
@@ -126,8 +140,9 @@ class _Writer:
             raise ValueError(f"not classes of this 323: {', '.join(sorted(unknown))}")
         return built
 
-    def _client(self, source: etree._Element, xpath: str, plan: AnswerPlan,
-                known: set[str]) -> etree._Element | None:
+    def _client(
+        self, source: etree._Element, xpath: str, plan: AnswerPlan, known: set[str]
+    ) -> etree._Element | None:
         known.add(xpath)
         whole = plan.client_codes.get(xpath)
         client = etree.Element(self.ns + "Client")

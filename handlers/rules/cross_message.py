@@ -1,7 +1,7 @@
 """Level-3 rules against earlier messages: TR056 (all heen messages), the 301 rules and the 319 rules.
 
 The 305/307 rules live in cross_message_delivery.py, the 315/317 rules in cross_message_request.py.
-Rules concerning the declaration messages 323/325 are not implemented yet (323 is stored only).
+The 323 rules live in cross_message_claims.py.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def cross(code: str, retourcode: str, xpath: str, text: str) -> Finding:
     "TR056",
     level=CROSS_MESSAGE,
     retourcode="9056",
-    messages=(301, 305, 307, 315, 317, 319),
+    messages=(301, 305, 307, 315, 317, 319, 323),
     summary="Identificatie is unique per message type for the sending party",
 )
 async def tr056_identificatie_unique(msg: HeenMessage, state: SeenIdentities) -> list[Finding]:

@@ -19,7 +19,7 @@ from handlers.messages import (
 )
 from handlers.rules.registry import rule
 
-HEEN = (301, 305, 307, 315, 317, 319)
+HEEN = (301, 305, 307, 315, 317, 319, 323)
 DAGTEKENING_XPATH = "/Bericht/Header/BerichtIdentificatie/Dagtekening"
 
 

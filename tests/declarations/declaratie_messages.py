@@ -59,8 +59,16 @@ def _line(standard: str, line: Line) -> str:
         </m:Prestatie>"""
 
 
-def declaratie(standard: str, ident: str, dag: date, nummer: str, *clients: tuple[str, tuple[Line, ...]],
-               periode: tuple[date, date] = APRIL, aanbieder: str = AANBIEDER, gemeente: str = GEMEENTE) -> bytes:
+def declaratie(
+    standard: str,
+    ident: str,
+    dag: date,
+    nummer: str,
+    *clients: tuple[str, tuple[Line, ...]],
+    periode: tuple[date, date] = APRIL,
+    aanbieder: str = AANBIEDER,
+    gemeente: str = GEMEENTE,
+) -> bytes:
     """A 323; `clients` are (bsn, lines). TotaalIngediendBedrag is the signed sum of the lines."""
     m, mns, b, bns = names(standard, 323)
     total = sum(line.signed() for _, lines in clients for line in lines)
@@ -86,7 +94,8 @@ def declaratie(standard: str, ident: str, dag: date, nummer: str, *clients: tupl
     <m:DeclaratieNummer>{nummer}</m:DeclaratieNummer>
     <m:DeclaratiePeriode><b:Begindatum>{periode[0]}</b:Begindatum><b:Einddatum>{periode[1]}</b:Einddatum></m:DeclaratiePeriode>
     <m:DeclaratieDagtekening>{dag}</m:DeclaratieDagtekening>
-    <m:TotaalIngediendBedrag><b:TotaalBedrag>{abs(total)}</b:TotaalBedrag><b:DebetCredit>{"C" if total < 0 else "D"}</b:DebetCredit></m:TotaalIngediendBedrag>
+    <m:TotaalIngediendBedrag><b:TotaalBedrag>{abs(total)}</b:TotaalBedrag>
+      <b:DebetCredit>{"C" if total < 0 else "D"}</b:DebetCredit></m:TotaalIngediendBedrag>
     <m:Clienten>
 {chr(10).join(parts)}
     </m:Clienten>
@@ -99,6 +108,13 @@ def declaratie(standard: str, ident: str, dag: date, nummer: str, *clients: tupl
     return text.encode()
 
 
-def one_client(standard: str, ident: str, dag: date, nummer: str, *lines: Line, bsn: str = BSN,
-               periode: tuple[date, date] = APRIL) -> bytes:
+def one_client(
+    standard: str,
+    ident: str,
+    dag: date,
+    nummer: str,
+    *lines: Line,
+    bsn: str = BSN,
+    periode: tuple[date, date] = APRIL,
+) -> bytes:
     return declaratie(standard, ident, dag, nummer, (bsn, lines), periode=periode)

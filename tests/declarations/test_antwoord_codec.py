@@ -23,8 +23,14 @@ P21 = f"{CLIENT2}/Prestaties/Prestatie[1]"
 
 
 def _doc(standard: str) -> codec.ParsedDocument:
-    raw = declaratie(standard, "ID323", DAG, "D2024A",
-                     (BSN, (Line("R1"), Line("R2", nr=1002))), (OTHER_BSN, (Line("R3", nr=1003), Line("R4", nr=1004))))
+    raw = declaratie(
+        standard,
+        "ID323",
+        DAG,
+        "D2024A",
+        (BSN, (Line("R1"), Line("R2", nr=1002))),
+        (OTHER_BSN, (Line("R3", nr=1003), Line("R4", nr=1004))),
+    )
     return codec.parse(raw, max_bytes=MAX)
 
 
@@ -75,38 +81,52 @@ def test_declaration_level_rejection_awards_nothing(standard: str) -> None:
 
 @pytest.mark.parametrize("standard", ["iwmo", "ijw"])
 def test_rejected_prestatie_returned_alone_with_client_0200(standard: str) -> None:
-    plan = AnswerPlan(("0200",), antwoord_codes=("0200",), toegekend=150000,
-                      prestatie_codes={P21: ("9338", "9307")})
+    plan = AnswerPlan(
+        ("0200",), antwoord_codes=("0200",), toegekend=150000, prestatie_codes={P21: ("9338", "9307")}
+    )
     msg = _answer(standard, plan)
     assert msg.antwoord is not None
     [client] = msg.antwoord.clienten
     assert (client.bsn, client.retourcodes) == (OTHER_BSN, ("0200",))
     [prestatie] = client.prestaties
     assert (prestatie.referentienummer, prestatie.retourcodes) == ("R3", ("9338", "9307"))
-    assert (prestatie.toewijzingnummer, prestatie.geleverd_volume, prestatie.producttarief) == (1003, 10, 5000)
+    assert (prestatie.toewijzingnummer, prestatie.geleverd_volume, prestatie.producttarief) == (
+        1003,
+        10,
+        5000,
+    )
     assert msg.antwoord.totaal_toegekend.bedrag == 150000
 
 
 @pytest.mark.parametrize("standard", ["iwmo", "ijw"])
 def test_rejected_client_returns_every_prestatie_0233(standard: str) -> None:
-    plan = AnswerPlan(("0200",), antwoord_codes=("0200",), toegekend=100000,
-                      client_codes={CLIENT2: ("8187",)})
+    plan = AnswerPlan(
+        ("0200",), antwoord_codes=("0200",), toegekend=100000, client_codes={CLIENT2: ("8187",)}
+    )
     msg = _answer(standard, plan)
     assert msg.antwoord is not None
     [client] = msg.antwoord.clienten
     assert client.retourcodes == ("8187",)
-    assert [(p.referentienummer, p.retourcodes) for p in client.prestaties] == [("R3", ("0233",)),
-                                                                                ("R4", ("0233",))]
+    assert [(p.referentienummer, p.retourcodes) for p in client.prestaties] == [
+        ("R3", ("0233",)),
+        ("R4", ("0233",)),
+    ]
 
 
 def test_credit_total_and_bad_plans() -> None:
-    msg = _answer("iwmo", AnswerPlan(("0200",), antwoord_codes=("0200",), toegekend=-5000,
-                                     prestatie_codes={P21: ("8017",)}))
+    msg = _answer(
+        "iwmo",
+        AnswerPlan(("0200",), antwoord_codes=("0200",), toegekend=-5000, prestatie_codes={P21: ("8017",)}),
+    )
     assert msg.antwoord is not None
     assert (msg.antwoord.totaal_toegekend.bedrag, msg.antwoord.totaal_toegekend.debet_credit) == (5000, "C")
     with pytest.raises(ValueError, match="not classes of this 323"):
-        build_antwoord(_doc("iwmo"), AnswerPlan(("0200",), prestatie_codes={"/Bericht/Nope": ("9338",)}),
-                       identificatie="A", dagtekening=DAG)
+        build_antwoord(
+            _doc("iwmo"),
+            AnswerPlan(("0200",), prestatie_codes={"/Bericht/Nope": ("9338",)}),
+            identificatie="A",
+            dagtekening=DAG,
+        )
     with pytest.raises(ValueError, match="always carries header RetourCodes"):
         build_antwoord(_doc("iwmo"), AnswerPlan(()), identificatie="A", dagtekening=DAG)
     with pytest.raises(ValueError, match="XSD"):
