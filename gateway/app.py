@@ -25,6 +25,7 @@ from starlette.applications import Starlette
 
 from gateway import topology as wiring
 from gateway.batching import Batcher
+from gateway.declarations import announce_tr418
 from gateway.health import create_http_app
 from gateway.logs import describe_exception, fields, get_logger, redact_url
 from gateway.metrics import Metrics
@@ -118,6 +119,7 @@ class App:
     async def _start_database(self) -> None:
         try:
             await ensure_migrated(self.engine)
+            await announce_tr418(session_factory(self.engine))
         except Exception as exc:
             if not is_database_down(exc):
                 raise

@@ -4,8 +4,9 @@
 
 1. CPU first: hash, parse, XSD, decode and level-2 rules for every item;
 2. per run of messages (a received retour splits the batch and takes the one-message ORM path,
-   because pairing can void earlier effects): the handlers run once against a recording state to
-   learn which keys they will read, the snapshot loads all of them in one query per table, then
+   because pairing can void earlier effects; so does a 323, which reads and writes the declaration
+   register): the handlers run once against a recording state to learn which keys they will read,
+   the snapshot loads all of them in one query per table, then
    `Processor.run` processes each message against the snapshot (so each message sees the effects
    of the earlier ones) and the writer inserts everything with one executemany per table.
 The result is what `Processor.process` gives one by one; a message that raises fails the whole
@@ -67,7 +68,7 @@ class _Prepared:
 async def run_batch(
     processor: Processor, session: AsyncSession, items: Sequence[BatchItem], today: date
 ) -> list[Processed]:
-    from gateway.processing import RETOURS
+    from gateway.processing import DECLARATIE, RETOURS
 
     prepared = []
     for n, item in enumerate(items, 1):
@@ -76,7 +77,7 @@ async def run_batch(
     results: list[Processed] = []
     run: list[_Prepared] = []
     for p in prepared:
-        if p.number not in RETOURS:
+        if p.number not in RETOURS and p.number != DECLARATIE:
             run.append(p)
             continue
         results += await _run_of_messages(processor, session, run, today)

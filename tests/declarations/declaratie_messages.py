@@ -11,6 +11,7 @@ AANBIEDER = "87654321"
 APRIL = (date(2024, 4, 1), date(2024, 4, 30))
 BSN, OTHER_BSN = "999900006", "999900018"
 PRODUCT = {"iwmo": ("02", "02A01"), "ijw": ("45", "45A01")}  # (categorie, code) per standard
+OTHER_PRODUCT = {"iwmo": ("07", "07A01"), "ijw": ("54", "54A01")}
 
 
 def names(standard: str, number: int) -> tuple[str, str, str, str]:
@@ -118,3 +119,67 @@ def one_client(
     periode: tuple[date, date] = APRIL,
 ) -> bytes:
     return declaratie(standard, ident, dag, nummer, (bsn, lines), periode=periode)
+
+
+def _rename(text: str, standard: str, number: int) -> bytes:
+    m, _, b, _ = names(standard, number)
+    for short, prefix in (("m", m), ("b", b)):
+        text = text.replace(f"<{short}:", f"<{prefix}:").replace(f"</{short}:", f"</{prefix}:")
+        text = text.replace(f"xmlns:{short}=", f"xmlns:{prefix}=")
+    return text.encode()
+
+
+CODE_301 = {"iwmo": "414", "ijw": "436"}
+
+
+@dataclass(frozen=True)
+class Allocated:
+    """A ToegewezenProduct of a 301: by default 2024, 10 hours per week."""
+
+    nr: int = 1001
+    ingang: date = date(2024, 1, 1)
+    einde: date = date(2024, 12, 31)
+    reden: str | None = None
+    volume: int = 10
+    datum: date = date(2024, 1, 5)
+    tijd: str = "09:00:00"
+    product: tuple[str, str] | None = None  # default PRODUCT[standard]
+
+
+def toewijzing(standard: str, ident: str, dag: date, *products: Allocated, bsn: str = BSN) -> bytes:
+    """The municipality's own 301 for one client, from GEMEENTE to AANBIEDER."""
+    _, mns, _, bns = names(standard, 301)
+    items = []
+    for p in products:
+        categorie, code = p.product or PRODUCT[standard]
+        reden = f"<m:RedenWijziging>{p.reden}</m:RedenWijziging>" if p.reden else ""
+        items.append(f"""      <m:ToegewezenProduct><m:ToewijzingNummer>{p.nr}</m:ToewijzingNummer>
+        <m:Product><b:Categorie>{categorie}</b:Categorie><b:Code>{code}</b:Code></m:Product>
+        <m:Toewijzingsdatum>{p.datum}</m:Toewijzingsdatum><m:Toewijzingstijd>{p.tijd}</m:Toewijzingstijd>
+        <m:Ingangsdatum>{p.ingang}</m:Ingangsdatum><m:Einddatum>{p.einde}</m:Einddatum>{reden}
+        <m:Omvang><b:Volume>{p.volume}</b:Volume><b:Eenheid>04</b:Eenheid><b:Frequentie>2</b:Frequentie></m:Omvang>
+      </m:ToegewezenProduct>""")
+    text = f"""<?xml version="1.0" encoding="UTF-8"?>
+<m:Bericht xmlns:b="{bns}" xmlns:m="{mns}">
+  <m:Header>
+    <m:BerichtCode>{CODE_301[standard]}</m:BerichtCode><m:BerichtVersie>3</m:BerichtVersie>
+    <m:BerichtSubversie>2</m:BerichtSubversie><m:Afzender>{GEMEENTE}</m:Afzender><m:Ontvanger>{AANBIEDER}</m:Ontvanger>
+    <m:BerichtIdentificatie><b:Identificatie>{ident}</b:Identificatie><b:Dagtekening>{dag}</b:Dagtekening>
+    </m:BerichtIdentificatie>
+    <m:XsdVersie><b:BasisschemaXsdVersie>1.0.0</b:BasisschemaXsdVersie><b:BerichtXsdVersie>1.0.0</b:BerichtXsdVersie>
+    </m:XsdVersie>
+  </m:Header>
+  <m:Client>
+    <m:Bsn>{bsn}</m:Bsn><m:Geboortedatum><b:Datum>1980-05-17</b:Datum></m:Geboortedatum><m:Geslacht>2</m:Geslacht>
+    <m:Naam><b:Geslachtsnaam><b:Achternaam>Testpersoon</b:Achternaam></b:Geslachtsnaam><b:Voorletters>A</b:Voorletters>
+      <b:NaamGebruik>1</b:NaamGebruik></m:Naam>
+    <m:Contactgegevens><m:Contact><m:Soort>01</m:Soort><m:Adres><b:Huis><b:Huisnummer>12</b:Huisnummer></b:Huis>
+      <b:Postcode>1011AB</b:Postcode><b:Straatnaam>Teststraat</b:Straatnaam><b:Plaatsnaam>Amsterdam</b:Plaatsnaam>
+      <b:LandCode>NL</b:LandCode></m:Adres></m:Contact></m:Contactgegevens>
+    <m:ToegewezenProducten>
+{chr(10).join(items)}
+    </m:ToegewezenProducten>
+  </m:Client>
+</m:Bericht>
+"""
+    return _rename(text, standard, 301)
