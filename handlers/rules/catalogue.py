@@ -10,7 +10,7 @@ from pathlib import Path
 
 import handlers.rules
 from handlers.rules.checks_base import RULES
-from handlers.rules.registry import CATALOGUE, RuleInfo
+from handlers.rules.registry import CATALOGUE, IMPLEMENTATIONS, RuleInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDARD_ORDER = ("iwmo", "ijw")
@@ -86,7 +86,11 @@ def where(info: RuleInfo) -> str:
                 by_module[entry.run.__module__].append(entry.run.__qualname__)
         if by_module:
             return "; ".join(f"`{module}:{', '.join(funcs)}`" for module, funcs in by_module.items())
-    return f"`{info.module}:{info.function}`"
+    places: dict[str, list[str]] = defaultdict(list)
+    registered = IMPLEMENTATIONS.get((info.code, info.level), {(info.module, info.function)})
+    for module, function in sorted(registered):
+        places[module].append(function)
+    return "; ".join(f"`{module}:{', '.join(funcs)}`" for module, funcs in places.items())
 
 
 def _cell(text: str) -> str:

@@ -107,7 +107,8 @@ def tr384_not_deleted(claim: Claim) -> list[Finding]:
     level=CROSS_MESSAGE,
     retourcode="8187",
     messages=(323,),
-    summary="The Client's Bsn is the Bsn of the allocation the Prestatie is claimed on",
+    summary="The Client's Bsn is that of the allocations referred to (317: some allocation of this "
+    "gemeente to this provider; 323: the allocation each Prestatie is claimed on)",
 )
 def tr304_same_client(claim: Claim) -> list[Finding]:
     if _allocation(claim).bsn != claim.bsn:
