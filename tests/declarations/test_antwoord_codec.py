@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from lxml import etree
 
 from gateway import codec
 from gateway.codec.antwoord import build_antwoord
+from gateway.validation import check_document
 from handlers.answer325 import AnswerPlan
-from handlers.messages import DeclaratieAntwoordBericht
+from handlers.messages import DeclaratieAntwoordBericht, DeclaratieBericht
 from schemas import by_number
 
 MAX = 25 * 1024 * 1024
@@ -138,3 +140,33 @@ def test_same_input_same_bytes() -> None:
     first = build_antwoord(_doc("ijw"), plan, identificatie="A", dagtekening=DAG)
     assert first == build_antwoord(_doc("ijw"), plan, identificatie="A", dagtekening=DAG)
     assert first.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\r\n')
+
+
+@pytest.mark.parametrize("standard", ["iwmo", "ijw"])
+@pytest.mark.parametrize(
+    "plan",
+    [
+        AnswerPlan(("0200",), antwoord_codes=("8001",), toegekend=200000),
+        AnswerPlan(("0200",), antwoord_codes=("0200",), toegekend=150000, prestatie_codes={P21: ("9338",)}),
+        AnswerPlan(("0200",), antwoord_codes=("0200",), toegekend=100000, client_codes={CLIENT2: ("8187",)}),
+        AnswerPlan(("0200",), antwoord_codes=("9333",), toegekend=0),
+    ],
+    ids=["awarded", "prestatie", "client", "declaration"],
+)
+def test_the_325_passes_the_providers_checks(standard: str, plan: AnswerPlan) -> None:
+    """Level 2 of the 325 (TR342, CS325, CD060, ...) and TR304/TR366/TR367/TR376 against the 323."""
+    heen = _doc(standard)
+    raw = build_antwoord(heen, plan, identificatie="A325-1", dagtekening=date(2024, 5, 8))
+    verdict = check_document(raw, max_bytes=MAX)
+    assert (verdict.verdict, verdict.findings) == ("valid", ())
+    answer, declaration = verdict.decoded, codec.decode(heen)
+    assert isinstance(answer, DeclaratieAntwoordBericht)
+    assert isinstance(declaration, DeclaratieBericht)
+    assert answer.antwoord is not None
+    assert answer.antwoord.declaratienummer == declaration.declaratie.declaratienummer  # TR376
+    sent = {p.referentienummer: (c.bsn, p) for c in declaration.declaratie.clienten for p in c.prestaties}
+    for client in answer.antwoord.clienten:
+        for p in client.prestaties:
+            bsn, original = sent[p.referentienummer]  # TR366: every Prestatie comes from the 323
+            assert bsn == client.bsn  # TR304
+            assert replace(p, xpath="", retourcodes=()) == replace(original, xpath="")  # TR367
