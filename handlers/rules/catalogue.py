@@ -53,6 +53,22 @@ CHOICES = (
     "children of Adres and are checked when an Adres is present. CS089 takes the Dutch format as 1234AB.",
     "Stacking (TR302, TR386, TR410): the hulpmiddelen exception (categories 11-14) applies to iWmo only; "
     "TR377/TR409 (Woonplaatsbeginsel) run for iJw only.",
+    "323 (handlers/declaratie.py): TR304 is judged per Prestatie (the Bsn of its Client against the Bsn of "
+    "the allocation it is claimed on), so a Client is never rejected as a whole. TR338 and TR384 stop the "
+    "other checks of a Prestatie. A declaration rejected as a whole (TR333, TR318) is recorded with its "
+    "lines `not_assessed`; its number, period and references then do not count for TR333, TR318 and TR314.",
+    "TR318 reads 'care delivered every period' from the claim itself: a DeclaratiePeriode not after the "
+    "previous one is refused, and so is one that skips months when a debit Prestatie of this 323 lies in a "
+    "skipped month. TR323 relates a credit to its debit by VorigReferentieNummer and the key fields Bsn, "
+    "ToewijzingNummer, ProductCategorie, ProductCode and ProductPeriode.",
+    "Volumes (TR321/TR322, IV077): units 82 and 83 count as output-based (Sundays), the other units as "
+    "effort-based (ISO weeks); per month, the total over an allocation counts every calendar month it "
+    "touches; per day/week/month without an Einddatum there is no total to check. TR369 sums the awarded "
+    "IngediendBedrag (euro cents) of the debit lines against the Budget.",
+    "TR346 is level 4 as its rule file says; with Eenheid 01 (minutes) the amount may also be the hourly "
+    "tariff × minutes / 60, rounded half up to cents (IV081). TR418 compares ProductTarief with the contract "
+    "loaded for the gemeente, aanbieder, product and the ProductPeriode's Begindatum; a product without a "
+    "contract is not refused by TR418. TR341 uses the contract's unit for an allocation without Omvang.",
 )
 
 
