@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from handlers.outcome import AllocationKey
 from handlers.state import AllocationView, SeenIdentities
 
 AWARDED, REJECTED, CREDITED, NOT_ASSESSED = "awarded", "rejected", "credited", "not_assessed"
@@ -48,7 +47,10 @@ class ContractView:
 
 
 class ClaimState(SeenIdentities, Protocol):
-    async def allocation(self, key: AllocationKey) -> AllocationView | None: ...
+    async def allocations_by_number(self, standard: str, gemeente: str,
+                                    toewijzingnummers: Collection[int]) -> dict[int, AllocationView]:
+        """The current versions of these allocations of this gemeente (one query for a whole 323)."""
+        ...
 
     async def declaration_number_used(self, standard: str, aanbieder: str, declaratienummer: str) -> bool:
         """TR333: did this aanbieder already send a declaration with this number (that we recorded)?"""

@@ -32,7 +32,6 @@ from handlers.claims import (
 from handlers.context import Context
 from handlers.findings import Finding
 from handlers.messages import DeclaratieBericht, Prestatie
-from handlers.outcome import AllocationKey
 from handlers.rules import cross_message, external
 from handlers.rules.cross_message_claims import (
     Claim,
@@ -110,9 +109,8 @@ class _Ledger:
         }
         self.earlier = await state.claim_lines(self.standard, self.aanbieder, refs)
         numbers = {p.toewijzingnummer for p in prestaties}
-        for nr in sorted(numbers):
-            found = await state.allocation(AllocationKey(self.standard, self.gemeente, nr))
-            self.allocations[nr] = found if found is not None and found.aanbieder == self.aanbieder else None
+        found = await state.allocations_by_number(self.standard, self.gemeente, numbers)
+        self.allocations = {nr: a for nr, a in found.items() if a.aanbieder == self.aanbieder}
         for line in await state.awarded_debits(self.standard, self.gemeente, numbers):
             self.awarded[line.toewijzingnummer].append(line)
         for p in prestaties:

@@ -6,18 +6,21 @@ Declarations rejected as a whole (`assessed` False) do not count for TR333, TR31
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from datetime import date
+from typing import TypeVar
 
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.claims import AWARDED, CREDITED, ClaimLineView, ContractView, RecordDeclaration
-from storage.commands import client_id
-from storage.models import ClaimLineRow, ClientRow, ContractRow, DeclarationRow
-from storage.repositories import Register
+from handlers.claims import AWARDED, CREDITED, NOT_ASSESSED, ClaimLineView, ContractView, RecordDeclaration
+from handlers.state import AllocationView
+from storage.models import AllocationRow, ClaimLineRow, ClientRow, ContractRow, DeclarationRow, new_public_id
+from storage.repositories import Register, _current, allocation_view
 
 DEBET, CREDIT = "D", "C"
+CHUNK = 500  # keys per IN (...) query
+T = TypeVar("T")
 
 
 def _lines() -> Select[ClaimLineRow, str]:
@@ -53,6 +56,21 @@ class Claims(Register):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
 
+    async def allocations_by_number(
+        self, standard: str, gemeente: str, toewijzingnummers: Collection[int]
+    ) -> dict[int, AllocationView]:
+        found: dict[int, AllocationView] = {}
+        for part in _chunks(sorted(toewijzingnummers)):
+            query = _current().where(
+                AllocationRow.standard == standard,
+                AllocationRow.gemeente == gemeente,
+                AllocationRow.toewijzingnummer.in_(part),
+            )
+            for row in (await self.session.execute(query)).all():
+                view = allocation_view(*row)
+                found[view.key.toewijzingnummer] = view
+        return found
+
     async def declaration_number_used(self, standard: str, aanbieder: str, declaratienummer: str) -> bool:
         query = select(
             exists().where(
@@ -67,33 +85,34 @@ class Claims(Register):
     async def claim_lines(
         self, standard: str, aanbieder: str, referenties: Collection[str]
     ) -> dict[str, ClaimLineView]:
-        if not referenties:
-            return {}
-        query = _lines().where(
-            ClaimLineRow.standard == standard,
-            ClaimLineRow.aanbieder == aanbieder,
-            ClaimLineRow.referentienummer.in_(sorted(referenties)),
-        )
-        return {
-            row.referentienummer: _view(row, bsn) for row, bsn in (await self.session.execute(query)).all()
-        }
+        found: dict[str, ClaimLineView] = {}
+        for part in _chunks(sorted(referenties)):
+            query = _lines().where(
+                ClaimLineRow.standard == standard,
+                ClaimLineRow.aanbieder == aanbieder,
+                ClaimLineRow.referentienummer.in_(part),
+            )
+            found.update(
+                (row.referentienummer, _view(row, bsn)) for row, bsn in await self.session.execute(query)
+            )
+        return found
 
     async def awarded_debits(
         self, standard: str, gemeente: str, toewijzingnummers: Collection[int]
     ) -> list[ClaimLineView]:
-        if not toewijzingnummers:
-            return []
-        query = _lines().where(
-            ClaimLineRow.standard == standard,
-            ClaimLineRow.gemeente == gemeente,
-            ClaimLineRow.toewijzingnummer.in_(sorted(toewijzingnummers)),
-            ClaimLineRow.status == AWARDED,
-            ClaimLineRow.debet_credit == DEBET,
-        )
-        return [
-            _view(row, bsn)
-            for row, bsn in (await self.session.execute(query.order_by(ClaimLineRow.id))).all()
-        ]
+        found: list[ClaimLineView] = []
+        for part in _chunks(sorted(toewijzingnummers)):
+            query = _lines().where(
+                ClaimLineRow.standard == standard,
+                ClaimLineRow.gemeente == gemeente,
+                ClaimLineRow.toewijzingnummer.in_(part),
+                ClaimLineRow.status == AWARDED,
+                ClaimLineRow.debet_credit == DEBET,
+            )
+            found += [
+                _view(row, bsn) for row, bsn in await self.session.execute(query.order_by(ClaimLineRow.id))
+            ]
+        return found
 
     async def last_declaration_period(self, standard: str, gemeente: str, aanbieder: str) -> date | None:
         query = select(func.max(DeclarationRow.begindatum)).where(
@@ -126,67 +145,69 @@ class Claims(Register):
         return ContractView(row.tarief, row.eenheid) if row else None
 
 
+async def _known_clients(session: AsyncSession, bsns: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for part in _chunks(bsns):
+        query = select(ClientRow.bsn, ClientRow.id).where(ClientRow.bsn.in_(part))
+        ids.update((bsn, row_id) for bsn, row_id in (await session.execute(query)).all())
+    return ids
+
+
+async def _client_ids(session: AsyncSession, bsns: Collection[str]) -> dict[str, int]:
+    """Row ids of these clients, creating bare clients (BSN only) for the unknown ones in one insert."""
+    wanted = sorted(set(bsns))
+    ids: dict[str, int] = {}
+    ids.update(await _known_clients(session, wanted))
+    missing = [bsn for bsn in wanted if bsn not in ids]
+    if missing:
+        await session.execute(
+            insert(ClientRow), [{"bsn": bsn, "public_id": new_public_id()} for bsn in missing]
+        )
+        ids.update(await _known_clients(session, missing))
+    return ids
+
+
 async def record_declaration(session: AsyncSession, command: RecordDeclaration, *, message_id: int) -> int:
-    """Store a judged 323 and its lines; an awarded credit marks its debit credited. Returns the row id."""
-    assessed = any(line.status != "not_assessed" for line in command.lines)
+    """Store a judged 323 and its lines (one executemany); an awarded credit marks its debit credited."""
+    assessed = any(line.status != NOT_ASSESSED for line in command.lines)
     declaration = DeclarationRow(
-        message_id=message_id,
-        standard=command.standard,
-        gemeente=command.gemeente,
-        aanbieder=command.aanbieder,
-        declaratienummer=command.declaratienummer,
-        begindatum=command.begindatum,
-        einddatum=command.einddatum,
-        ingediend=command.ingediend,
-        toegekend=command.toegekend,
-        status=command.status,
-        assessed=assessed,
-        codes=list(command.codes),
-    )
+        message_id=message_id, standard=command.standard, gemeente=command.gemeente,
+        aanbieder=command.aanbieder, declaratienummer=command.declaratienummer, begindatum=command.begindatum,
+        einddatum=command.einddatum, ingediend=command.ingediend, toegekend=command.toegekend,
+        status=command.status, assessed=assessed, codes=list(command.codes),
+    )  # fmt: skip
     session.add(declaration)
     await session.flush()
-    clients: dict[str, int] = {}
-    rows: list[ClaimLineRow] = []
-    for line in command.lines:
-        if line.bsn not in clients:
-            clients[line.bsn] = await client_id(session, line.bsn)
-        rows.append(
-            ClaimLineRow(
-                declaration_id=declaration.id,
-                client_id=clients[line.bsn],
-                standard=command.standard,
-                gemeente=command.gemeente,
-                aanbieder=command.aanbieder,
-                referentienummer=line.referentienummer,
-                vorig_referentienummer=line.vorig_referentienummer,
-                toewijzingnummer=line.toewijzingnummer,
-                allocation_version_id=line.allocation_version_id,
-                product_categorie=line.categorie,
-                product_code=line.code,
-                begindatum=line.begindatum,
-                einddatum=line.einddatum,
-                volume=line.volume,
-                eenheid=line.eenheid,
-                tarief=line.tarief,
-                bedrag=line.bedrag,
-                debet_credit=line.debet_credit,
-                status=line.status,
-                codes=list(line.codes),
-            )
+    clients = await _client_ids(session, [line.bsn for line in command.lines])
+    scope = {"declaration_id": declaration.id, "standard": command.standard, "gemeente": command.gemeente,
+             "aanbieder": command.aanbieder}  # fmt: skip
+    rows = [
+        {**scope, "client_id": clients[line.bsn], "referentienummer": line.referentienummer,
+         "vorig_referentienummer": line.vorig_referentienummer, "toewijzingnummer": line.toewijzingnummer,
+         "allocation_version_id": line.allocation_version_id, "product_categorie": line.categorie,
+         "product_code": line.code, "begindatum": line.begindatum, "einddatum": line.einddatum,
+         "volume": line.volume, "eenheid": line.eenheid, "tarief": line.tarief, "bedrag": line.bedrag,
+         "debet_credit": line.debet_credit, "status": line.status, "codes": list(line.codes)}
+        for line in command.lines
+    ]  # fmt: skip
+    if rows:
+        await session.execute(insert(ClaimLineRow), rows)
+    credits = [line for line in command.lines if line.status == AWARDED and line.debet_credit == CREDIT]
+    for credit in credits:
+        own = select(ClaimLineRow.id).where(
+            ClaimLineRow.declaration_id == declaration.id,
+            ClaimLineRow.referentienummer == credit.referentienummer,
         )
-    session.add_all(rows)
-    await session.flush()
-    for row in rows:
-        if row.status == AWARDED and row.debet_credit == CREDIT:
-            await session.execute(
-                update(ClaimLineRow)
-                .where(
-                    ClaimLineRow.standard == command.standard,
-                    ClaimLineRow.aanbieder == command.aanbieder,
-                    ClaimLineRow.referentienummer == row.vorig_referentienummer,
-                    ClaimLineRow.status == AWARDED,
-                    ClaimLineRow.debet_credit == DEBET,
-                )
-                .values(status=CREDITED, credited_by_id=row.id)
-            )
+        await session.execute(
+            update(ClaimLineRow)
+            .where(ClaimLineRow.standard == command.standard, ClaimLineRow.aanbieder == command.aanbieder,
+                   ClaimLineRow.referentienummer == credit.vorig_referentienummer,
+                   ClaimLineRow.status == AWARDED, ClaimLineRow.debet_credit == DEBET)
+            .values(status=CREDITED, credited_by_id=own.scalar_subquery())
+        )  # fmt: skip
     return declaration.id
+
+
+def _chunks(values: list[T]) -> Iterator[list[T]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]

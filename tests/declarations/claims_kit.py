@@ -77,8 +77,11 @@ class MemoryClaims:
     ) -> bool:
         return (message_name, sender, identificatie) in self.identificaties
 
-    async def allocation(self, key: AllocationKey) -> AllocationView | None:
-        return next((a for a in self.allocations if a.key == key), None)
+    async def allocations_by_number(self, standard: str, gemeente: str,
+                                    toewijzingnummers: Collection[int]) -> dict[int, AllocationView]:
+        return {a.key.toewijzingnummer: a for a in self.allocations
+                if (a.key.standard, a.key.gemeente) == (standard, gemeente)
+                and a.key.toewijzingnummer in toewijzingnummers}
 
     async def declaration_number_used(self, standard: str, aanbieder: str, declaratienummer: str) -> bool:
         return (standard, aanbieder, declaratienummer) in self.numbers
