@@ -217,3 +217,6 @@ class _Recorder:
         self, standard: str, number: int, afzender: str, ontvanger: str, identificatie: str
     ) -> HeenView | None:
         return None
+
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        return False

@@ -107,6 +107,10 @@ class RequestState(AllocationState, Protocol):
         """TR359: has a counting 301 already carried this ReferentieAanbieder?"""
         ...
 
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        """TR385: has a 325 awarded a claim line (not credited since) on this allocation?"""
+        ...
+
 
 class RetourState(Protocol):
     async def heen_message(

@@ -16,6 +16,7 @@ from storage.models import (
     AllocationRow,
     AllocationVersionRow,
     AnswerRow,
+    ClaimLineRow,
     ClientRow,
     DeliveryRow,
     MessageRow,
@@ -56,6 +57,21 @@ def allocation_view(
         budget=version.budget,
         version_id=getattr(version, "id", None),
     )
+
+
+async def has_awarded_claims(session: AsyncSession, key: AllocationKey) -> bool:
+    """TR385: an awarded (not credited) debit line on this allocation; a 323 never runs in a batch, so
+    the batch snapshot asks the database too."""
+    query = select(
+        exists().where(
+            ClaimLineRow.standard == key.standard,
+            ClaimLineRow.gemeente == key.gemeente,
+            ClaimLineRow.toewijzingnummer == key.toewijzingnummer,
+            ClaimLineRow.status == "awarded",
+            ClaimLineRow.debet_credit == "D",
+        )
+    )
+    return bool(await session.scalar(query))
 
 
 def delivery_key(row: DeliveryRow | DeliveryRec) -> DeliveryKey:
@@ -187,6 +203,9 @@ class Register:
             )
         )
         return bool(await self.session.scalar(query))
+
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        return await has_awarded_claims(self.session, key)
 
     async def heen_message(
         self, standard: str, number: int, afzender: str, ontvanger: str, identificatie: str

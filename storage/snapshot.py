@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.outcome import AllocationKey, DeliveryKey, DeliveryScope
 from handlers.state import AllocationView, AnswerView, RequestView
-from storage.repositories import OPEN_STATES, allocation_view, delivery_key
+from storage.repositories import OPEN_STATES, allocation_view, delivery_key, has_awarded_claims
 from storage.snapshot_rows import (
     NEW,
     AllocRec,
@@ -123,6 +123,9 @@ class Snapshot:
             and not (m.direction == "out" and m.status == "rejected")
             for m in self.identities.get(ident, ())
         )
+
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        return await has_awarded_claims(self.session, key)
 
     async def allocation(self, key: AllocationKey) -> AllocationView | None:
         await self.need(key=key)

@@ -157,11 +157,29 @@ async def tr365_second_answer_after_investigation(msg: AntwoordBericht, state: R
     return [cross("TR365", "9365", msg.antwoord.xpath, text)]
 
 
+@rule(
+    "TR385",
+    level=CROSS_MESSAGE,
+    retourcode="9385",
+    messages=(301,),
+    summary="An allocation with awarded claim lines (not credited) cannot be deleted (RedenWijziging 13)",
+)
+async def tr385_no_deletion_after_claims(msg: Toewijzing, state: RequestState) -> list[Finding]:
+    findings = []
+    for product in msg.client.producten:
+        deletes = product.reden_wijziging == "13" and product.einddatum == product.ingangsdatum
+        if deletes and await state.has_awarded_claims(_key(msg, product)):
+            text = f"ToewijzingNummer {product.toewijzingnummer} has awarded claim lines: no deletion"
+            findings.append(cross("TR385", "9385", product.xpath, text))
+    return findings
+
+
 async def check_toewijzing(msg: Toewijzing, state: RequestState) -> list[Finding]:
     return [
         *await tr056_identificatie_unique(msg, state),
         *await tr332_toewijzingnummer_unique(msg, state),
         *await tr379_reference_honours_a_request(msg, state),
+        *await tr385_no_deletion_after_claims(msg, state),
     ]
 
 

@@ -165,3 +165,25 @@ async def test_redelivery_gives_the_same_325_and_no_second_effect(engine: AsyncE
     assert len(await h.declarations()) == 1
     assert len(await h.lines()) == 2
     assert len(await h.outbox(f".{name_325(standard).lower()}")) == 1
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+async def test_tr385_deleting_an_allocation_with_awarded_claims_is_refused(
+    engine: AsyncEngine, standard: str
+) -> None:
+    h = Harness(engine)
+    await allocated(h, standard)
+    march = Line("R1", begin=MARCH[0], end=MARCH[1])
+    assert (
+        await h.send(one_client(standard, "D1", date(2024, 4, 2), "N1", march, periode=MARCH))
+    ).outcome == ("accepted")
+    deletion = Allocated(einde=date(2024, 1, 1), reden="13", datum=date(2024, 5, 6))
+    refused = await h.send(toewijzing(standard, "T2", date(2024, 5, 6), deletion))
+    assert (refused.outcome, refused.codes) == ("rejected", ("9385",))
+    name = "wmo301" if standard == "iwmo" else "jw301"
+    keys = sorted(o.routing_key for o in await h.outbox(f".{name}"))
+    assert keys == [f"{AANBIEDER}.{name}", f"rejected.{name}"]  # the refused 301 is reported, not forwarded
+    # Once the claim is credited, nothing awarded remains: the deletion passes.
+    credit = Line("C1", begin=MARCH[0], end=MARCH[1], credit_of="R1")
+    assert (await h.send(one_client(standard, "D2", DAG, "N2", credit))).outcome == "accepted"
+    assert (await h.send(toewijzing(standard, "T3", date(2024, 5, 6), deletion))).outcome == "recorded"
