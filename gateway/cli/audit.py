@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.cli.database import database_url, run_in_unit_of_work
 from gateway.web import audit
-from gateway.web.database import database_url, run_in_unit_of_work
 
 
 def register(subparsers: Any) -> None:

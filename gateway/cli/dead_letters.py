@@ -18,7 +18,7 @@ from gateway.cli.publish import broker_user
 from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
 from gateway.settings import Settings
-from gateway.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
+from gateway.worker.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
 
 _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", DELIVERY_COUNT_HEADER, "x-istd-")
 

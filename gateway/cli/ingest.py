@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.cli.db import USAGE_OR_DATABASE_ERROR, database_url
-from gateway.declarations import TR418_OFF, announce_tr418
-from gateway.processed import Processed
-from gateway.processing import Processor
+from gateway.processing.declarations import TR418_OFF, announce_tr418
+from gateway.processing.processed import Processed
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from handlers.context import ProductCodesError
 from storage.engine import DatabaseUrlError, create_engine, ensure_migrated, session_factory

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.web.database import database_url, run_in_unit_of_work
+from gateway.cli.database import database_url, run_in_unit_of_work
 from storage.insight_queries import analysis
 from storage.insight_queries.common import Scope
 from storage.insight_queries.running import area, page_rows

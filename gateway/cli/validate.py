@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from gateway.processing.validation import Verdict, check_document, oversize
 from gateway.settings import Settings
-from gateway.validation import Verdict, check_document, oversize
 
 
 class UsageError(Exception):

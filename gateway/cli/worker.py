@@ -12,9 +12,9 @@ from typing import Any
 
 import uvicorn
 
-from gateway.app import App, StartupError, create_app
 from gateway.logs import configure, get_logger
 from gateway.settings import Settings
+from gateway.worker.app import App, StartupError, create_app
 
 log = get_logger("worker")
 

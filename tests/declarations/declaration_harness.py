@@ -15,8 +15,8 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.processed import Processed
-from gateway.processing import Processor
+from gateway.processing.processed import Processed
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.engine import session_factory
 from storage.models import AllocationRow, AllocationVersionRow, ClaimLineRow, DeclarationRow, OutboxRow

@@ -12,7 +12,7 @@ from lxml import etree
 
 from gateway import codec
 from gateway.codec.antwoord import build_antwoord
-from gateway.validation import check_document
+from gateway.processing.validation import check_document
 from handlers.answer325 import AnswerPlan
 from handlers.messages import DeclaratieAntwoordBericht, DeclaratieBericht
 from schemas import by_number

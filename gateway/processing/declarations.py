@@ -5,7 +5,7 @@
 
 The 325 is linked to its 323 like a retour (storage `retours`), so a redelivered 323 (same bytes) gets
 the same 325 again and changes nothing. Only the one-message ORM path handles a 323: the batch path
-hands it over (gateway.batch), since a 323 reads and writes the declaration register.
+hands it over (gateway.processing.batch), since a 323 reads and writes the declaration register.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway import wire
 from gateway.codec.antwoord import antwoord_type, build_antwoord
 from gateway.logs import get_logger
-from gateway.processed import Input
+from gateway.processing.processed import Input
 from handlers.answer325 import AnswerPlan
 from storage import messages as store
 from storage.contracts import contract_count
@@ -28,7 +28,7 @@ log = get_logger("declarations")
 
 
 def orm(session: Writer) -> OrmWriter:
-    """The ORM writer a 323 needs; the batch writer never gets one (gateway.batch routes 323 around it)."""
+    """The ORM writer a 323 needs; the batch writer never gets one (processing.batch routes it around)."""
     if not isinstance(session, OrmWriter):
         raise TypeError("a 323 is processed on the one-message path (OrmWriter) only")
     return session
