@@ -75,7 +75,8 @@ async def tr332_toewijzingnummer_unique(msg: Toewijzing, state: AllocationState)
     level=CROSS_MESSAGE,
     retourcode="9379",
     messages=(301,),
-    summary="ReferentieAanbieder in a ToegewezenProduct only to honour an open VOT/VOW of that client",
+    summary="ReferentieAanbieder in a ToegewezenProduct only to honour an open VOT/VOW of that client, and "
+    "only in the 301 that honours it (not in later ones, IV097)",
 )
 async def tr379_reference_honours_a_request(msg: Toewijzing, state: RequestState) -> list[Finding]:
     findings = []
@@ -87,7 +88,9 @@ async def tr379_reference_honours_a_request(msg: Toewijzing, state: RequestState
         honourable = [
             r
             for r in requests
-            if r.bsn == msg.client.bsn and r.gemeente == msg.header.afzender and r.state != "rejected"
+            # Only the first 301 after honouring carries the reference (TR379 toelichting, IV097): a request
+            # honoured already, by a 301 that counts, is no longer open to it.
+            if r.bsn == msg.client.bsn and r.gemeente == msg.header.afzender and r.open
         ]
         if not honourable:
             text = f"ReferentieAanbieder {referentie} matches no request of this client that can be honoured"
