@@ -51,6 +51,10 @@ CHOICES = (
     "TR002 and CS139 also cover the Geboortedatum of each Relatie in a 301; TR006 and the address conditions "
     "cover every berichtklasse Contact (client and relatie). CD005, CD025, CD034 and CS089 are conditions on "
     "children of Adres and are checked when an Adres is present. CS089 takes the Dutch format as 1234AB.",
+    "TR061 asks for an Adres of Soort 01, 02 or 03 (its rule text), and IV047 says the 301 always carries "
+    "the BRP or residence address: so a client whose only such Contact has no Adres (a telephone number "
+    "only) is refused. CD034 (Postcode for Soort 01/03) is a condition on the Adres and applies when one "
+    "is present.",
     "Stacking (TR302, TR386, TR410): the hulpmiddelen exception (categories 11-14) applies to iWmo only; "
     "TR377/TR409 (Woonplaatsbeginsel) run for iJw only.",
     "323 (handlers/declaratie.py): TR304 is judged per Prestatie (the Bsn of its Client against the Bsn of "
