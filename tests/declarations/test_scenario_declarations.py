@@ -3,12 +3,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from declaratie_messages import AANBIEDER, BSN, OTHER_PRODUCT, Allocated, Line, one_client, toewijzing
 from declaration_harness import Harness, read_325
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handlers.insight.calendar import add_working_days
+from storage.engine import session_factory
+from storage.insight_queries.common import Scope
+from storage.insight_queries.signals import signals
+from storage.models import OutboxRow
+from storage.unit_of_work import unit_of_work
 
 STANDARDS = ["iwmo", "ijw"]
 DAG = date(2024, 5, 3)
@@ -187,3 +195,25 @@ async def test_tr385_deleting_an_allocation_with_awarded_claims_is_refused(
     credit = Line("C1", begin=MARCH[0], end=MARCH[1], credit_of="R1")
     assert (await h.send(one_client(standard, "D2", DAG, "N2", credit))).outcome == "accepted"
     assert (await h.send(toewijzing(standard, "T3", date(2024, 5, 6), deletion))).outcome == "recorded"
+
+
+async def test_signal_when_a_325_is_not_published_within_10_working_days(engine: AsyncEngine) -> None:
+    h = Harness(engine)
+    await allocated(h, "ijw")
+    result = await h.send(one_client("ijw", "D1", DAG, "N1", Line("R1")))
+    received = datetime.now(UTC).date()
+    due = add_working_days(received, 10)
+
+    async def open_signals(today: date) -> list[tuple[str, str, str | None]]:
+        async with unit_of_work(session_factory(engine)) as session:
+            rows = await signals(session, today, Scope())
+        return [(r.signal.kind, r.signal.subject, r.gemeente) for r in rows if r.signal.rule == "OP090x4"]
+
+    assert await open_signals(due) == []  # the deadline day itself is still in time
+    late = add_working_days(due, 1)
+    assert await open_signals(late) == [("declaration_unanswered", "JW323 D1", "0363")]
+    async with unit_of_work(session_factory(engine)) as session:
+        await session.execute(update(OutboxRow).where(OutboxRow.routing_key.endswith(".jw325"))
+                              .values(published_at=datetime.now(UTC)))  # fmt: skip
+    assert await open_signals(late) == []
+    assert result.outcome == "accepted"
