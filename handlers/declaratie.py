@@ -5,7 +5,7 @@ do not. Order of judgement:
 
     header (TR135 → 8848, TR378 → S300, TR056 → 9056) ... a header-only 325 with that code, nothing recorded
     the declaration (TR333 → 9333, TR318 → 8214) ........ the code on DeclaratieAntwoord, nothing awarded
-    each Prestatie, credits before debits (OP366) ....... rules of handlers.rules.cross_message_claims
+    each Prestatie, credits before debits (OP366) ....... handlers.rules.cross_message_claims (order)
 
 An awarded credit takes its debit out of the awarded volume before the debits are judged, so a
 corrected debit in the same 323 fits again (TR389, TR322).
@@ -33,13 +33,10 @@ from handlers.context import Context
 from handlers.findings import Finding
 from handlers.messages import DeclaratieBericht, Prestatie
 from handlers.rules import cross_message, external
-from handlers.rules.cross_message_claims import (
-    Claim,
-    judge_line,
-    tr318_next_period,
-    tr333_declaratienummer_unique,
-    tr381_claimed_product_in_list,
-)
+from handlers.rules.claims_base import Claim
+from handlers.rules.claims_declaration import tr318_next_period, tr333_declaratienummer_unique
+from handlers.rules.claims_external import tr381_claimed_product_in_list
+from handlers.rules.cross_message_claims import judge_line
 from handlers.state import AllocationView
 
 CREDIT = "C"

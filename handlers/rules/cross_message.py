@@ -1,7 +1,7 @@
 """Level-3 rules against earlier messages: TR056 (all heen messages), the 301 rules and the 319 rules.
 
 The 305/307 rules live in cross_message_delivery.py, the 315/317 rules in cross_message_request.py.
-The 323 rules live in cross_message_claims.py.
+The 323 rules live in claims_*.py, run in the order of cross_message_claims.py.
 """
 
 from __future__ import annotations
