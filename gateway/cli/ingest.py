@@ -24,7 +24,13 @@ from gateway.processing.processed import Processed
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from handlers.context import ProductCodesError
-from storage.engine import DatabaseUrlError, create_engine, ensure_migrated, session_factory
+from storage.engine import (
+    DatabaseUrlError,
+    create_engine,
+    ensure_migrated,
+    register_location,
+    session_factory,
+)
 from storage.unit_of_work import unit_of_work
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -78,6 +84,7 @@ async def ingest(files: list[Path], url: str, processor: Processor, today: date,
     engine = create_engine(url)
     try:
         await ensure_migrated(engine)
+        print(f"istd ingest: register {register_location(url)}", file=sys.stderr)
         sessions = session_factory(engine)
         if not await announce_tr418(sessions):
             print(f"istd ingest: {TR418_OFF}", file=sys.stderr)

@@ -15,7 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gateway.cli.contracts",
     "gateway.cli.worker",
     "gateway.cli.publish",
-    "gateway.cli.dead_letters",
+    "gateway.cli.dead_letters", "gateway.cli.unrouted",
     "gateway.cli.web", "gateway.cli.users", "gateway.cli.audit", "gateway.cli.report",
 )
 
