@@ -141,6 +141,7 @@ class Allocated:
     einde: date = date(2024, 12, 31)
     reden: str | None = None
     volume: int = 10
+    frequentie: str = "2"  # per week; 6: in total over the allocation
     datum: date = date(2024, 1, 5)
     tijd: str = "09:00:00"
     product: tuple[str, str] | None = None  # default PRODUCT[standard]
@@ -157,7 +158,7 @@ def toewijzing(standard: str, ident: str, dag: date, *products: Allocated, bsn: 
         <m:Product><b:Categorie>{categorie}</b:Categorie><b:Code>{code}</b:Code></m:Product>
         <m:Toewijzingsdatum>{p.datum}</m:Toewijzingsdatum><m:Toewijzingstijd>{p.tijd}</m:Toewijzingstijd>
         <m:Ingangsdatum>{p.ingang}</m:Ingangsdatum><m:Einddatum>{p.einde}</m:Einddatum>{reden}
-        <m:Omvang><b:Volume>{p.volume}</b:Volume><b:Eenheid>04</b:Eenheid><b:Frequentie>2</b:Frequentie></m:Omvang>
+        <m:Omvang><b:Volume>{p.volume}</b:Volume><b:Eenheid>04</b:Eenheid><b:Frequentie>{p.frequentie}</b:Frequentie></m:Omvang>
       </m:ToegewezenProduct>""")
     text = f"""<?xml version="1.0" encoding="UTF-8"?>
 <m:Bericht xmlns:b="{bns}" xmlns:m="{mns}">
