@@ -1,8 +1,9 @@
 """The shipped examples (examples/): current with schemas/spec, valid at levels 1-2, an accepted story.
 
 The story is checked with the real `istd ingest` on both folders, in the order a user publishes them
-(file names sorted): every heen message of a provider is accepted, the gemeente's own 301 and 319 pass
-their pre-flight and are recorded as sent, and every retour is paired with its heen message.
+(file names sorted): every heen message of a provider is accepted (the declaration awarded in full),
+the gemeente's own 301 and 319 pass their pre-flight and are recorded as sent, and every retour is
+paired with its heen message.
 """
 
 from __future__ import annotations
@@ -76,12 +77,15 @@ def test_publishing_the_examples_in_order_tells_an_accepted_story(tmp_path: Path
     prefix = "WMO" if standard == "iwmo" else "JW"
     outcomes = {str(result["message"]): str(result["outcome"]) for result in results}
     assert list(outcomes) == sorted(mt.name for mt in message_types() if mt.standard == standard)
-    for number in (305, 307, 315, 317):  # the provider's heen messages
+    for number in (305, 307, 315, 317, 323):  # the provider's heen messages
         assert outcomes[f"{prefix}{number}"] == "accepted"
     for number in (301, 319):  # the gemeente's own: pre-flight passed, recorded as sent
         assert outcomes[f"{prefix}{number}"] == "recorded"
     for number in (302, 306, 308, 316, 318, 320):
         assert outcomes[f"{prefix}{number}"] == "paired"
-    assert [result for result in results if result["codes"]] == []
+    codes = {str(result["message"]): result["codes"] for result in results if result["codes"]}
+    assert codes == {f"{prefix}323": ["0200", "8001"]}  # the declaration is awarded in full
     written = sorted(path.name for path in (tmp_path / "retours").iterdir())
-    assert written == [f"{prefix}{n}.{prefix}{n + 1}.xml" for n in (305, 307, 315, 317)]
+    assert written == [f"{prefix}{n}.{prefix}{n + 1}.xml" for n in (305, 307, 315, 317)] + [
+        f"{prefix}323.{prefix}325.xml"
+    ]
