@@ -4,12 +4,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench soak docs clean
+.PHONY: install run test test-fast lint bench soak generate docs examples lock clean
 
-$(STAMP): pyproject.toml
+# The pinned versions of requirements-dev.lock first (what CI and the tests run on), then the project
+# itself without resolving again: an install never picks up a release nobody has tested.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,6 +25,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# The tests that need no service and run in seconds to minutes: everything not marked postgres, rabbitmq,
+# slow or browser (SQLite files, TestRabbitBroker in memory, the real `istd` command).
+FAST := not postgres and not rabbitmq and not slow and not browser
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "$(FAST)" $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check gateway schemas handlers storage tests benchmarks
 	$(BIN)/mypy
@@ -32,6 +41,7 @@ lint: $(STAMP)
 BENCH_COUNT ?= 50000
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
+	$(BIN)/python benchmarks/declaration_bench.py
 	$(BIN)/python benchmarks/worker_bench.py --count $(BENCH_COUNT)
 
 # Two workers on PostgreSQL for SOAK_MINUTES at SOAK_RATE msg/s; RSS and throughput each minute (docs/operations.md).
@@ -40,8 +50,26 @@ SOAK_RATE ?= 60
 soak: $(STAMP)
 	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
 
+# Every generated file (each says so in its first line): our XSDs, docs/rules.md, the example messages.
+# Tests check that each is current (tests/schemas/test_xsd_files.py, tests/rules/test_catalogue.py,
+# tests/examples/test_examples.py).
+generate: $(STAMP)
+	$(BIN)/python -m schemas.build
+	$(BIN)/python -m handlers.rules.catalogue > docs/rules.md
+	$(BIN)/python -m schemas.examples
+
 docs: $(STAMP)
 	$(BIN)/python -m handlers.rules.catalogue > docs/rules.md
+
+examples: $(STAMP)
+	$(BIN)/python -m schemas.examples
+
+# Re-pin after a change to the dependencies in pyproject.toml: requirements.lock (what the Docker image
+# installs) and requirements-dev.lock (with the dev extra: CI, `make install`).
+PIP_COMPILE := $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.cli.database import database_url, run_in_unit_of_work
+from gateway.web.render import csv_cell
 from storage.insight_queries import analysis
 from storage.insight_queries.common import Scope
 from storage.insight_queries.running import area, page_rows
@@ -75,7 +76,7 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
         return buffer.getvalue().rstrip("\n")
     header = list(rows[0])
     cells = [[("" if row[h] is None else str(row[h])) for h in header] for row in rows]

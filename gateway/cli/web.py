@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from gateway.logs import configure
 from gateway.settings import Settings
 
 
@@ -26,7 +27,10 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"database": settings.database.model_copy(
             update={"url": args.database})})
     host, port = args.host or settings.web.host, args.port or settings.web.port
-    # access_log off: uvicorn would log every path and query string; ours never hold a BSN, but a
-    # free-text `reden` might, and the audit log is the one place that records who looked at whom.
-    uvicorn.run(create_web_app(settings), host=host, port=port, access_log=False, proxy_headers=True)
+    # Our JSON lines (ECS) for uvicorn too: log_config=None keeps uvicorn from installing its own.
+    # The access log leaves out query strings (a free-text `reden` might hold a BSN) and client
+    # addresses (gateway.logs.AccessLogFields); the audit log records who looked at whom.
+    configure()
+    uvicorn.run(create_web_app(settings), host=host, port=port, log_config=None, access_log=True,
+                proxy_headers=True)
     return 0

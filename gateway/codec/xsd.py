@@ -46,6 +46,7 @@ LONG_TEXT = 65_536  # characters
 _XML_SPACE = " \t\n\r"  # XSD's \s
 # A run of more than LONG_TEXT bytes after a `<` without another `<`: where a long text could be.
 _LONG_RUN = re.compile(rb"<[^<]{%d,}" % (LONG_TEXT + 1))
+_ELEMENT_START = re.compile(rb"<[^!?]")  # the root's start tag: what comes before it is the prolog
 
 
 def validate_xsd(doc: ParsedDocument) -> list[Finding]:
@@ -102,10 +103,12 @@ def _may_hold_long_text(raw: bytes) -> bool:
     """False when no element text in `raw` (UTF-8, as `parse` accepts it) can exceed LONG_TEXT characters."""
     if len(raw) <= LONG_TEXT:
         return False
-    # Comments, CDATA sections and processing instructions (the XML declaration aside) join texts.
-    if b"<!" in raw or raw.find(b"<?", 1) != -1:
+    # Comments, CDATA sections and processing instructions within the root element join texts.
+    root = _ELEMENT_START.search(raw)
+    start = root.start() if root else 0
+    if raw.find(b"<!", start) != -1 or raw.find(b"<?", start) != -1:
         return True
-    return _LONG_RUN.search(raw) is not None
+    return _LONG_RUN.search(raw, start) is not None
 
 
 def _set_aside(element: etree._Element) -> Finding | None:

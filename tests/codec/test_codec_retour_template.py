@@ -6,15 +6,19 @@ from collections.abc import Sequence
 from datetime import date
 
 import pytest
-from codec_testkit import MAX, generated, heen_types, parsed
 from lxml import etree
 
 from gateway import codec
 from gateway.codec import retour
 from schemas import by_number
+from tests.kit.documents import MAX, generated, heen_types, shipped_example
 
 CODE_SETS: tuple[tuple[str, ...], ...] = ((), ("0001",), ("8848", "9056"), ("0200",))
-HEEN = ["WMO301.xml", "WMO305.xml", "WMO307.xml", "WMO315.xml", "WMO317.xml", "WMO319.xml", "JW301.xml"]
+HEEN = [f"{s}{n}" for s in ("WMO", "JW") for n in (301, 305, 307, 315, 317, 319)]
+
+
+def parsed(name: str) -> codec.ParsedDocument:
+    return codec.parse(shipped_example(name), max_bytes=MAX)
 
 
 def _documents() -> list[tuple[str, codec.ParsedDocument]]:
@@ -55,7 +59,7 @@ def test_the_template_writes_what_the_builder_builds_and_checks(name: str, doc: 
 
 
 def test_header_text_is_escaped_as_lxml_escapes_it() -> None:
-    raw = parsed("WMO305.xml").raw
+    raw = parsed("WMO305").raw
     root = etree.fromstring(raw)
     ident = next(el for el in next(iter(root)).iter() if etree.QName(el).localname == "Identificatie")
     ident.text = "A&B<C>D"
@@ -68,7 +72,7 @@ def test_header_text_is_escaped_as_lxml_escapes_it() -> None:
 
 def test_a_code_never_checked_goes_through_the_builder_and_its_xsd(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(retour, "_CHECKED_CODES", {})
-    doc = parsed("WMO305.xml")
+    doc = parsed("WMO305")
     assert _template(doc, ("0001",)) is None  # nothing checked yet for WMO306
     with pytest.raises(ValueError, match="not valid against its XSD"):
         _build(doc, ("9999",), checked=True)
@@ -80,7 +84,7 @@ def test_a_code_never_checked_goes_through_the_builder_and_its_xsd(monkeypatch: 
 
 @pytest.mark.parametrize("ident", ["x" * 13, "", "  ", "a\nb", "a&b"])
 def test_an_identificatie_the_template_cannot_vouch_for_goes_through_the_builder(ident: str) -> None:
-    doc = parsed("WMO305.xml")
+    doc = parsed("WMO305")
     _build(doc, ("0200",), checked=False)
     assert _template(doc, ("0200",), ident) is None
     if ident == "a&b":

@@ -11,17 +11,17 @@ import pytest
 from aio_pika import IncomingMessage
 from faststream.message import StreamMessage
 from faststream.rabbit import RabbitBroker, RabbitQueue, TestRabbitBroker
-from gateway_testkit import RABBIT_URL, bind_capture, drain
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway import wire
 from gateway.worker.metrics import Metrics
-from gateway.worker.outbox import OutboxRelay
+from gateway.worker.outbox import OutboxRelay, Pending
 from gateway.worker.publishers import declare_publishers
 from gateway.worker.topology import Topology, declare
 from storage.engine import session_factory
 from storage.models import OutboxRow
+from tests.kit.services import RABBIT_URL, bind_capture, drain
 
 XML = "application/xml"
 
@@ -72,7 +72,7 @@ async def test_a_refused_row_stays_pending_and_does_not_block_others(engine: Asy
     sessions = session_factory(engine)
     sent: list[str] = []
 
-    async def publish(row: OutboxRow) -> None:
+    async def publish(row: Pending) -> None:
         if row.routing_key.startswith("refused"):
             raise ConnectionError("broker said no")
         sent.append(row.routing_key)
@@ -92,7 +92,7 @@ async def test_a_publish_that_is_never_confirmed_is_deferred_instead_of_holding_
     sessions = session_factory(engine)
     sent: list[str] = []
 
-    async def publish(row: OutboxRow) -> None:
+    async def publish(row: Pending) -> None:
         if row.routing_key.startswith("lost"):
             await asyncio.Event().wait()  # nobody will ever set it
         sent.append(row.routing_key)
@@ -108,7 +108,7 @@ async def test_rolled_back_rows_are_never_published(engine: AsyncEngine) -> None
     sessions = session_factory(engine)
     sent: list[str] = []
 
-    async def publish(row: OutboxRow) -> None:
+    async def publish(row: Pending) -> None:
         sent.append(row.routing_key)
 
     async with sessions() as session, session.begin():
@@ -126,7 +126,7 @@ async def test_two_relays_on_postgres_publish_each_row_once(engine: AsyncEngine)
     await _insert(sessions, *(_row(f"r{i:03d}.wmo306", b"x") for i in range(300)))
     sent: list[str] = []
 
-    async def publish(row: OutboxRow) -> None:
+    async def publish(row: Pending) -> None:
         await asyncio.sleep(0)  # let the other relay run while this one holds its page
         sent.append(row.routing_key)
 
@@ -159,7 +159,7 @@ async def test_rows_reach_the_real_exchange_persistent_and_confirmed(
 
 
 @pytest.mark.rabbitmq
-async def test_an_unroutable_row_stays_pending(
+async def test_an_unroutable_row_is_published_into_istd_unrouted(
     engine: AsyncEngine, rabbit: aio_pika.abc.AbstractRobustConnection, prefix: str
 ) -> None:
     sessions = session_factory(engine)
@@ -168,7 +168,31 @@ async def test_an_unroutable_row_stays_pending(
     publishers = declare_publishers(broker, topology)
     await _insert(sessions, _row("nobody.wmo306", b"<retour/>"))
     async with broker:
-        await broker.connect()
+        await publishers.open(await broker.connect())  # the worker's own confirming channel
         await declare(broker, topology)
+        assert await OutboxRelay(sessions, publishers.publish_row, Metrics()).flush() == 1
+        await publishers.close()
+    assert await _pending(sessions) == []  # kept by the broker, so not retried
+    channel = await rabbit.channel()
+    [kept] = await drain(await channel.get_queue(topology.unrouted_queue.name), 1)
+    assert (kept.body, kept.routing_key) == (b"<retour/>", "nobody.wmo306")
+
+
+@pytest.mark.rabbitmq
+async def test_a_returned_row_stays_pending(
+    engine: AsyncEngine, rabbit: aio_pika.abc.AbstractRobustConnection, prefix: str
+) -> None:
+    # An istd.out without the alternate exchange (a broker set up by an earlier version, before
+    # `istd unrouted migrate`) returns what it cannot route: the row waits for another try.
+    sessions = session_factory(engine)
+    topology = Topology(prefix=prefix)
+    channel = await rabbit.channel()
+    await channel.declare_exchange(topology.out_exchange.name, aio_pika.ExchangeType.TOPIC, durable=True)
+    broker = RabbitBroker(RABBIT_URL, apply_types=False)
+    publishers = declare_publishers(broker, topology)
+    await _insert(sessions, _row("nobody.wmo306", b"<retour/>"))
+    async with broker:
+        await publishers.open(await broker.connect())
         assert await OutboxRelay(sessions, publishers.publish_row, Metrics()).flush() == 0
+        await publishers.close()
     assert await _pending(sessions) == ["nobody.wmo306"]

@@ -14,9 +14,9 @@ from pathlib import Path
 import aio_pika
 import httpx
 import pytest
-from bench_messages import Traffic
-from gateway_testkit import make_settings
-from reliability_kit import (
+
+from gateway.worker.sharding import shard_of
+from tests.kit.reliability import (
     ROOT,
     WorkerProcess,
     assert_each_once,
@@ -31,8 +31,8 @@ from reliability_kit import (
     tally,
     wait_until,
 )
-
-from gateway.worker.sharding import shard_of
+from tests.kit.services import make_settings
+from tests.kit.traffic import Traffic
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 SHARDS = 4

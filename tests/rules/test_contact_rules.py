@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from rule_factories import (
+
+from handlers.messages import Adres, Contact, Huis, Periode, Standard, Telefoon, Toewijzing
+from tests.rules.rule_factories import (
     CLIENT_CONTACT,
     STANDARDS,
     contact,
@@ -15,8 +17,6 @@ from rule_factories import (
     toewijzing,
     with_301_client,
 )
-
-from handlers.messages import Adres, Contact, Huis, Periode, Standard, Telefoon, Toewijzing
 
 RELATIE_CONTACT = "/Bericht/Client/Relaties/Relatie[1]/Contact"
 
@@ -60,6 +60,14 @@ def test_tr061_client_with_address_soort_passes(standard: Standard, soort: str) 
 def test_tr061_client_with_only_temporary_address_is_rejected(standard: Standard) -> None:
     message = with_contacts(standard, contact("04"))
     assert rejected_at(message, "TR061") == ["/Bericht/Client/Contactgegevens"]
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+def test_tr061_client_whose_brp_contact_has_no_adres_is_rejected(standard: Standard) -> None:
+    only_phone = contact("01", adres=None, telefoon01=Telefoon("0201234567"))
+    assert rejected_at(with_contacts(standard, only_phone), "TR061") == ["/Bericht/Client/Contactgegevens"]
+    residence = contact("03", "/Bericht/Client/Contactgegevens/Contact[2]")
+    assert findings_of(with_contacts(standard, only_phone, residence), "TR061") == []
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
