@@ -14,6 +14,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError
 
+from gateway.cli.common import add_broker_option
 from gateway.cli.publish import broker_user
 from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
@@ -24,11 +25,20 @@ _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", DELIVERY_COUNT_
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("dead-letters", help="list or replay messages parked in istd.dead")
-    parser.add_argument("--broker", help="RabbitMQ URL (default: ISTD_BROKER__URL)")
+    parser = subparsers.add_parser(
+        "dead-letters", help="list or replay messages parked in istd.dead",
+        description="Inspect the messages parked in istd.dead (never their content) and requeue them "
+                    "to istd.in.")
+    add_broker_option(parser)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="position, id, message, size, attempts and reason of each parked message")
-    replay = actions.add_parser("replay", help="requeue parked messages to istd.in (all, or the IDs given)")
+    listing = actions.add_parser(
+        "list", help="position, id, message, size, attempts and reason of each parked message",
+        description="Position, id, message, size, attempts and reason of each parked message.")
+    replay = actions.add_parser(
+        "replay", help="requeue parked messages to istd.in (all, or the IDs given)",
+        description="Requeue parked messages to istd.in: all of them, or the IDs or positions given.")
+    for action in (listing, replay):
+        add_broker_option(action)
     replay.add_argument("ids", nargs="*", metavar="ID", help="message id or position from `list`")
     parser.set_defaults(handler=run)
 

@@ -7,35 +7,52 @@ import getpass
 import sys
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.cli.common import CommandError, add_database_option, database_error, database_url
 from gateway.web import accounts
-from gateway.web.database import database_url, run_in_unit_of_work
+from gateway.web.database import run_in_unit_of_work
 from storage.web_models import ROLES
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("users", help="manage users and API tokens of the web pages")
-    parser.add_argument("--database", help="register URL (default: ISTD_DATABASE__URL)")
+    parser = subparsers.add_parser(
+        "users", help="manage users and API tokens of the web pages",
+        description="Manage the people and scripts that may use `istd web`: add, list, remove users, "
+                    "and create API tokens.")
+    add_database_option(parser)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="add a user; the password is asked for (or read from stdin)")
+    add = actions.add_parser(
+        "add", help="add a user; the password is asked for (or read from stdin)",
+        description="Add a user with a role; the password is asked for twice on the terminal, or read "
+                    "from standard input with --password-stdin.")
     add.add_argument("username")
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--gemeente", action="append", default=[], help="CBS code a team may see (repeat)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("--token", metavar="LABEL", help="also create an API token with this label and print it")
-    actions.add_parser("list", help="list users (never their secrets)")
-    remove = actions.add_parser("remove", help="remove a user with its tokens and sessions")
+    listing = actions.add_parser("list", help="list users (never their secrets)",
+                                 description="List users with role, gemeenten and creation date.")
+    remove = actions.add_parser("remove", help="remove a user with its tokens and sessions",
+                                description="Remove a user with its API tokens and sessions.")
     remove.add_argument("username")
-    token = actions.add_parser("token", help="create an API token for a user and print it once")
+    token = actions.add_parser("token", help="create an API token for a user and print it once",
+                               description="Create an API token for a user and print it once.")
     token.add_argument("username")
     token.add_argument("--label", default="")
+    for action in (add, listing, remove, token):
+        add_database_option(action)
     parser.set_defaults(handler=run)
 
 
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "no terminal to ask the password on; pipe it in with --password-stdin (e.g. "
+            f"printenv PASSWORD | istd users add {args.username} --role {args.role} --password-stdin)")
     first = getpass.getpass("Wachtwoord: ")
     if first != getpass.getpass("Nogmaals: "):
         raise accounts.AccountError("passwords differ")
@@ -67,12 +84,15 @@ async def _token(session: AsyncSession, args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    url = database_url(args)
     try:
         password = _password(args) if args.action == "add" else ""
         work = {"add": lambda s: _add(s, args, password), "list": _list,
                 "remove": lambda s: _remove(s, args.username), "token": lambda s: _token(s, args)}
-        print(run_in_unit_of_work(database_url(args.database), work[args.action]))
+        print(run_in_unit_of_work(url, work[args.action]))
     except accounts.AccountError as error:
         print(f"istd users: {error}", file=sys.stderr)
         return 2
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
     return 0
