@@ -181,15 +181,15 @@ def broker_refusal(exc: BaseException, url: str) -> str:
     if isinstance(exc, ProbableAuthenticationError):
         user = unquote(parts.username or "") or "guest"
         return (f"RabbitMQ at {where} refused the login of user {user!r}: check the user and password "
-                "in ISTD_BROKER__URL (or --broker)")
+                "in ISTD_BROKER__URL / --broker")
     if isinstance(exc, InvalidFrameError) and "Connection.Close" in str(exc):
         # The broker closes instead of opening: the vhost does not exist or the user may not use it.
         vhost = unquote(parts.path[1:]) if len(parts.path) > 1 else "/"
         return (f"RabbitMQ at {where} refused to open virtual host {vhost!r} (it does not exist, or the "
                 f"user has no permission on it): create it (rabbitmqctl add_vhost {vhost}; rabbitmqctl "
-                f"set_permissions -p {vhost} USER '.*' '.*' '.*') or fix the vhost in ISTD_BROKER__URL")
+                f"set_permissions -p {vhost} USER '.*' '.*' '.*') or fix the vhost in ISTD_BROKER__URL / --broker")
     return (f"cannot reach RabbitMQ at {where} ({type(exc).__name__}); start it with "
-            "`rabbitmq-server -detached` or `docker compose up -d rabbitmq`, or set ISTD_BROKER__URL")
+            "`rabbitmq-server -detached` or `docker compose up -d rabbitmq`, or fix ISTD_BROKER__URL / --broker")
 
 
 def _begin_explicitly(engine: AsyncEngine) -> None:

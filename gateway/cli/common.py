@@ -236,7 +236,7 @@ def unknown_settings(environ: Mapping[str, str]) -> list[str]:
         if not upper.startswith("ISTD_") or upper in known or upper in NOT_SETTINGS:
             continue
         near = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.8)
-        hint = f" (did you mean {near[0]}?)" if near else " (the settings are listed in README.md)"
+        hint = f" (did you mean {near[0]}?)" if near else ""
         warnings.append(f"istd: warning: {name} is not a setting and is ignored{hint}")
     return warnings
 

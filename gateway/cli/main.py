@@ -65,13 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     warn_unknown_settings()
+    name = " ".join(str(part) for part in ("istd", args.command, getattr(args, "action", None)) if part)
     try:
         return handler(args)
     except CommandError as error:
-        print(f"istd {args.command}: {error}", file=sys.stderr)
+        print(f"{name}: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(f"istd {args.command}: interrupted", file=sys.stderr)
+        print(f"{name}: interrupted", file=sys.stderr)
         return INTERRUPTED
 
 

@@ -103,7 +103,7 @@ def render(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = Non
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
     cells = [[("" if row[h] is None else str(row[h])) for h in header] for row in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
+    widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(line.rstrip() for line in lines)
