@@ -50,3 +50,16 @@ def one_line() -> Callable[[subprocess.CompletedProcess[str], str], str]:
     For the worker, whose log lines share stderr; other commands' stderr is compared whole.
     """
     return _one_line
+
+
+@pytest.fixture
+def start_istd(tmp_path: Path) -> Callable[..., subprocess.Popen[str]]:
+    """`start_istd(*argv, env={...})`: the running process, stdout and stderr as text pipes."""
+
+    def start(*argv: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [str(ISTD), *argv], env=clean_environment(tmp_path, env), cwd=tmp_path, text=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+
+    return start
