@@ -187,9 +187,11 @@ def broker_refusal(exc: BaseException, url: str) -> str:
         vhost = unquote(parts.path[1:]) if len(parts.path) > 1 else "/"
         return (f"RabbitMQ at {where} refused to open virtual host {vhost!r} (it does not exist, or the "
                 f"user has no permission on it): create it (rabbitmqctl add_vhost {vhost}; rabbitmqctl "
-                f"set_permissions -p {vhost} USER '.*' '.*' '.*') or fix the vhost in ISTD_BROKER__URL / --broker")
+                f"set_permissions -p {vhost} USER '.*' '.*' '.*') or fix the vhost in "
+                "ISTD_BROKER__URL / --broker")
     return (f"cannot reach RabbitMQ at {where} ({type(exc).__name__}); start it with "
-            "`rabbitmq-server -detached` or `docker compose up -d rabbitmq`, or fix ISTD_BROKER__URL / --broker")
+            "`rabbitmq-server -detached` or `docker compose up -d rabbitmq`, or fix "
+            "ISTD_BROKER__URL / --broker")
 
 
 def _begin_explicitly(engine: AsyncEngine) -> None:

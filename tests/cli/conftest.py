@@ -53,12 +53,16 @@ def one_line() -> Callable[[subprocess.CompletedProcess[str], str], str]:
 
 
 @pytest.fixture
-def start_istd(tmp_path: Path) -> Callable[..., subprocess.Popen[str]]:
-    """`start_istd(*argv, env={...})`: the running process, stdout and stderr as text pipes."""
+def start_istd(tmp_path: Path) -> Callable[..., subprocess.Popen[bytes]]:
+    """`start_istd(*argv, env={...})`: the running process with unbuffered byte pipes.
 
-    def start(*argv: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+    Unbuffered: a line read with `stdout.readline()` takes no more from the pipe than that line, so
+    `communicate()` afterwards gets all the rest.
+    """
+
+    def start(*argv: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [str(ISTD), *argv], env=clean_environment(tmp_path, env), cwd=tmp_path, text=True,
+            [str(ISTD), *argv], env=clean_environment(tmp_path, env), cwd=tmp_path, bufsize=0,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
 
