@@ -67,3 +67,31 @@ def start_istd(tmp_path: Path) -> Callable[..., subprocess.Popen[bytes]]:
         )
 
     return start
+
+
+@pytest.fixture
+def istd_on_a_terminal(tmp_path: Path) -> Callable[..., tuple[int, str]]:
+    """`istd_on_a_terminal(*argv)`: run with stderr on a pseudo-terminal; exit code and what it showed."""
+
+    def run(*argv: str) -> tuple[int, str]:
+        controller, terminal = os.openpty()
+        try:
+            process = subprocess.Popen(
+                [str(ISTD), *argv], env=clean_environment(tmp_path), cwd=tmp_path,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=terminal,
+            )
+            os.close(terminal)
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(controller, 4096)
+                except OSError:  # EIO: the process closed its end
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            return process.wait(timeout=120), shown.decode()
+        finally:
+            os.close(controller)
+
+    return run
