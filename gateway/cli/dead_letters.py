@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,8 +13,9 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
-from aio_pika.exceptions import AMQPError
+from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
+from gateway.app import broker_refusal
 from gateway.cli.common import add_broker_option
 from gateway.cli.publish import broker_user
 from gateway.codec.document import DocumentError, parse
@@ -143,12 +145,17 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.broker:
         settings.broker.url = args.broker
+    # aiormq logs a failed connect itself ("error when creating transport"): a second line for the user.
+    logging.getLogger("aiormq").setLevel(logging.CRITICAL)
     try:
         parked = asyncio.run(dead_letters(settings, args.action, getattr(args, "ids", ())))
-    except (AMQPError, OSError) as exc:
+    except ChannelNotFoundEntity:
         where = redact_url(settings.broker.url)
-        print(f"istd dead-letters: RabbitMQ at {where} is unreachable or has no {topology_name(settings)} "
-              f"topology ({type(exc).__name__})", file=sys.stderr)
+        print(f"istd dead-letters: RabbitMQ at {where} has no {topology_name(settings)} topology yet "
+              "(start `istd worker` once, or check ISTD_BROKER__PREFIX)", file=sys.stderr)
+        return 1
+    except (AMQPError, OSError) as exc:
+        print(f"istd dead-letters: {broker_refusal(exc, settings.broker.url)}", file=sys.stderr)
         return 1
     if args.action == "list":
         print(_table(parked))

@@ -131,6 +131,22 @@ def test_publish_to_a_closed_port(istd: Run, tmp_path: Path) -> None:
         "ISTD_BROKER__URL / --broker"]
 
 
+@pytest.mark.rabbitmq
+def test_dead_letters_wrong_password_and_closed_port(istd: Run) -> None:
+    refused = istd("dead-letters", "list", "--broker", f"amqp://guest:not-the-password@{RABBIT}/")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f"istd dead-letters: RabbitMQ at amqp://guest:***@{RABBIT}/ refused the login of user 'guest': check "
+        "the user and password in ISTD_BROKER__URL / --broker"]
+    port = _free_port()
+    closed = istd("--broker", f"amqp://guest:guest@127.0.0.1:{port}/", "dead-letters", "list")
+    assert closed.returncode == 1
+    assert closed.stderr.splitlines() == [
+        f"istd dead-letters: cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:{port}/ "
+        "(AMQPConnectionError); start it with `rabbitmq-server -detached` or "
+        "`docker compose up -d rabbitmq`, or fix ISTD_BROKER__URL / --broker"]
+
+
 def test_users_add_without_a_terminal(istd: Run) -> None:
     done = istd("users", "add", "wijk1", "--role", "team")  # stdin is /dev/null: no terminal
     assert done.returncode == 2
