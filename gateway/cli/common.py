@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TextIO
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
@@ -167,12 +167,16 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 class Progress:
-    """`VERB 120/5000` rewritten in place on stderr when it is a terminal, at most ten times a second."""
+    """`VERB 120/5000` rewritten in place on stderr when it is a terminal, at most ten times a second.
 
-    def __init__(self, total: int, verb: str, stream: TextIO | None = None) -> None:
+    `lines_on_stdout`: the command prints a line per item as it goes; when those reach the same
+    terminal they are the progress, and a bar between them would garble both.
+    """
+
+    def __init__(self, total: int, verb: str, *, lines_on_stdout: bool = False) -> None:
         self.total, self.verb = total, verb
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty()
+        self.stream = sys.stderr
+        self.enabled = self.stream.isatty() and not (lines_on_stdout and sys.stdout.isatty())
         self.last = 0.0
 
     def show(self, done: int) -> None:

@@ -92,7 +92,7 @@ class Run:
 async def ingest(run: Run, url: str, processor: Processor, today: date, out: Path | None,
                  interrupt: Interrupt | None = None) -> None:
     engine = create_engine(url)
-    progress = Progress(len(run.files), "ingested")
+    progress = Progress(len(run.files), "ingested", lines_on_stdout=True)
     try:
         await ensure_migrated(engine)
         sessions = session_factory(engine)

@@ -72,7 +72,7 @@ def check_files(
 ) -> list[tuple[Path, Verdict]]:
     """The verdict of each file, in order; `emit` sees each as it comes; stops early on an interrupt."""
     results: list[tuple[Path, Verdict]] = []
-    progress = Progress(len(files), "checked")
+    progress = Progress(len(files), "checked", lines_on_stdout=emit is not None)
     try:
         for path in files:
             if interrupt is not None and interrupt.requested:
