@@ -12,7 +12,7 @@ GOAL_RATIO = 0.5
 # Where a function lives -> the part of the pipeline it belongs to (first match wins).
 BUCKETS = (
     ("/gateway/codec/", "parse + decode (codec)"),
-    ("/gateway/validation", "validation (levels 1-2)"),
+    ("/gateway/processing/validation", "validation (levels 1-2)"),
     ("/handlers/", "rules (handlers)"),
     ("/gateway/processing", "processing glue"),
     ("/storage/", "storage (our code)"),

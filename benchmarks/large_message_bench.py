@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from gateway.cli.publish import publish  # noqa: E402 - after the path set-up, like the other benchmarks
 from gateway.settings import BrokerSettings, Settings  # noqa: E402
-from gateway.topology import Topology  # noqa: E402
+from gateway.worker.topology import Topology  # noqa: E402
 
 RABBIT = os.environ.get("ISTD_BENCH_RABBIT", "amqp://guest:guest@127.0.0.1:5672/")
 MIB = 2**20

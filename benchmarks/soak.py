@@ -45,7 +45,7 @@ from reliability_kit import (
 )
 
 from gateway.settings import BrokerSettings, DatabaseSettings, Settings
-from gateway.topology import Topology
+from gateway.worker.topology import Topology
 
 
 def shard_names(topology: Topology) -> list[str]:

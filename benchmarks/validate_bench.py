@@ -20,7 +20,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from gateway import codec
-from gateway.validation import check_document
+from gateway.processing.validation import check_document
 from schemas import registry
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -35,7 +35,7 @@ from bench_messages import Traffic
 from bench_report import Report, profile_summary
 from ceiling import run_ceiling
 
-from gateway.topology import Topology
+from gateway.worker.topology import Topology
 
 ROOT = Path(__file__).resolve().parents[1]
 RABBIT = os.environ.get("ISTD_BENCH_RABBIT", "amqp://guest:guest@127.0.0.1:5672/")

@@ -1,1 +1,1 @@
-"""The outer layer: XML codec, settings, CLI, RabbitMQ worker, health and web."""
+"""The outer layer in wings: codec, processing, worker, web and cli (docs/architecture.md)."""

@@ -97,7 +97,7 @@ def configure(level: int = logging.INFO, *, json_lines: bool | None = None) -> N
         target.handlers[:] = [handler]
         target.setLevel(level)
         target.propagate = False
-    # The worker logs every message once itself (gateway.pipeline: identification, outcome, codes,
+    # The worker logs every message once itself (gateway.worker.pipeline: identification, outcome, codes,
     # duration); the Processor's own per-message INFO lines would double that volume.
     logging.getLogger(f"{LOGGER_NAME}.processing").setLevel(max(level, logging.WARNING))
     for name in PAYLOAD_LOGGERS:

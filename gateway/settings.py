@@ -17,7 +17,7 @@ class BrokerSettings(BaseModel):
     # Prepended to every exchange and queue name: lets tests (and a second environment on one
     # broker) use their own topology. Empty in production.
     prefix: str = ""
-    # Per-party ordering for several workers (gateway/sharding.py): 0 keeps the one queue istd.in;
+    # Per-party ordering for several workers (gateway/worker/sharding.py): 0 keeps the one queue istd.in;
     # N > 0 adds exchange istd.shard and N single-active-consumer queues istd.in.<n>.
     shards: int = 0
     # Which shard queues this worker consumes ("0,2"); empty: all of them.
@@ -49,7 +49,7 @@ class ParserSettings(BaseModel):
 
 
 class SendersSettings(BaseModel):
-    """Sender authentication (gateway/senders.py): broker user -> the AGB/CBS codes it may send as.
+    """Sender authentication (gateway/processing/senders.py): broker user -> the AGB/CBS codes it may send as.
 
     `users` as JSON (`ISTD_SENDERS__USERS='{"zorg-a": ["87654321"], "gemeente": ["0363"]}'`) and/or
     `file`, a JSON file of the same shape. Off unless `enforce`: existing publishers keep working

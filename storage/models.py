@@ -148,7 +148,7 @@ class AllocationVersionRow(Base):
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    # Every batch loads the versions carrying its messages' references (storage.snapshot_load) and
+    # Every batch loads the versions carrying its messages' references (storage.batch.load) and
     # the one-message path asks whether a reference is honoured: without it, a scan of all versions.
     __table_args__ = (Index("ix_allocation_versions_reference", "aanbieder", "referentie_aanbieder"),)
 

@@ -7,6 +7,9 @@ storage.commands, and nothing here commits.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Protocol
+
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +25,6 @@ from storage.models import (
     RequestRow,
     RetourRow,
 )
-from storage.snapshot_rows import AllocRec, DeliveryRec, VersionRec
 
 OPEN_STATES = ("pending", "under_investigation")
 PAIRABLE = ("recorded", "accepted", "rejected")  # heen messages a retour can belong to
@@ -37,9 +39,62 @@ def _current() -> Select[AllocationRow, AllocationVersionRow, str]:
     )
 
 
-def allocation_view(
-    allocation: AllocationRow | AllocRec, version: AllocationVersionRow | VersionRec, bsn: str
-) -> AllocationView:
+class _Allocation(Protocol):
+    """A stored allocation row or a batch snapshot's (storage.batch.rows.AllocRec)."""
+
+    @property
+    def standard(self) -> str: ...
+    @property
+    def gemeente(self) -> str: ...
+    @property
+    def toewijzingnummer(self) -> int: ...
+
+
+class _Version(Protocol):
+    """A stored allocation version row or a batch snapshot's (storage.batch.rows.VersionRec)."""
+
+    @property
+    def aanbieder(self) -> str: ...
+    @property
+    def ingangsdatum(self) -> date: ...
+    @property
+    def product_categorie(self) -> str | None: ...
+    @property
+    def product_code(self) -> str | None: ...
+    @property
+    def einddatum(self) -> date | None: ...
+    @property
+    def reden_wijziging(self) -> str | None: ...
+    @property
+    def volume(self) -> int | None: ...
+    @property
+    def eenheid(self) -> str | None: ...
+    @property
+    def frequentie(self) -> str | None: ...
+    @property
+    def budget(self) -> int | None: ...
+
+
+class _Delivery(Protocol):
+    """A stored delivery row or a batch snapshot's (storage.batch.rows.DeliveryRec)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def toewijzingnummer(self) -> int | None: ...
+    @property
+    def product_categorie(self) -> str | None: ...
+    @property
+    def product_code(self) -> str | None: ...
+    @property
+    def begindatum(self) -> date: ...
+    @property
+    def reden_beeindiging(self) -> str | None: ...
+    @property
+    def einddatum(self) -> date | None: ...
+
+
+def allocation_view(allocation: _Allocation, version: _Version, bsn: str) -> AllocationView:
     """The rules' view of a current version, stored or in a batch snapshot: both paths must agree."""
     return AllocationView(
         key=AllocationKey(allocation.standard, allocation.gemeente, allocation.toewijzingnummer),
@@ -57,7 +112,7 @@ def allocation_view(
     )
 
 
-def delivery_key(row: DeliveryRow | DeliveryRec) -> DeliveryKey:
+def delivery_key(row: _Delivery) -> DeliveryKey:
     """The logical key of a delivery, stored or in a batch snapshot: both paths must agree."""
     return DeliveryKey(
         row.kind,

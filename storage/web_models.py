@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, TextClause, text
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
-from storage.insight_queries.common import pc4
+from storage.insight_queries.common import SAMPLE_MODULUS, pc4
 from storage.models import AllocationRow, AllocationVersionRow, Base, ClientRow, DeliveryRow, Id
 
 ROLES = ("team", "analyst", "ops")
@@ -81,7 +81,6 @@ class AuditRow(Base):
 # (0102_web_insight) because only the web's read path needs them; the worker pays for them on writes.
 # The partial-index predicates are written exactly as SQLAlchemy renders the queries' conditions
 # (`is_current IS true` on PostgreSQL, `IS 1` on SQLite): both planners need the same terms to use them.
-SAMPLE_MODULUS = 64  # the estimate counts 1 in 64 clients (see storage.insight_queries.running_totals)
 COUNTING = {"postgresql": "is_current IS true AND voided IS false AND deleted IS false",
             "sqlite": "is_current IS 1 AND voided IS 0 AND deleted IS 0"}
 SAMPLED = f"client_id % {SAMPLE_MODULUS} = 0"

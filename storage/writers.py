@@ -1,10 +1,10 @@
 """Where the Processor's writes go: `Writer` is the seam between the processing logic and storage.
 
     OrmWriter(session) ........ one message at a time: ORM add + flush, reads through `Register`
-    BatchWriter (storage.batch_writer) ... many messages: state read from a preloaded snapshot,
+    BatchWriter (storage.batch.writer) ... many messages: state read from a preloaded snapshot,
                                            rows collected in memory and written with bulk inserts
 
-Both keep the same semantics; the processing logic (gateway.processing) is written once against
+Both keep the same semantics; the processing logic (gateway.processing.processor) is written once against
 this Protocol, so the batch path cannot drift from the single-message path.
 """
 

@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.cli.common import add_database_option, database_error, database_url, iso_date
+from gateway.cli.database import run_in_unit_of_work
 from gateway.web import audit
-from gateway.web.database import run_in_unit_of_work
 
 
 def register(subparsers: Any) -> None:

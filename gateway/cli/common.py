@@ -30,8 +30,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import ArgumentError
 
 from gateway.logs import redact_url
-from gateway.pipeline import is_database_down
 from gateway.settings import Settings
+from gateway.worker.pipeline import is_database_down
 from storage.engine import DatabaseUrlError, normalise_url
 
 INTERRUPTED = 130  # what a shell reports for a process ended by SIGINT (128 + 2)

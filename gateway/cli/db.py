@@ -12,8 +12,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from gateway.cli.common import add_database_option, database_error, database_url
 from storage.engine import create_engine, upgrade
 
-USAGE_OR_DATABASE_ERROR = 2
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("db", help="database maintenance",

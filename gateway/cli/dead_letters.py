@@ -15,13 +15,13 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
-from gateway.app import broker_refusal
 from gateway.cli.common import add_broker_option
 from gateway.cli.publish import broker_user
 from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
 from gateway.settings import Settings
-from gateway.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
+from gateway.worker.app import broker_refusal
+from gateway.worker.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
 
 _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", DELIVERY_COUNT_HEADER, "x-istd-")
 

@@ -34,8 +34,8 @@ from gateway.cli.common import (
     elapsed_since,
     iso_date,
 )
-from gateway.processed import Processed
-from gateway.processing import Processor
+from gateway.processing.processed import Processed
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from handlers.context import ProductCodesError
 from storage.engine import create_engine, ensure_migrated, session_factory

@@ -15,7 +15,6 @@ from urllib.parse import unquote, urlsplit
 from faststream.rabbit import RabbitBroker
 
 from gateway import wire
-from gateway.app import StartupError, connect_broker
 from gateway.cli.common import (
     INTERRUPTED,
     CommandError,
@@ -26,8 +25,9 @@ from gateway.cli.common import (
     elapsed_since,
 )
 from gateway.settings import Settings
-from gateway.sharding import shard_of
-from gateway.topology import PUBLISHED_AT_HEADER, Topology
+from gateway.worker.app import StartupError, connect_broker
+from gateway.worker.sharding import shard_of
+from gateway.worker.topology import PUBLISHED_AT_HEADER, Topology
 
 WINDOW = 256  # publishes in flight, awaiting their confirms
 

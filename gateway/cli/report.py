@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.cli.common import add_database_option, database_error, database_url, iso_date
-from gateway.web.database import run_in_unit_of_work
+from gateway.cli.database import run_in_unit_of_work
 from handlers.insight.signals import Signal
 from handlers.insight.stats import Summary
 from handlers.insight.usage import UsageGroup

@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.cli.common import CommandError, add_database_option, database_error, database_url
+from gateway.cli.database import run_in_unit_of_work
 from gateway.web import accounts
-from gateway.web.database import run_in_unit_of_work
 from storage.web_models import ROLES
 
 

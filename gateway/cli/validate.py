@@ -20,8 +20,8 @@ from gateway.cli.common import (
     counts,
     elapsed_since,
 )
+from gateway.processing.validation import Verdict, check_document, oversize
 from gateway.settings import Settings
-from gateway.validation import Verdict, check_document, oversize
 
 
 def register(subparsers: Any) -> None:

@@ -14,10 +14,10 @@ from typing import Any
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
-from gateway.app import App, StartupError, create_app
 from gateway.cli.common import add_broker_option, add_database_option, database_error, database_url, listen
 from gateway.logs import configure, get_logger
 from gateway.settings import Settings
+from gateway.worker.app import App, StartupError, create_app
 
 log = get_logger("worker")
 

@@ -13,7 +13,15 @@ XSD violations are not exceptions: `validate_xsd` returns level-1 findings.
 """
 
 from gateway.codec.decode import decode
-from gateway.codec.document import NOT_XML, REJECTED_RULES, UNSUPPORTED, DocumentError, ParsedDocument, parse
+from gateway.codec.document import (
+    NOT_XML,
+    REJECTED_RULES,
+    UNSUPPORTED,
+    DocumentError,
+    ParsedDocument,
+    Parties,
+    parse,
+)
 from gateway.codec.retour import build_retour, retour_classes, retour_type
 from gateway.codec.xsd import validate_xsd
 
@@ -23,6 +31,7 @@ __all__ = [
     "UNSUPPORTED",
     "DocumentError",
     "ParsedDocument",
+    "Parties",
     "build_retour",
     "decode",
     "parse",

@@ -13,6 +13,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -43,6 +44,14 @@ class DocumentError(ValueError):
         super().__init__("; ".join(finding.text for finding in self.findings))
 
 
+@dataclass(frozen=True, slots=True)
+class Parties:
+    """The two parties in a header as written (stripped): municipality CBS code and provider AGB code."""
+
+    afzender: str | None
+    ontvanger: str | None
+
+
 class ParsedDocument:
     """One well-formed message of a supported type: raw bytes, hash, message type and the lxml root."""
 
@@ -61,6 +70,14 @@ class ParsedDocument:
         if self._sha256 is None:
             self._sha256 = hashlib.sha256(self.raw).hexdigest()
         return self._sha256
+
+    def parties(self) -> Parties:
+        """Afzender and Ontvanger of the header, read without decoding (the document may be invalid)."""
+        namespace = self.message_type.namespace
+        header = f"{{{namespace}}}Header/{{{namespace}}}"
+        found = [self.root.find(header + name) for name in ("Afzender", "Ontvanger")]
+        afzender, ontvanger = (el.text.strip() if el is not None and el.text else None for el in found)
+        return Parties(afzender, ontvanger)
 
     def line_of(self, xpath: str) -> int | None:
         """Source line of the element at `xpath`, or of its nearest existing ancestor; None if neither."""

@@ -31,6 +31,7 @@ from gateway.codec.shapes import (
     text,
 )
 from handlers import messages as m
+from handlers.table import TABLE, Role, Row
 
 # ---------------------------------------------------------------- headers
 
@@ -204,25 +205,28 @@ DECLARATIE_ANTWOORD = cls(
 # ---------------------------------------------------------------- the messages, by number
 
 
-def _bericht(build: Any, body: str, field: str, shape: Shape, header: Shape = HEADER) -> Shape:
-    """The root element Bericht: Header and one body element; `meta` comes from the message type."""
-    return Shape(build, (one("Header", "header", header), one(body, field, shape)))
-
-
-MESSAGES: dict[int, Shape] = {
-    301: _bericht(m.Toewijzing, "Client", "client", TOEWIJZING_CLIENT),
-    302: _bericht(m.ToewijzingRetour, "Client", "client", TOEWIJZING_CLIENT, RETOUR_HEADER),
-    305: _bericht(m.Start, "Client", "client", START_CLIENT),
-    306: _bericht(m.StartRetour, "Client", "client", START_CLIENT, RETOUR_HEADER),
-    307: _bericht(m.Stop, "Client", "client", STOP_CLIENT),
-    308: _bericht(m.StopRetour, "Client", "client", STOP_CLIENT, RETOUR_HEADER),
-    315: _bericht(m.VerzoekToewijzing, "Client", "client", VERZOEK_TOEWIJZING_CLIENT),
-    316: _bericht(m.VerzoekToewijzingRetour, "Client", "client", VERZOEK_TOEWIJZING_CLIENT, RETOUR_HEADER),
-    317: _bericht(m.VerzoekWijziging, "Client", "client", VERZOEK_WIJZIGING_CLIENT),
-    318: _bericht(m.VerzoekWijzigingRetour, "Client", "client", VERZOEK_WIJZIGING_CLIENT, RETOUR_HEADER),
-    319: _bericht(m.AntwoordBericht, "Antwoord", "antwoord", ANTWOORD),
-    320: _bericht(m.AntwoordRetour, "Antwoord", "antwoord", ANTWOORD, RETOUR_HEADER),
-    323: _bericht(m.DeclaratieBericht, "Declaratie", "declaratie", DECLARATIE),
-    325: _bericht(m.DeclaratieAntwoordBericht, "DeclaratieAntwoord", "antwoord", DECLARATIE_ANTWOORD,
-                 DECLARATIE_ANTWOORD_HEADER),
+# The layout of each message's body: (its field on the message class, its shape). The class and the
+# body element come from the message table (handlers.table); a retour reads its heen message's body,
+# with the retour header.
+_BODIES: dict[int, tuple[str, Shape]] = {
+    301: ("client", TOEWIJZING_CLIENT),
+    305: ("client", START_CLIENT),
+    307: ("client", STOP_CLIENT),
+    315: ("client", VERZOEK_TOEWIJZING_CLIENT),
+    317: ("client", VERZOEK_WIJZIGING_CLIENT),
+    319: ("antwoord", ANTWOORD),
+    323: ("declaratie", DECLARATIE),
+    325: ("antwoord", DECLARATIE_ANTWOORD),
 }
+_HEADERS: dict[int, Shape] = {325: DECLARATIE_ANTWOORD_HEADER}
+
+
+def _bericht(row: Row) -> Shape:
+    """The root element Bericht: Header and one body element; `meta` comes from the message type."""
+    retour = row.role is Role.RETOUR
+    field, shape = _BODIES[row.number - 1 if retour else row.number]
+    header = RETOUR_HEADER if retour else _HEADERS.get(row.number, HEADER)
+    return Shape(row.message, (one("Header", "header", header), one(row.body, field, shape)))
+
+
+MESSAGES: dict[int, Shape] = {row.number: _bericht(row) for row in TABLE}

@@ -19,39 +19,27 @@ from lxml import etree
 from gateway.codec import paths
 from gateway.codec.document import ParsedDocument
 from gateway.codec.xsd import readable
+from handlers.table import BY_NUMBER, WITH_RETOUR
 from schemas import registry
 from schemas.registry import MessageType
 
 APPROVED = "0200"
 
-# Heen message number -> (the body element under Bericht, the berichtklassen that get RetourCodes).
-_CLASSES: dict[int, tuple[str, frozenset[str]]] = {
-    301: ("Client", frozenset({"Client", "Client/Relaties/Relatie", "Client/Relaties/Relatie/Contact",
-                               "Client/Contactgegevens/Contact",
-                               "Client/ToegewezenProducten/ToegewezenProduct"})),
-    305: ("Client", frozenset({"Client", "Client/StartProducten/StartProduct"})),
-    307: ("Client", frozenset({"Client", "Client/StopProducten/StopProduct"})),
-    315: ("Client", frozenset({"Client", "Client/AangevraagdeProducten/AangevraagdProduct"})),
-    317: ("Client", frozenset({"Client", "Client/Verzoek",
-                               "Client/Verzoek/OngewijzigdeProducten/OngewijzigdProduct",
-                               "Client/Verzoek/TeWijzigenProducten/TeWijzigenProduct",
-                               "Client/Verzoek/NieuweProducten/NieuwProduct"})),
-    319: ("Antwoord", frozenset({"Antwoord", "Antwoord/Woonplaatsbeginsel"})),
-}
-
-
 def retour_type(doc: ParsedDocument) -> MessageType:
     """The message type of the retour on this heen document; ValueError if it has none (323, retours)."""
     mt = doc.message_type
-    if mt.number not in _CLASSES:
-        raise ValueError(f"{mt.name} has no retour message (only 301, 305, 307, 315, 317 and 319 have one)")
-    return registry.by_number(mt.standard, mt.number + 1)
+    row = BY_NUMBER.get(mt.number)
+    if row is None or row.retour is None:
+        *most, last = (str(number) for number in WITH_RETOUR)
+        have = f"{', '.join(most)} and {last}"
+        raise ValueError(f"{mt.name} has no retour message (only {have} have one)")
+    return registry.by_number(mt.standard, row.retour)
 
 
 def retour_classes(doc: ParsedDocument) -> list[str]:
     """XPaths of the berichtklassen of `doc` that get RetourCodes in a retour with class codes."""
     retour_type(doc)
-    classes = _CLASSES[doc.message_type.number][1]
+    classes = BY_NUMBER[doc.message_type.number].classes
     return [xpath for _, path, xpath in _walk(doc.root, "", "/Bericht") if path in classes]
 
 
@@ -73,7 +61,8 @@ def build_retour(
     header = builder.copy_header(doc.root, root)
     builder.retour_header_fields(header, identificatie_retour, dagtekening_retour, xslt_versie, header_codes)
     if class_codes is not None:
-        body, classes = _CLASSES[mt.number]
+        row = BY_NUMBER[mt.number]
+        body, classes = row.body, row.classes
         source = next(el for el in paths.element_children(doc.root) if paths.local_name(el.tag) == body)
         builder.copy_class(source, root, body, f"/Bericht/{body}", classes, class_codes)
     _check_valid(rt, root)

@@ -18,8 +18,9 @@ from handlers.messages import (
     VerzoekWijziging,
 )
 from handlers.rules.registry import rule
+from handlers.table import WITH_RETOUR
 
-HEEN = (301, 305, 307, 315, 317, 319)
+HEEN = WITH_RETOUR
 DAGTEKENING_XPATH = "/Bericht/Header/BerichtIdentificatie/Dagtekening"
 
 

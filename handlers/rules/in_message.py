@@ -6,17 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from handlers.findings import Finding
-from handlers.messages import (
-    AntwoordBericht,
-    DeclaratieAntwoordBericht,
-    DeclaratieBericht,
-    Message,
-    Start,
-    Stop,
-    Toewijzing,
-    VerzoekToewijzing,
-    VerzoekWijziging,
-)
+from handlers.messages import Message
 
 # The check modules register their rules on import.
 from handlers.rules import (  # noqa: F401
@@ -33,18 +23,7 @@ from handlers.rules import (  # noqa: F401
     checks_verzoek,
 )
 from handlers.rules.checks_base import RULES
-
-# The message class each checked number must arrive as; the checks rely on it.
-CHECKED: dict[int, type] = {
-    301: Toewijzing,
-    305: Start,
-    307: Stop,
-    315: VerzoekToewijzing,
-    317: VerzoekWijziging,
-    319: AntwoordBericht,
-    323: DeclaratieBericht,
-    325: DeclaratieAntwoordBericht,
-}
+from handlers.table import BY_NUMBER, Role
 
 
 def check(message: Message) -> list[Finding]:
@@ -53,9 +32,10 @@ def check(message: Message) -> list[Finding]:
     Retour messages (302, 306, ...) have no in-message rules of their own.
     """
     number, standard = message.meta.number, message.meta.standard
-    expected = CHECKED.get(number)
-    if expected is None:
+    row = BY_NUMBER.get(number)
+    if row is None or row.role is Role.RETOUR:
         return []
+    expected = row.message  # the checks rely on it
     if not isinstance(message, expected):
         raise TypeError(f"message {number} must be a {expected.__name__}, not {type(message).__name__}")
     findings: list[Finding] = []

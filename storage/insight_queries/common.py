@@ -26,6 +26,11 @@ class Scope:
         return column.in_(sorted(self.gemeenten)) if self.gemeenten else and_(True)
 
 
+# The running-set estimate counts 1 in SAMPLE_MODULUS clients (running_totals); the partial index
+# ix_insight_running_sample (storage.web_models) is built on the same modulus.
+SAMPLE_MODULUS = 64
+
+
 def pc4(postcode: SQLColumnExpression[str | None]) -> ColumnElement[str | None]:
     """The four digits of a Dutch postcode ('1234 AB' and '1234AB' alike).
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, literal, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.insight_queries.common import Scope, delivery_state
+from storage.insight_queries.common import SAMPLE_MODULUS, Scope, delivery_state
 from storage.insight_queries.running_set import RunningFilter, conditions, from_running
 from storage.models import AllocationRow, AllocationVersionRow
-from storage.web_models import SAMPLE_MODULUS
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from handlers.insight import signals as rules
 from handlers.insight.signals import Signal
+from handlers.table import WITH_RETOUR
 from storage.insight_queries.common import Scope, counting_version, live_delivery
 from storage.models import (
     AllocationRow,
@@ -23,7 +24,7 @@ from storage.models import (
     RetourRow,
 )
 
-HEEN = (301, 305, 307, 315, 317, 319)
+HEEN = WITH_RETOUR
 # Heen messages that must get a retour: provider messages we accepted (ours is written in the same
 # transaction) and our own 301/319 recorded as sent (the provider owes the 302/320). XSD-invalid
 # messages get no retour at all (IV032), rejected own messages were never sent.

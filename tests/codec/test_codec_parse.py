@@ -45,6 +45,19 @@ def test_valid_document() -> None:
     assert doc.had_bom is False
 
 
+
+def test_header_parties_are_read_as_written() -> None:
+    # WMO305 comes from the provider (AGB code) to the municipality (CBS code).
+    assert codec.parse(WMO305, max_bytes=MAX).parties() == codec.Parties("65656055", "0363")
+
+
+def test_header_parties_are_none_when_absent_and_stripped_when_padded() -> None:
+    padded = WMO305.replace(b"65656055</", b" 65656055 </")
+    without = WMO305.replace(b"<wmo305:Ontvanger>0363</wmo305:Ontvanger>", b"")
+    assert without != WMO305
+    assert codec.parse(padded, max_bytes=MAX).parties() == codec.Parties("65656055", "0363")
+    assert codec.parse(without, max_bytes=MAX).parties() == codec.Parties("65656055", None)
+
 @pytest.mark.parametrize("raw", [b"hello, world", b'{"json": true}', b"\x89PNG\r\n\x1a\n\x00\x00"])
 def test_not_xml(raw: bytes) -> None:
     error = _refused(raw, "not-xml", "ENCODING" if b"\x00" in raw[:4] else "XML")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from codec_testkit import INVALID_EXAMPLES, MAX, example, examples
 
-from gateway.validation import check_document, oversize
+from gateway.processing.validation import check_document, oversize
 from handlers import messages as m
 
 

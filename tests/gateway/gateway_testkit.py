@@ -16,9 +16,9 @@ from faststream.rabbit import RabbitQueue, TestRabbitBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.app import App, create_app
 from gateway.settings import BrokerSettings, DatabaseSettings, Settings
-from gateway.topology import Topology
+from gateway.worker.app import App, create_app
+from gateway.worker.topology import Topology
 
 RABBIT_URL = os.environ.get("ISTD_TEST_RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/")
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "examples"
@@ -156,7 +156,7 @@ class FaultyProcessor:
     """
 
     def __init__(self, settings: Settings) -> None:
-        from gateway.processing import Processor
+        from gateway.processing.processor import Processor
 
         self.real = Processor(settings)
         self.held = asyncio.Event()

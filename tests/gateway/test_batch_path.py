@@ -19,9 +19,9 @@ from gateway_testkit import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.batch import BatchItem
-from gateway.processed import Processed
-from gateway.processing import Processor
+from gateway.processing.batch import BatchItem
+from gateway.processing.processed import Processed
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.writers import Writer
 

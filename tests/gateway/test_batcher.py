@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 import pytest
 from gateway_testkit import wait_for
 
-from gateway.batching import Batcher, BatcherClosed
+from gateway.worker.batcher import Batcher, BatcherClosed
 
 
 class Recorder:

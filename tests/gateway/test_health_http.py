@@ -6,8 +6,8 @@ import asyncio
 
 import httpx
 
-from gateway.health import create_http_app
-from gateway.metrics import Metrics
+from gateway.worker.health import create_http_app
+from gateway.worker.metrics import Metrics
 
 
 async def _fine() -> str | None:

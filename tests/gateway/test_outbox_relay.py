@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway import wire
-from gateway.metrics import Metrics
-from gateway.outbox import OutboxRelay
-from gateway.routes import declare_publishers
-from gateway.topology import Topology, declare
+from gateway.worker.metrics import Metrics
+from gateway.worker.outbox import OutboxRelay
+from gateway.worker.publishers import declare_publishers
+from gateway.worker.topology import Topology, declare
 from storage.engine import session_factory
 from storage.models import OutboxRow
 

@@ -30,9 +30,9 @@ from lxml import etree
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from gateway.app import create_app
 from gateway.cli.main import main
 from gateway.logs import PAYLOAD_LOGGERS, JsonFormatter, configure
+from gateway.worker.app import create_app
 from storage.engine import create_engine, ensure_migrated
 from storage.models import MessageRow
 

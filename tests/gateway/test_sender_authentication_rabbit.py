@@ -31,10 +31,10 @@ from gateway_testkit import (
 )
 from sqlalchemy import text
 
-from gateway.app import create_app
 from gateway.cli.dead_letters import dead_letters
 from gateway.cli.publish import publish
 from gateway.settings import SendersSettings
+from gateway.worker.app import create_app
 
 pytestmark = pytest.mark.rabbitmq
 PROVIDER, GEMEENTE = "65656055", "0384"

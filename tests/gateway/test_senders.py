@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from gateway import codec
 from gateway.codec import build_retour
-from gateway.processing import Processor
-from gateway.senders import Origin, SenderPolicy, load_mapping, party_of
+from gateway.processing.processor import Processor
+from gateway.processing.senders import Origin, SenderPolicy, load_mapping, party_of
 from gateway.settings import DatabaseSettings, SendersSettings, Settings
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.models import MessageRow, OutboxRow

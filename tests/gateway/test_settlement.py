@@ -10,9 +10,8 @@ import aiormq.abc
 import pytest
 from faststream.message import StreamMessage
 
-from gateway import routes
-from gateway.pipeline import Delivery, Verdict
-from gateway.routes import Settlement
+from gateway.worker.pipeline import Delivery, Verdict
+from gateway.worker.settlement import Settlement, _Tags
 
 ACK, RETRY = Verdict.ACK, Verdict.RETRY
 
@@ -58,7 +57,7 @@ async def test_a_gap_below_the_batch_means_one_ack_per_delivery() -> None:
 
 
 async def test_a_gap_that_never_closes_ends_the_tracking(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(routes._Tags, "_MAX_ABOVE", 3)
+    monkeypatch.setattr(_Tags, "_MAX_ABOVE", 3)
     channel, settlement = _channel(), Settlement()
     tags = settlement._tags(channel)
     await settlement.settle([_delivery(channel, t) for t in (2, 3, 4, 5)], [ACK] * 4)  # 1 never comes

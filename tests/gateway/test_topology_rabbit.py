@@ -10,7 +10,7 @@ from faststream.rabbit import RabbitBroker
 from gateway_testkit import RABBIT_URL, drain, make_settings, wait_for
 
 from gateway.cli.publish import publish
-from gateway.topology import DELIVERY_COUNT_HEADER, Topology, declare
+from gateway.worker.topology import DELIVERY_COUNT_HEADER, Topology, declare
 
 pytestmark = pytest.mark.rabbitmq
 

@@ -15,7 +15,7 @@ from gateway_testkit import (
     publish_together,
 )
 
-from gateway.app import App
+from gateway.worker.app import App
 
 
 async def test_the_reference_examples_produce_retours_and_register_rows(database_url: str) -> None:

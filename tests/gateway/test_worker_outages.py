@@ -29,8 +29,8 @@ from gateway_testkit import (
     wait_for,
 )
 
-from gateway.app import App, create_app
-from gateway.topology import Topology
+from gateway.worker.app import App, create_app
+from gateway.worker.topology import Topology
 from storage.engine import create_engine
 
 pytestmark = pytest.mark.rabbitmq

@@ -22,11 +22,11 @@ from gateway_testkit import (
     wait_for,
 )
 
-from gateway.app import App, create_app
 from gateway.cli.dead_letters import dead_letters
 from gateway.cli.publish import publish
 from gateway.settings import Settings
-from gateway.topology import ERROR_HEADER, Topology
+from gateway.worker.app import App, create_app
+from gateway.worker.topology import ERROR_HEADER, Topology
 
 pytestmark = pytest.mark.rabbitmq
 

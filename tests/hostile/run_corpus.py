@@ -31,7 +31,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from gateway.validation import check_document
+from gateway.processing.validation import check_document
 
 ALARM_S = 60  # a hang guard per document, not a performance requirement
 HARD_STOP_S = 180

@@ -37,7 +37,7 @@ import aio_pika
 import pytest
 from gateway_testkit import RABBIT_URL, rabbit_connection
 
-from gateway.topology import Topology
+from gateway.worker.topology import Topology
 
 pytestmark = pytest.mark.rabbitmq
 HERE = Path(__file__).resolve().parent

@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gateway.codec import DocumentError, decode, parse, validate_xsd
+from gateway.processing.validation import check_document
 from gateway.settings import ParserSettings
-from gateway.validation import check_document
 from handlers import messages as m
 from handlers.rules.checks_client import passes_elfproef
 from handlers.rules.in_message import check

@@ -26,8 +26,8 @@ import httpx
 from lxml import etree
 
 from gateway.settings import Settings
-from gateway.sharding import shard_of
-from gateway.topology import Topology
+from gateway.worker.sharding import shard_of
+from gateway.worker.topology import Topology
 from storage.models import Base
 
 RABBIT_URL = os.environ.get("ISTD_TEST_RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -81,7 +81,7 @@ async def declare(settings: Settings) -> Topology:
     """The worker's topology, declared up front so messages can be published before it starts."""
     from faststream.rabbit import RabbitBroker
 
-    from gateway.app import connect_broker
+    from gateway.worker.app import connect_broker
 
     b = settings.broker
     topology = Topology(prefix=b.prefix, delivery_limit=b.delivery_limit, shards=b.shards)

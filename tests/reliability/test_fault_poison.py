@@ -24,8 +24,8 @@ from reliability_kit import (
     wait_until,
 )
 
-from gateway.app import create_app
-from gateway.topology import ERROR_HEADER
+from gateway.worker.app import create_app
+from gateway.worker.topology import ERROR_HEADER
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 NORMAL = 400

@@ -11,7 +11,7 @@ from gateway_testkit import make_settings
 from reliability_kit import declare, queue_depth
 
 from gateway.cli.publish import publish
-from gateway.sharding import parse_shard_ids, partition_key, shard_of
+from gateway.worker.sharding import parse_shard_ids, partition_key, shard_of
 
 LIMIT = 25 * 1024 * 1024
 

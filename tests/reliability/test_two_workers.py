@@ -3,7 +3,7 @@
 Each client's messages are sent in the order of the chain (315, 301, 305, 307, 317, 319), steps of
 all clients interleaved, so the rules of every step depend on the one before it. With
 ISTD_BROKER__SHARDS the producer routes each document by its pair of parties to a shard queue with
-a single active consumer (gateway/sharding.py): each worker takes its own shards, and every shard
+a single active consumer (gateway/worker/sharding.py): each worker takes its own shards, and every shard
 is processed in publish order. Messages whose only difference would be generated values
 (IdentificatieRetour, DagtekeningRetour, row ids, timestamps) are compared without those.
 """
@@ -32,7 +32,7 @@ from reliability_kit import (
     without_generated,
 )
 
-from gateway.sharding import shard_of
+from gateway.worker.sharding import shard_of
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 CLIENTS = 60

@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.codec import paths
-from gateway.processed import Processed
-from gateway.processing import Processor
+from gateway.processing.processed import Processed
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.engine import session_factory
 from storage.models import AllocationVersionRow, DeliveryRow, MessageRow, OutboxRow, RequestRow

@@ -19,10 +19,10 @@ import pytest
 from scenario_messages import Assigned, Change, Delivery, Idents, antwoord, start, stop, toewijzing, vot, vow
 from sqlalchemy import text
 
-from gateway.batch import BatchItem
 from gateway.codec import build_retour, parse
-from gateway.processed import Processed
-from gateway.processing import Processor
+from gateway.processing.batch import BatchItem
+from gateway.processing.processed import Processed
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work

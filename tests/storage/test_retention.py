@@ -14,7 +14,7 @@ from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.cli.main import main
-from gateway.processing import Processor
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.engine import session_factory
 from storage.models import OutboxRow

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.processing import Processor
+from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.unit_of_work import unit_of_work
 

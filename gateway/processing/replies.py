@@ -9,7 +9,7 @@ import hashlib
 
 from gateway import wire
 from gateway.codec import build_retour, retour_type
-from gateway.processed import Input
+from gateway.processing.processed import Input
 from handlers.findings import Finding
 from handlers.outcome import Outcome, RetourPlan
 from storage import messages as store

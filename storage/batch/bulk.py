@@ -2,7 +2,7 @@
 
 Ids: on PostgreSQL drawn from the table's own sequence (`nextval`, so concurrent workers and ORM
 inserts never collide); on SQLite the next ids after the table's maximum, which is safe because
-SQLite has one writer and the worker serialises its writers (gateway.app's write lock).
+SQLite has one writer and the worker serialises its writers (gateway.worker.app's write lock).
 New rows are inserted in creation order, so the ids the database gives them keep that order.
 """
 
@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, Table, bindparam, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.batch.load import ANSWER_FIELDS, DELIVERY_FIELDS, REQUEST_FIELDS, VERSION_FIELDS
+from storage.batch.snapshot import Snapshot
 from storage.models import (
     AllocationRow,
     AllocationVersionRow,
@@ -25,8 +27,6 @@ from storage.models import (
     RequestRow,
     RetourRow,
 )
-from storage.snapshot import Snapshot
-from storage.snapshot_load import ANSWER_FIELDS, DELIVERY_FIELDS, REQUEST_FIELDS, VERSION_FIELDS
 
 TABLES: dict[str, Table] = {
     "messages": MessageRow.__table__,  # type: ignore[dict-item]

@@ -22,7 +22,7 @@ from sqlalchemy import Select, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.logs import describe_exception, fields, get_logger
-from gateway.metrics import Metrics
+from gateway.worker.metrics import Metrics
 from storage.models import OutboxRow
 from storage.sql import one_of
 

@@ -13,6 +13,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_, select, union
 
 from handlers.outcome import AllocationKey
+from storage.batch.rows import (
+    AllocRec,
+    AnswerRec,
+    ClientRec,
+    DeliveryRec,
+    IdentityRec,
+    RequestRec,
+    VersionRec,
+)
+from storage.batch.snapshot import Keys, Snapshot
 from storage.models import (
     AllocationRow,
     AllocationVersionRow,
@@ -21,16 +31,6 @@ from storage.models import (
     DeliveryRow,
     MessageRow,
     RequestRow,
-)
-from storage.snapshot import Keys, Snapshot
-from storage.snapshot_rows import (
-    AllocRec,
-    AnswerRec,
-    ClientRec,
-    DeliveryRec,
-    IdentityRec,
-    RequestRec,
-    VersionRec,
 )
 from storage.sql import one_of
 

@@ -1,7 +1,7 @@
 """A batch's view of the register: the rows its messages need, loaded in a few queries, kept in memory.
 
 The handlers read it through their Protocols (handlers.state) exactly as they read `Register`; the
-batch's own effects are applied to it (storage.snapshot_apply) as each message is processed, so a
+batch's own effects are applied to it (storage.batch.apply) as each message is processed, so a
 message sees what earlier messages of the same batch did. Coverage is tracked per key (client BSN,
 allocation key, reference, message identity): a read of a key that was not preloaded loads it on
 demand, so preloading is only an optimisation and never changes an answer.
@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.outcome import AllocationKey, DeliveryKey, DeliveryScope
-from handlers.state import AllocationView, AnswerView, RequestView
-from storage.repositories import OPEN_STATES, allocation_view, delivery_key
-from storage.snapshot_rows import (
+from handlers.state import AllocationView, AnswerView, HeenView, RequestView
+from storage.batch.rows import (
     NEW,
     AllocRec,
     AnswerRec,
@@ -28,9 +27,12 @@ from storage.snapshot_rows import (
     RequestRec,
     VersionRec,
 )
+from storage.repositories import OPEN_STATES, Register, allocation_view, delivery_key
 
 Ref = tuple[str, str, str]  # (standard, aanbieder, referentie_aanbieder)
 Ident = tuple[str, str, str]  # (message_name, sender, identificatie)
+# Loads the rows of keys not yet covered into the snapshot (storage.batch.load.load; the writer hands it in).
+Loader = Callable[["Snapshot", "Keys"], Awaitable[None]]
 
 
 class Keys:
@@ -47,10 +49,11 @@ class Keys:
 
 
 class Snapshot:
-    """Rows by key plus what is covered; implements handlers.state.DeliveryState and RequestState."""
+    """Rows by key plus what is covered; implements handlers.state.State as Register does."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, loader: Loader) -> None:
         self.session = session
+        self._load = loader
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self._numbers = itertools.count(NEW)
         self.covered = Keys()
@@ -72,15 +75,13 @@ class Snapshot:
 
     async def ensure(self, keys: Keys) -> None:
         """Load what `keys` names and is not covered yet (one query per table, not per key)."""
-        from storage.snapshot_load import load
-
         missing = Keys()
         missing.bsns = keys.bsns - self.covered.bsns
         missing.allocations = keys.allocations - self.covered.allocations
         missing.refs = keys.refs - self.covered.refs
         missing.idents = keys.idents - self.covered.idents
         if missing:
-            await load(self, missing)
+            await self._load(self, missing)
 
     async def need(
         self,
@@ -202,6 +203,12 @@ class Snapshot:
         versions = self.versions_by_ref.get((aanbieder, referentie), ())
         counting = [v for v in versions if not v.voided and v.alloc.standard == standard]
         return min(counting, key=lambda v: v.order) if counting else None
+
+    async def heen_message(
+        self, standard: str, number: int, afzender: str, ontvanger: str, identificatie: str
+    ) -> HeenView | None:
+        """From the database: received retours take the one-message path, so no batch message is one."""
+        return await Register(self.session).heen_message(standard, number, afzender, ontvanger, identificatie)
 
 
 def _current(alloc: AllocRec) -> VersionRec | None:

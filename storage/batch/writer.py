@@ -20,11 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.outcome import Command
 from handlers.state import State
 from storage import messages as store
-from storage.bulk import reserve_ids, write_snapshot
+from storage.batch.apply import apply
+from storage.batch.bulk import reserve_ids, write_snapshot
+from storage.batch.load import load
+from storage.batch.rows import IdentityRec, KnownMessage, NewMessage
+from storage.batch.snapshot import Keys, Snapshot
 from storage.models import MessageRow, RetourRow
-from storage.snapshot import Keys, Snapshot
-from storage.snapshot_apply import apply
-from storage.snapshot_rows import IdentityRec, KnownMessage, NewMessage
 from storage.sql import one_of
 from storage.writers import StoredMessage
 
@@ -36,7 +37,7 @@ class BatchWriter:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.snapshot = Snapshot(session)
+        self.snapshot = Snapshot(session, load)
         self.known: dict[str, KnownMessage | NewMessage | None] = {}
         self.retour_bytes: dict[int, bytes | None] = {}
         self.messages: list[NewMessage] = []
@@ -169,7 +170,7 @@ class BatchWriter:
         await apply(self.snapshot, commands, message_id=message_id)
 
     def state(self) -> State:
-        return self.snapshot  # type: ignore[return-value]  # heen_message: received retours go one by one
+        return self.snapshot
 
     async def flush(self) -> None:
         """Write everything collected, in foreign-key order; the writer is spent afterwards."""

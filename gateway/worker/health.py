@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from gateway.metrics import CONTENT_TYPE_LATEST, Metrics
+from gateway.worker.metrics import CONTENT_TYPE_LATEST, Metrics
 
 # A check answers None when its part is fine, else a short reason (no personal data, no secrets).
 Check = Callable[[], Awaitable[str | None]]

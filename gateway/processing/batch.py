@@ -20,28 +20,28 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.senders import Origin
-from gateway.validation import Verdict, check_document
+from gateway.processing.processed import Processed
+from gateway.processing.senders import Origin
+from gateway.processing.validation import Verdict, check_document
+from handlers import dispatch
 from handlers.context import Context
 from handlers.outcome import (
     AllocationKey,
+    DeliveryKey,
     DeliveryScope,
     RecordAllocationVersion,
     RecordAnswer,
     UpsertClient,
 )
-from handlers.state import AnswerView, HeenView, RequestView
-from storage.batch_writer import BatchWriter
-from storage.snapshot import Keys
-from storage.writers import OrmWriter
-
-if TYPE_CHECKING:
-    from gateway.processed import Processed
-    from gateway.processing import Processor
+from handlers.state import AllocationView, AnswerView, HeenView, RequestView, State
+from handlers.table import HEEN_ROLES, Role, role_of
+from storage.batch.snapshot import Keys
+from storage.batch.writer import BatchWriter
+from storage.writers import OrmWriter, Writer
 
 FAIR_SLICE = 16  # messages between two yields to the event loop
 
@@ -51,6 +51,20 @@ class BatchItem:
     raw: bytes
     received_at: datetime
     origin: Origin | None = None
+
+
+class Runner(Protocol):
+    """What a batch needs of gateway.processing.processor.Processor (which hands itself in)."""
+
+    @property
+    def max_bytes(self) -> int: ...
+
+    def context(self, today: date) -> Context: ...
+
+    async def run(
+        self, session: Writer, raw: bytes, *, received_at: datetime, today: date,
+        origin: Origin | None = None, sha256: str | None = None, verdict: Verdict | None = None,
+    ) -> Processed: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +77,14 @@ class _Prepared:
     def number(self) -> int | None:
         return self.verdict.document.message_type.number if self.verdict.document else None
 
+    @property
+    def role(self) -> Role | None:
+        return role_of(self.number) if self.number is not None else None
+
 
 async def run_batch(
-    processor: Processor, session: AsyncSession, items: Sequence[BatchItem], today: date
+    processor: Runner, session: AsyncSession, items: Sequence[BatchItem], today: date
 ) -> list[Processed]:
-    from gateway.processing import RETOURS
-
     prepared = []
     for n, item in enumerate(items, 1):
         prepared.append(_prepare(item, processor.max_bytes))
@@ -76,7 +92,7 @@ async def run_batch(
     results: list[Processed] = []
     run: list[_Prepared] = []
     for p in prepared:
-        if p.number not in RETOURS:
+        if p.number is None or role_of(p.number) is not Role.RETOUR:
             run.append(p)
             continue
         results += await _run_of_messages(processor, session, run, today)
@@ -111,10 +127,8 @@ def _prepare(item: BatchItem, max_bytes: int) -> _Prepared:
 
 
 async def _run_of_messages(
-    processor: Processor, session: AsyncSession, run: list[_Prepared], today: date
+    processor: Runner, session: AsyncSession, run: list[_Prepared], today: date
 ) -> list[Processed]:
-    from gateway.processing import PROVIDER
-
     if not run:
         return []
     context = processor.context(today)
@@ -123,7 +137,7 @@ async def _run_of_messages(
         await _collect(keys, p, context)
     # Message rows per message: its own, and the retour of a provider's message that decodes.
     answered = ("valid", "rejected-rules")
-    needs = [(p.sha256, 1 + (p.number in PROVIDER and p.verdict.verdict in answered)) for p in run]
+    needs = [(p.sha256, 1 + (p.role is Role.PROVIDER_HEEN and p.verdict.verdict in answered)) for p in run]
     writer = await BatchWriter.open(session, keys, needs)
     results = []
     for n, p in enumerate(run, 1):
@@ -145,17 +159,15 @@ async def _run_of_messages(
 
 async def _collect(keys: Keys, p: _Prepared, context: Context) -> None:
     """The keys this message's handler reads (a dry run against `_Recorder`) and its commands write."""
-    from gateway.processing import HANDLERS
-
     msg = p.verdict.decoded
-    if msg is None or p.verdict.verdict != "valid" or p.number not in HANDLERS:
+    if msg is None or p.verdict.verdict != "valid" or p.role not in HEEN_ROLES:
         return
-    client = getattr(msg, "client", None)
-    if isinstance(getattr(client, "bsn", None), str):
-        keys.bsns.add(client.bsn)  # type: ignore[union-attr]
+    bsn = getattr(getattr(msg, "client", None), "bsn", None)
+    if isinstance(bsn, str):
+        keys.bsns.add(bsn)
     # A handler that raises here raises again in the real run, which isolates the message.
     with contextlib.suppress(Exception):
-        outcome = await HANDLERS[p.number](msg, _Recorder(keys), context)  # type: ignore[operator]
+        outcome = await dispatch.handle(msg, _Recorder(keys), context)
         _command_keys(keys, outcome.commands)
 
 
@@ -171,7 +183,7 @@ def _command_keys(keys: Keys, commands: Sequence[object]) -> None:
             keys.refs.add((command.standard, command.aanbieder, command.referentie_aanbieder))
 
 
-class _Recorder:
+class _Recorder(State):
     """handlers.state.State that answers "nothing known" and notes every key asked for."""
 
     def __init__(self, keys: Keys) -> None:
@@ -186,11 +198,11 @@ class _Recorder:
     async def allocation(self, key: AllocationKey) -> None:
         self.keys.allocations.add(key)
 
-    async def allocations_of(self, scope: DeliveryScope) -> list[object]:
+    async def allocations_of(self, scope: DeliveryScope) -> list[AllocationView]:
         self.keys.bsns.add(scope.bsn)
         return []
 
-    async def deliveries(self, scope: DeliveryScope) -> list[object]:
+    async def deliveries(self, scope: DeliveryScope) -> list[DeliveryKey]:
         self.keys.bsns.add(scope.bsn)
         return []
 

@@ -3,7 +3,7 @@
 Each function mirrors its namesake in storage.commands (same rows created, same fields changed, same
 current-version election and request settling), so the batch path and the one-message path leave the
 same register. A received retour's PairRetour is not applied here: received retours take the
-one-message path (gateway.batch splits the batch around them).
+one-message path (gateway.processing.batch splits the batch around them).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from handlers.outcome import (
     RemoveDelivery,
     UpsertClient,
 )
+from storage.batch.rows import AllocRec, AnswerRec, ClientRec, DeliveryRec, RequestRec, VersionRec
+from storage.batch.snapshot import Snapshot
 from storage.commands import DELETED
 from storage.models import new_public_id
 from storage.repositories import delivery_key
-from storage.snapshot import Snapshot
-from storage.snapshot_rows import AllocRec, AnswerRec, ClientRec, DeliveryRec, RequestRec, VersionRec
 
 CLIENT_FIELDS = tuple(f.name for f in fields(UpsertClient) if f.name not in ("bsn", "full"))
 VERSION_VALUES = tuple(f.name for f in fields(RecordAllocationVersion) if f.name not in ("key", "bsn"))

@@ -26,36 +26,25 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway import senders
-from gateway.batch import BatchItem, run_batch
 from gateway.logs import fields, get_logger
-from gateway.processed import Input, Processed, rejection_codes
-from gateway.replies import forward_or_report, report, send_retour
-from gateway.senders import Origin, SenderPolicy, refusal_key
+from gateway.processing import senders
+from gateway.processing.batch import BatchItem, run_batch
+from gateway.processing.processed import Input, Processed, rejection_codes
+from gateway.processing.replies import forward_or_report, report, send_retour
+from gateway.processing.senders import Origin, SenderPolicy, refusal_key
+from gateway.processing.validation import Verdict as DocumentVerdict
+from gateway.processing.validation import check_document
 from gateway.settings import Settings
-from gateway.validation import Verdict as DocumentVerdict
-from gateway.validation import check_document
-from handlers import antwoord, retour, start, stop, toewijzing, verzoek
+from handlers import dispatch
 from handlers.context import Context, ProductCodes, load_product_codes
 from handlers.data import load_municipalities
 from handlers.findings import Finding
 from handlers.outcome import Outcome, RetourPlan
+from handlers.table import Role, role_of
 from storage.writers import OrmWriter, StoredMessage, Writer
 
 log = get_logger("processing")
 
-OWN = (301, 319)  # heen messages the municipality sends: pre-flight, then recorded as sent
-PROVIDER = (305, 307, 315, 317)  # heen messages a provider sends: checked, applied, answered
-RETOURS = (302, 306, 308, 316, 318, 320)
-DECLARATIONS = (323, 325)
-HANDLERS = {
-    301: toewijzing.handle,
-    305: start.handle,
-    307: stop.handle,
-    315: verzoek.handle,
-    317: verzoek.handle,
-    319: antwoord.handle,
-}
 
 
 class Processor:
@@ -93,7 +82,7 @@ class Processor:
     async def process_batch(
         self, session: AsyncSession, items: Sequence[BatchItem], today: date
     ) -> list[Processed]:
-        """Many messages in the caller's transaction, in order, as `process` one by one (gateway.batch)."""
+        """Many messages in the caller's transaction, in order, as `process` one by one (processing.batch)."""
         return await run_batch(self, session, items, today)
 
     async def run(
@@ -113,22 +102,15 @@ class Processor:
             return await self._refused(session, keyed, refusal)
         if verdict.document is None or verdict.verdict not in ("valid", "rejected-rules"):
             return await self._invalid(session, item, tuple(verdict.findings))
-        number = verdict.document.message_type.number
+        role = role_of(verdict.document.message_type.number)
         if verdict.verdict == "rejected-rules" or item.msg is None:
             return await self._technical_rejection(session, item, tuple(verdict.findings))
-        if number in RETOURS:
+        if role is Role.RETOUR:
             return await self._retour(session, item)
-        if number in DECLARATIONS:
+        if role is Role.DECLARATION:
             return await self._stored_only(session, item)
-        return await self._heen(
-            session,
-            item,
-            await HANDLERS[number](
-                item.msg,
-                session.state(),  # type: ignore[operator]
-                self.context(today),
-            ),
-        )
+        outcome = await dispatch.handle(item.msg, session.state(), self.context(today))
+        return await self._heen(session, item, outcome)
 
     async def _store(
         self,
@@ -214,11 +196,11 @@ class Processor:
     ) -> Processed:
         """Level 2: a provider's heen message gets a header-only retour 0001; own messages are refused."""
         assert item.doc is not None
-        number = item.doc.message_type.number
+        role = role_of(item.doc.message_type.number)
         plan = RetourPlan(("0001",))
-        direction = "out" if number in OWN else "in"
+        direction = "out" if role is Role.OWN_HEEN else "in"
         row = await self._store(session, item, "rejected", plan.header_codes, findings, direction)
-        if number not in PROVIDER:
+        if role is not Role.PROVIDER_HEEN:
             await report(session, item, row, "rejected", findings)
             return self._result(item, row, "rejected", plan.header_codes, findings)
         retour_bytes = await send_retour(session, item, row, plan)
@@ -226,9 +208,9 @@ class Processor:
 
     async def _heen(self, session: Writer, item: Input, outcome: Outcome) -> Processed:
         assert item.doc is not None
-        number, findings = item.doc.message_type.number, outcome.findings
+        findings = outcome.findings
         codes = rejection_codes(findings) if not outcome.accepted else ()
-        own = number in OWN
+        own = role_of(item.doc.message_type.number) is Role.OWN_HEEN
         status = ("recorded" if own else "accepted") if outcome.accepted else "rejected"
         row = await self._store(session, item, status, codes, findings, "out" if own else "in")
         if outcome.accepted:
@@ -242,7 +224,7 @@ class Processor:
 
     async def _retour(self, session: Writer, item: Input) -> Processed:
         assert item.msg is not None
-        outcome = await retour.handle(item.msg, session.state(), self.context(item.today))  # type: ignore[arg-type]
+        outcome = await dispatch.handle(item.msg, session.state(), self.context(item.today))
         status = "paired" if outcome.accepted else "unmatched"
         pair = outcome.commands[0]
         codes = tuple(dict.fromkeys(c for c in self._pair_codes(outcome) if c != "0200"))

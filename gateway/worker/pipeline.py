@@ -1,6 +1,6 @@
 """The batch transaction: process many deliveries in one transaction, each in a savepoint, then commit.
 
-The fast path hands the whole batch to `process_batch` (gateway.batch: a few queries and one bulk
+The fast path hands the whole batch to `process_batch` (gateway.processing.batch: a few queries and one bulk
 insert per table for the batch) when the processor has it; the isolated path runs `process` per delivery.
 
 What each failure means for the delivery (decided here, nowhere else):
@@ -33,10 +33,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.batch import BatchItem
 from gateway.logs import describe_exception, fields, get_logger
-from gateway.metrics import Metrics
-from gateway.senders import Origin
+from gateway.processing.batch import BatchItem
+from gateway.processing.senders import Origin
+from gateway.worker.metrics import Metrics
 
 log = get_logger("worker")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -61,7 +61,7 @@ class Processed(Protocol):
 
 
 class MessageProcessor(Protocol):
-    """`gateway.processing.Processor`: writes through the session, never commits."""
+    """`gateway.processing.processor.Processor`: writes through the session, never commits."""
 
     async def process(
         self, session: AsyncSession, raw: bytes, *, received_at: datetime, today: date, origin: Origin | None
@@ -70,7 +70,7 @@ class MessageProcessor(Protocol):
 
 @runtime_checkable
 class BatchProcessor(Protocol):
-    """A processor that also takes a whole batch at once (`gateway.batch`); same results as one by one."""
+    """A processor that also takes a whole batch at once (`processing.batch`); same results as one by one."""
 
     async def process_batch(
         self, session: AsyncSession, items: Sequence[BatchItem], today: date
@@ -94,7 +94,7 @@ class Delivery:
     headers: dict[str, object] = field(default_factory=dict)
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     user_id: str | None = None  # RabbitMQ validates it against the connection's user: sender authentication
-    # The broker's message, for settling it after the batch (gateway.routes); never read here.
+    # The broker's message, for settling it after the batch (gateway.worker.settlement); never read here.
     transport: object = field(default=None, compare=False, repr=False)
 
 

@@ -30,9 +30,9 @@ from pathlib import Path
 from gateway.codec import ParsedDocument
 from gateway.logs import fields, get_logger
 from gateway.settings import Settings
+from handlers.table import Role, role_of
 
 log = get_logger("senders")
-RETOURS = (302, 306, 308, 316, 318, 320)
 CODE = "SENDER"  # the finding code of a refusal; no retourcode exists for it (outside the standard)
 LEVEL = 0  # transport level: decided before any of the standard's four check levels
 
@@ -69,13 +69,15 @@ def load_mapping(users: Mapping[str, list[str] | str], file: str | None) -> dict
     return {user: frozenset(codes) for user, codes in merged.items()}
 
 
+def _sender_field(doc: ParsedDocument) -> str:
+    # A retour copies the heen header unchanged (IV028): its sender is the heen message's Ontvanger.
+    return "Ontvanger" if role_of(doc.message_type.number) is Role.RETOUR else "Afzender"
+
+
 def party_of(doc: ParsedDocument) -> str | None:
     """The code of the party that sent the document (see the module docstring), None if absent."""
-    namespace = doc.root.tag[1 : doc.root.tag.index("}")] if doc.root.tag.startswith("{") else ""
-    field = "Ontvanger" if doc.message_type.number in RETOURS else "Afzender"
-    element = doc.root.find(f"{{{namespace}}}Header/{{{namespace}}}{field}")
-    text = element.text if element is not None else None
-    return text.strip() if text else None
+    parties = doc.parties()
+    return parties.ontvanger if _sender_field(doc) == "Ontvanger" else parties.afzender
 
 
 class SenderPolicy:
@@ -116,7 +118,7 @@ class SenderPolicy:
         party = party_of(doc)
         if party in allowed:
             return None
-        field = "Ontvanger" if doc.message_type.number in RETOURS else "Afzender"
+        field = _sender_field(doc)
         # Unquoted on purpose: error reports blank out quoted values (they may be personal data).
         return (
             f"broker user {origin.user_id} may not send as {field} {party or '(none)'} "

@@ -20,8 +20,6 @@ import zlib
 
 from gateway.codec import DocumentError, parse
 
-_PARTIES = "/*/*[local-name()='Header']/*[local-name()='Afzender' or local-name()='Ontvanger']/text()"
-
 
 def partition_key(raw: bytes, *, max_bytes: int) -> str:
     """`<code>|<code>` of the two parties in the header, sorted; empty when the header cannot be read."""
@@ -29,9 +27,8 @@ def partition_key(raw: bytes, *, max_bytes: int) -> str:
         document = parse(raw, max_bytes=max_bytes)
     except DocumentError:
         return ""
-    found = document.root.xpath(_PARTIES)
-    codes = sorted(str(code).strip() for code in found) if isinstance(found, list) else []
-    return "|".join(codes)
+    parties = document.parties()
+    return "|".join(sorted(code for code in (parties.afzender, parties.ontvanger) if code is not None))
 
 
 def shard_of(raw: bytes, shards: int, *, max_bytes: int) -> int:

@@ -25,18 +25,20 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
-from gateway import topology as wiring
-from gateway.batching import Batcher
-from gateway.health import create_http_app
 from gateway.logs import describe_exception, fields, get_logger, redact_url
-from gateway.metrics import Metrics
-from gateway.outbox import OutboxRelay
-from gateway.pipeline import Delivery, MessageProcessor, Pipeline, Verdict, is_database_down
-from gateway.processing import Processor
-from gateway.routes import Publishers, Settlement, declare_publishers, register_routes
-from gateway.senders import SenderPolicy
+from gateway.processing.processor import Processor
+from gateway.processing.senders import SenderPolicy
 from gateway.settings import Settings
-from gateway.sharding import parse_shard_ids
+from gateway.worker import topology as wiring
+from gateway.worker.batcher import Batcher
+from gateway.worker.health import create_http_app
+from gateway.worker.metrics import Metrics
+from gateway.worker.outbox import OutboxRelay
+from gateway.worker.pipeline import Delivery, MessageProcessor, Pipeline, Verdict, is_database_down
+from gateway.worker.publishers import Publishers, declare_publishers
+from gateway.worker.settlement import Settlement
+from gateway.worker.sharding import parse_shard_ids
+from gateway.worker.subscriber import register_routes
 from schemas import registry
 from storage.engine import create_engine, ensure_migrated, session_factory
 

@@ -1,0 +1,1 @@
+"""The RabbitMQ worker: app, subscriber, settlement, publishers, batcher, pipeline, outbox, health."""
