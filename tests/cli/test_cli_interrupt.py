@@ -20,7 +20,7 @@ from pathlib import Path
 import aio_pika
 import pytest
 
-from gateway.topology import Topology
+from gateway.worker.topology import Topology
 
 Start = Callable[..., subprocess.Popen[bytes]]
 RABBIT_URL = "amqp://guest:guest@127.0.0.1:5672/"
