@@ -3,8 +3,13 @@
 The error tree a command can end in (each printed as one line `istd CMD: ...`, no traceback):
 
     CommandError(message, exit_code)      what went wrong and what to do; raised anywhere below a handler
-      <- database_error(exc, url)         driver/URL failures of the register, mapped in one place
-    KeyboardInterrupt                     Ctrl-C outside a command's own handling: exit 130
+      <- check_database_url(url)          a malformed or unsupported URL, before anything connects (2)
+      <- database_error(exc, url)         driver failures of the register, mapped in one place (2)
+      <- StartupError (gateway.worker)    RabbitMQ refused or unreachable: broker_refusal() words it (1)
+      <- listen(host, port, setting)      an HTTP port in use (1)
+    argparse mistakes                     Parser.error: one line and a pointer to --help (2)
+    KeyboardInterrupt                     Ctrl-C outside a command's own handling (130); validate, ingest
+                                          and publish arm `Interrupt` to stop between items with a summary
 """
 
 from __future__ import annotations
