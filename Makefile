@@ -4,12 +4,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench soak docs clean
+.PHONY: install run test test-fast lint bench soak docs lock clean
 
-$(STAMP): pyproject.toml
+# The pinned versions of requirements-dev.lock first (what CI and the tests run on), then the project
+# itself without resolving again: an install never picks up a release nobody has tested.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -42,6 +45,13 @@ soak: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m handlers.rules.catalogue > docs/rules.md
+
+# Re-pin after a change to the dependencies in pyproject.toml: requirements.lock (what the Docker image
+# installs) and requirements-dev.lock (with the dev extra: CI, `make install`).
+PIP_COMPILE := $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -73,8 +73,8 @@ class Soak:
         self.received = 0
 
     async def sink(self, rabbit: aio_pika.abc.AbstractConnection, topology: Topology) -> None:
-        """A consumer on istd.out, as providers would have: without a bound queue the broker returns
-        every retour unroutable and the relay retries it forever (see docs/operations.md)."""
+        """A consumer on istd.out, as providers would have: without a bound queue every retour would be
+        kept in istd.unrouted instead (see README, RabbitMQ topology)."""
         channel = await rabbit.channel()
         queue = await channel.declare_queue(f"{topology.prefix}capture", durable=True)
         await queue.bind(topology.out_exchange.name, routing_key="#")

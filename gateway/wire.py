@@ -5,6 +5,10 @@ from __future__ import annotations
 EXCHANGE_IN = "istd.in"
 QUEUE_IN = "istd.in"
 EXCHANGE_OUT = "istd.out"
+# The alternate exchange of istd.out (fanout) and its queue: what nobody is bound to receive is kept
+# there instead of being returned to the outbox relay, which would retry it for ever.
+EXCHANGE_UNROUTED = "istd.unrouted"
+QUEUE_UNROUTED = "istd.unrouted"
 EXCHANGE_ERRORS = "istd.errors"
 QUEUE_ERRORS = "istd.errors"
 EXCHANGE_DEAD = "istd.dlx"

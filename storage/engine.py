@@ -7,11 +7,16 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+# PostgreSQL advisory lock key held while migrating (any constant bigint; advisory locks are per
+# database). Several workers or `istd db upgrade`s starting at once on an empty database would each
+# see no tables and create them: one wins, the others fail on duplicate keys. With the lock they
+# migrate one after the other, and the later ones find the database at heads and do nothing.
+MIGRATION_LOCK_KEY = 0x15_7D_0001
 
 
 class DatabaseUrlError(ValueError):
@@ -27,6 +32,18 @@ def normalise_url(url: str) -> str:
     if backend in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     raise DatabaseUrlError(f"unsupported database backend {backend!r}: use sqlite:/// or postgresql://")
+
+
+def register_location(url: str) -> str:
+    """Where the register is, for the start-up line: the SQLite file as an absolute path (the default
+    is relative to the working directory), else the server and database without the password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ":memory:"
+        if database == ":memory:" or database.startswith("file:"):
+            return f"sqlite {database}"
+        return f"sqlite {Path(database).resolve()}"
+    return parsed.render_as_string(hide_password=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -72,8 +89,14 @@ def _upgrade(connection: Connection) -> None:
 
 
 async def upgrade(engine: AsyncEngine) -> None:
-    """Run all migrations (`upgrade heads`: every branch, ours and the web's)."""
+    """Run all migrations (`upgrade heads`: every branch, ours and the web's), one process at a time.
+
+    On PostgreSQL a transaction-level advisory lock serialises concurrent starts; it is released by the
+    commit (or rollback) of the migration's own transaction. SQLite serialises writers by itself.
+    """
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         await connection.run_sync(_upgrade)
 
 

@@ -38,7 +38,12 @@ from gateway.processing.processed import Processed
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from handlers.context import ProductCodesError
-from storage.engine import create_engine, ensure_migrated, session_factory
+from storage.engine import (
+    create_engine,
+    ensure_migrated,
+    register_location,
+    session_factory,
+)
 from storage.unit_of_work import unit_of_work
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -95,6 +100,7 @@ async def ingest(run: Run, url: str, processor: Processor, today: date, out: Pat
     progress = Progress(len(run.files), "ingested", lines_on_stdout=True)
     try:
         await ensure_migrated(engine)
+        print(f"istd ingest: register {register_location(url)}", file=sys.stderr)
         sessions = session_factory(engine)
         for path in run.files:
             if interrupt is not None and interrupt.requested:

@@ -28,7 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gateway.cli.ingest", "gateway.cli.allocations", "gateway.cli.db", "gateway.cli.purge",
     "gateway.cli.worker",
     "gateway.cli.publish",
-    "gateway.cli.dead_letters",
+    "gateway.cli.dead_letters", "gateway.cli.unrouted",
     "gateway.cli.web", "gateway.cli.users", "gateway.cli.audit", "gateway.cli.report",
     "gateway.cli.completion",
 )

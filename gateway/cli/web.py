@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from gateway.cli.common import add_database_option, database_url, listen
+from gateway.logs import configure
 from gateway.settings import Settings
 
 
@@ -31,9 +32,11 @@ def run(args: argparse.Namespace) -> int:
     host, port = args.host or settings.web.host, args.port or settings.web.port
     # Bound here, before uvicorn: a port in use is our one line, not uvicorn's log and exit 3.
     sock = listen(host, port, "--port or ISTD_WEB__PORT")
-    # access_log off: uvicorn would log every path and query string; ours never hold a BSN, but a
-    # free-text `reden` might, and the audit log is the one place that records who looked at whom.
-    config = uvicorn.Config(create_web_app(settings), host=host, port=port, access_log=False,
-                            proxy_headers=True)
+    # Our JSON lines (ECS) for uvicorn too: log_config=None keeps uvicorn from installing its own.
+    # The access log leaves out query strings (a free-text `reden` might hold a BSN) and client
+    # addresses (gateway.logs.AccessLogFields); the audit log records who looked at whom.
+    configure()
+    config = uvicorn.Config(create_web_app(settings), host=host, port=port, log_config=None,
+                            access_log=True, proxy_headers=True)
     uvicorn.Server(config).run(sockets=[sock])
     return 0

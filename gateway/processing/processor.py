@@ -80,10 +80,12 @@ class Processor:
         return await self.run(OrmWriter(session), raw, received_at=received_at, today=today, origin=origin)
 
     async def process_batch(
-        self, session: AsyncSession, items: Sequence[BatchItem], today: date
+        self, session: AsyncSession, items: Sequence[BatchItem], today: date,
+        seconds: list[float] | None = None,
     ) -> list[Processed]:
-        """Many messages in the caller's transaction, in order, as `process` one by one (processing.batch)."""
-        return await run_batch(self, session, items, today)
+        """Many messages in the caller's transaction, in order, as `process` one by one (processing.batch);
+        `seconds` receives each message's processing time."""
+        return await run_batch(self, session, items, today, seconds)
 
     async def run(
         self, session: Writer, raw: bytes, *, received_at: datetime, today: date,

@@ -19,14 +19,17 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.logs import fields, get_logger
 from gateway.settings import Settings
 from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
 from gateway.web.accounts import Principal
 from gateway.web.auth import ANY_ROLE, CSRF_COOKIE, CsrfFailed, Forbidden, NotAuthenticated
+from gateway.web.health import add_health_routes
 from gateway.web.render import environment, page
 from gateway.web.state import WebState
-from storage.engine import create_engine, ensure_migrated, session_factory
+from storage.engine import create_engine, ensure_migrated, register_location, session_factory
 
+log = get_logger("web")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'",
@@ -82,6 +85,7 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ensure_migrated(engine)
+        log.info("register opened", extra=fields(database=register_location(settings.database.url)))
         yield
 
     app = FastAPI(title="istd-gateway insight API", version="1", lifespan=lifespan,
@@ -89,6 +93,7 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     app.state.web = state
     _install_error_handlers(app)
     _install_headers(app, settings.web.cookie_secure)
+    add_health_routes(app, engine)
     app.mount("/static", StaticFiles(directory=str(resources.files("gateway.web") / "static")), name="static")
     for module in (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor):
         app.include_router(module.router)

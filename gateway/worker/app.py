@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+import aio_pika.abc
 from aio_pika.exceptions import AMQPError, ChannelPreconditionFailed
 from aiormq.exceptions import InvalidFrameError, ProbableAuthenticationError
 from faststream.rabbit import RabbitBroker
@@ -40,10 +41,11 @@ from gateway.worker.settlement import Settlement
 from gateway.worker.sharding import parse_shard_ids
 from gateway.worker.subscriber import register_routes
 from schemas import registry
-from storage.engine import create_engine, ensure_migrated, session_factory
+from storage.engine import create_engine, ensure_migrated, register_location, session_factory
 
 log = get_logger("app")
 GRACEFUL_TIMEOUT_S = 8.0  # in-flight handlers get this long at shutdown; the whole stop stays under 10 s
+UNROUTED_INTERVAL_S = 5.0  # how often the depth of istd.unrouted is read for its gauge
 
 
 class StartupError(RuntimeError):
@@ -67,6 +69,7 @@ class App:
     subscribers: tuple[RabbitSubscriber, ...]
     http: Starlette = field(init=False)
     schemas_loaded: bool = False
+    _watcher: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.http = create_http_app(
@@ -79,7 +82,10 @@ class App:
         await self._start_database()
         self._load_schemas()
         SenderPolicy.from_settings(self.settings).announce()
-        await self.publishers.open(await connect_broker(self.broker, self.settings, self.topology))
+        connection = await connect_broker(self.broker, self.settings, self.topology)
+        await self.publishers.open(connection)
+        if isinstance(connection, aio_pika.abc.AbstractConnection):
+            self._watcher = asyncio.create_task(self._watch_unrouted(connection), name="istd-unrouted-gauge")
         self.batcher.start()
         self.relay.start()
         await self.broker.start()
@@ -97,6 +103,9 @@ class App:
             await asyncio.wait_for(self.relay.stop(), timeout=GRACEFUL_TIMEOUT_S / 4)
         except Exception as exc:  # noqa: BLE001 - pending rows stay in the outbox for the next start
             log.warning("outbox not flushed at shutdown", extra=fields(error=describe_exception(exc)))
+        if self._watcher is not None:
+            self._watcher.cancel()
+            await asyncio.gather(self._watcher, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self.publishers.close()
         await self.broker.stop()
@@ -120,6 +129,7 @@ class App:
         return document
 
     async def _start_database(self) -> None:
+        log.info("register opened", extra=fields(database=register_location(self.settings.database.url)))
         try:
             await ensure_migrated(self.engine)
         except Exception as exc:
@@ -130,6 +140,22 @@ class App:
                 f"cannot reach the database at {where} ({type(exc).__name__}); start PostgreSQL "
                 "(e.g. `docker compose up -d postgres`) or unset ISTD_DATABASE__URL to use SQLite"
             ) from exc
+
+    async def _watch_unrouted(self, connection: aio_pika.abc.AbstractConnection) -> None:
+        """Keep `istd_unrouted_messages` at the depth of istd.unrouted (a passive declare: no change)."""
+        name = self.topology.unrouted_queue.name
+        queue: aio_pika.abc.AbstractQueue | None = None
+        while True:
+            try:
+                if queue is None or queue.channel.is_closed:
+                    channel = await connection.channel()
+                    queue = await channel.declare_queue(name, passive=True)
+                # Declared again each time: a robust channel hands out the first answer otherwise.
+                declared = await queue.declare()
+                self.metrics.unrouted.set(declared.message_count or 0)
+            except Exception as exc:  # noqa: BLE001 - a broker outage: the next tick reads it again
+                log.debug("depth of unrouted queue not read", extra=fields(error=describe_exception(exc)))
+            await asyncio.sleep(UNROUTED_INTERVAL_S)
 
     def _load_schemas(self) -> None:
         for message_type in registry.message_types():
@@ -169,6 +195,8 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
         quiet.setLevel(level)
     try:
         await wiring.declare(broker, topology)
+    except wiring.OutExchangeWithoutAlternate as exc:
+        raise StartupError(str(exc)) from exc
     except ChannelPreconditionFailed as exc:
         raise StartupError(
             f"RabbitMQ refused the topology ({exc}); an existing queue was declared with other arguments: "

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass, field
+from importlib import metadata
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
@@ -14,7 +25,20 @@ _BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 200, 400, 800)
 
 
 def _registry() -> CollectorRegistry:
-    return CollectorRegistry(auto_describe=True)
+    """Our instruments, plus the process (CPU, memory, open files) and Python runtime (GC, version)
+    collectors that prometheus_client puts in its global registry; each app has its own registry."""
+    registry = CollectorRegistry(auto_describe=True)
+    for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+        registry.register(collector)
+    return registry
+
+
+def version() -> str:
+    """The installed istd-gateway version (pyproject.toml)."""
+    try:
+        return metadata.version("istd-gateway")
+    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
 
 
 @dataclass
@@ -25,6 +49,11 @@ class Metrics:
 
     def __post_init__(self) -> None:
         r = self.registry
+        self.build_info = Gauge(
+            "istd_build_info", "Always 1; the labels say which istd-gateway and Python run",
+            ("version", "python"), registry=r,
+        )
+        self.build_info.labels(version(), platform.python_version()).set(1)
         self.messages = Counter(
             "istd_messages", "Messages processed, by standard, message and outcome",
             ("standard", "message", "outcome"), registry=r,
@@ -53,6 +82,11 @@ class Metrics:
         )
         self.dead_lettered = Counter(
             "istd_dead_lettered", "Messages parked in the dead-letter queue", registry=r,
+        )
+        self.unrouted = Gauge(
+            "istd_unrouted_messages",
+            "Messages kept in istd.unrouted: published to istd.out while no queue was bound for them",
+            registry=r,
         )
         self.database_outages = Counter(
             "istd_database_outages", "Batches deferred because the database was down", registry=r,

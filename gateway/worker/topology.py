@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aio_pika.exceptions import ChannelPreconditionFailed
 from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.rabbit.schemas.queue import QuorumQueueArgs
 
@@ -16,6 +17,22 @@ ERROR_HEADER = "x-istd-error"
 PUBLISHED_AT_HEADER = "x-istd-published-at"
 # RabbitMQ sets this on every delivery from a quorum queue: how often it was returned before.
 DELIVERY_COUNT_HEADER = "x-delivery-count"
+
+
+class OutExchangeWithoutAlternate(RuntimeError):
+    """istd.out exists on the broker without its alternate exchange: declared by an earlier version.
+
+    RabbitMQ refuses to redeclare an exchange with other arguments (PRECONDITION_FAILED), so the
+    worker cannot add it; `istd unrouted migrate` re-creates the exchange once.
+    """
+
+    def __init__(self, exchange: str) -> None:
+        super().__init__(
+            f"exchange {exchange} on RabbitMQ has no alternate exchange (declared by an earlier version); "
+            "stop the workers, run `istd unrouted migrate` once (it re-creates the exchange; queues "
+            "bound to it must be bound again, see README), then start them"
+        )
+        self.exchange = exchange
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +84,22 @@ class Topology:
 
     @property
     def out_exchange(self) -> RabbitExchange:
-        return RabbitExchange(self.name(wire.EXCHANGE_OUT), type=ExchangeType.TOPIC, durable=True)
+        # A retour for a receiver that has bound no queue (yet) goes to the alternate exchange and is
+        # kept in istd.unrouted: confirmed, counted, readable with `istd unrouted`.
+        return RabbitExchange(
+            self.name(wire.EXCHANGE_OUT), type=ExchangeType.TOPIC, durable=True,
+            arguments={"alternate-exchange": self.name(wire.EXCHANGE_UNROUTED)},
+        )
+
+    @property
+    def unrouted_exchange(self) -> RabbitExchange:
+        return RabbitExchange(self.name(wire.EXCHANGE_UNROUTED), type=ExchangeType.FANOUT, durable=True)
+
+    @property
+    def unrouted_queue(self) -> RabbitQueue:
+        # Classic, not quorum: `istd unrouted list` returns every message it read, and a quorum
+        # queue counts such returns against a delivery limit (RabbitMQ 4 sets one by default).
+        return RabbitQueue(self.name(wire.QUEUE_UNROUTED), queue_type=QueueType.CLASSIC, durable=True)
 
     @property
     def errors_exchange(self) -> RabbitExchange:
@@ -93,25 +125,39 @@ class Topology:
         raise KeyError(f"outbox names an exchange we do not declare: {wire_exchange!r}")
 
     def all_queues(self) -> tuple[RabbitQueue, ...]:
-        return (self.inbound_queue, self.errors_queue, self.dead_queue, *self.shard_queues())
+        return (
+            self.inbound_queue, self.errors_queue, self.dead_queue, self.unrouted_queue, *self.shard_queues(),
+        )
 
     def all_exchanges(self) -> tuple[RabbitExchange, ...]:
+        """In declaration order: the alternate exchange exists before istd.out names it."""
         shard = (self.shard_exchange,) if self.shards > 0 else ()
-        return (self.out_exchange, self.errors_exchange, self.inbound_exchange, self.dead_exchange, *shard)
+        return (
+            self.unrouted_exchange, self.out_exchange, self.errors_exchange, self.inbound_exchange,
+            self.dead_exchange, *shard,
+        )
 
 
 async def declare(broker: RabbitBroker, topology: Topology) -> None:
     """Declare every exchange, queue and binding; idempotent (same arguments every time).
 
+    Raises `OutExchangeWithoutAlternate` when istd.out was declared by a version without it.
+
     The inbound queue and its binding are declared by its subscriber when the broker starts;
     declaring them here as well makes `istd publish` work before any worker has run.
     """
     for exchange in topology.all_exchanges():
-        await broker.declare_exchange(exchange)
+        try:
+            await broker.declare_exchange(exchange)
+        except ChannelPreconditionFailed as exc:
+            if exchange.name == topology.out_exchange.name and "alternate-exchange" in str(exc):
+                raise OutExchangeWithoutAlternate(exchange.name) from exc
+            raise
     bindings = (
         (topology.inbound_queue, topology.inbound_exchange, ""),
         (topology.errors_queue, topology.errors_exchange, "#"),
         (topology.dead_queue, topology.dead_exchange, ""),
+        (topology.unrouted_queue, topology.unrouted_exchange, ""),
     )
     shards = tuple((topology.shard_queue(n), topology.shard_exchange, str(n)) for n in range(topology.shards))
     for queue, exchange, routing_key in (*bindings, *shards):

@@ -101,16 +101,18 @@ async def bind_capture(
 ) -> aio_pika.abc.AbstractQueue:
     """A queue `<prefix>capture` bound to one of the topology's exchanges (declared if needed)."""
     channel = await connection.channel()
-    declared = await channel.declare_exchange(exchange, type=_type_of(topology, exchange), durable=True)
+    kind, arguments = _type_of(topology, exchange)
+    declared = await channel.declare_exchange(exchange, type=kind, durable=True, arguments=arguments)
     queue = await channel.declare_queue(f"{topology.prefix}capture", durable=True)
     await queue.bind(declared, routing_key=routing_key)
     return queue
 
 
-def _type_of(topology: Topology, name: str) -> aio_pika.ExchangeType:
+def _type_of(topology: Topology, name: str) -> tuple[aio_pika.ExchangeType, dict[str, Any] | None]:
+    """Type and arguments as the worker declares the exchange (RabbitMQ refuses any other)."""
     for exchange in topology.all_exchanges():
         if exchange.name == name:
-            return aio_pika.ExchangeType(exchange.type.value)
+            return aio_pika.ExchangeType(exchange.type.value), exchange.arguments
     raise KeyError(name)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import pytest
 from gateway_testkit import (
     CRASH,
     count_rows,
@@ -33,12 +34,15 @@ class CountingProcessor(Processor):
         super().__init__(settings)
         self.batches: list[int] = []
         self.singles = 0
+        self.seconds: list[float] | None = None
 
     async def process_batch(
-        self, session: AsyncSession, items: Sequence[BatchItem], today: date
+        self, session: AsyncSession, items: Sequence[BatchItem], today: date,
+        seconds: list[float] | None = None,
     ) -> list[Processed]:
         self.batches.append(len(items))
-        return await super().process_batch(session, items, today)
+        self.seconds = seconds
+        return await super().process_batch(session, items, today, seconds)
 
     async def process(self, session: AsyncSession, raw: bytes, **kwargs: Any) -> Processed:
         self.singles += 1
@@ -56,8 +60,16 @@ async def test_a_batch_goes_through_process_batch_once(database_url: str) -> Non
     async with in_memory(settings, processor=processor) as (app, captured, broker):
         await publish_together(app, broker, [example("WMO315"), example("WMO305"), example("WMO307")])
         assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 3
+        observed = app.metrics.registry.get_sample_value("istd_processing_seconds_count")
+        total = app.metrics.registry.get_sample_value("istd_processing_seconds_sum")
     assert processor.batches == [3]
     assert processor.singles == 0
+    # One observation per message, each its own time (not the batch's average three times).
+    assert processor.seconds is not None
+    assert len(processor.seconds) == 3
+    assert all(seconds > 0 for seconds in processor.seconds)
+    assert observed == 3
+    assert total == pytest.approx(sum(processor.seconds))
     assert sorted(key for key, _ in captured.out) == ["42420001.wmo316", "65656055.wmo306", "65656055.wmo308"]
 
 

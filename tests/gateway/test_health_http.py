@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import platform
+from importlib import metadata
 
 import httpx
 
@@ -66,5 +68,16 @@ async def test_metrics_are_prometheus_text_of_this_apps_registry() -> None:
     assert 'istd_messages_total{message="WMO305",outcome="accepted",standard="iwmo"} 1.0' in body
     assert 'istd_retourcodes_total{code="9063",message="WMO305"} 2.0' in body
     assert "istd_outbox_backlog 0.0" in body
-    assert "python_gc" not in body  # our own registry, not the process-global one
     assert b'outcome="accepted"' not in Metrics().render()  # a second app counts for itself
+
+
+async def test_metrics_carry_process_and_runtime_metrics_and_the_build() -> None:
+    app = create_http_app({}, Metrics())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://w") as client:
+        body = (await client.get("/metrics")).text
+    samples = {line.split(" ")[0]: line for line in body.splitlines() if not line.startswith("#")}
+    assert float(samples["process_resident_memory_bytes"].split()[1]) > 0
+    assert "process_cpu_seconds_total" in samples
+    assert 'python_gc_collections_total{generation="0"}' in samples
+    python, version = platform.python_version(), metadata.version("istd-gateway")
+    assert samples[f'istd_build_info{{python="{python}",version="{version}"}}'].endswith(" 1.0")

@@ -159,7 +159,7 @@ async def test_rows_reach_the_real_exchange_persistent_and_confirmed(
 
 
 @pytest.mark.rabbitmq
-async def test_an_unroutable_row_stays_pending(
+async def test_an_unroutable_row_is_published_into_istd_unrouted(
     engine: AsyncEngine, rabbit: aio_pika.abc.AbstractRobustConnection, prefix: str
 ) -> None:
     sessions = session_factory(engine)
@@ -168,7 +168,31 @@ async def test_an_unroutable_row_stays_pending(
     publishers = declare_publishers(broker, topology)
     await _insert(sessions, _row("nobody.wmo306", b"<retour/>"))
     async with broker:
-        await broker.connect()
+        await publishers.open(await broker.connect())  # the worker's own confirming channel
         await declare(broker, topology)
+        assert await OutboxRelay(sessions, publishers.publish_row, Metrics()).flush() == 1
+        await publishers.close()
+    assert await _pending(sessions) == []  # kept by the broker, so not retried
+    channel = await rabbit.channel()
+    [kept] = await drain(await channel.get_queue(topology.unrouted_queue.name), 1)
+    assert (kept.body, kept.routing_key) == (b"<retour/>", "nobody.wmo306")
+
+
+@pytest.mark.rabbitmq
+async def test_a_returned_row_stays_pending(
+    engine: AsyncEngine, rabbit: aio_pika.abc.AbstractRobustConnection, prefix: str
+) -> None:
+    # An istd.out without the alternate exchange (a broker set up by an earlier version, before
+    # `istd unrouted migrate`) returns what it cannot route: the row waits for another try.
+    sessions = session_factory(engine)
+    topology = Topology(prefix=prefix)
+    channel = await rabbit.channel()
+    await channel.declare_exchange(topology.out_exchange.name, aio_pika.ExchangeType.TOPIC, durable=True)
+    broker = RabbitBroker(RABBIT_URL, apply_types=False)
+    publishers = declare_publishers(broker, topology)
+    await _insert(sessions, _row("nobody.wmo306", b"<retour/>"))
+    async with broker:
+        await publishers.open(await broker.connect())
         assert await OutboxRelay(sessions, publishers.publish_row, Metrics()).flush() == 0
+        await publishers.close()
     assert await _pending(sessions) == ["nobody.wmo306"]

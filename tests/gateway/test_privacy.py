@@ -43,6 +43,7 @@ PERSONAL = (
     "Telefoonnummer", "Emailadres",
 )  # fmt: skip
 IDENTIFIERS = ("Identificatie", "IdentificatieRetour")
+SERVICE_LOGGERS = ("istd", "faststream", "uvicorn", "uvicorn.error", "uvicorn.access")  # as configure()
 NOT_ELFPROEF = "999900007"  # a BSN-like number that fails the 11-proof: the rule finding is about it
 
 
@@ -134,7 +135,7 @@ def captured() -> Iterator[io.StringIO]:
     saved = (root.level, list(root.handlers))
     root.setLevel(logging.DEBUG)
     root.addHandler(handler)
-    for name in ("istd", "faststream", "uvicorn.error"):
+    for name in SERVICE_LOGGERS:
         logging.getLogger(name).handlers[:] = [handler]
     logging.getLogger("istd.processing").setLevel(logging.DEBUG)  # configure() quiets it; not here
     try:
@@ -142,7 +143,7 @@ def captured() -> Iterator[io.StringIO]:
     finally:
         root.setLevel(saved[0])
         root.handlers[:] = saved[1]
-        for name in ("istd", "faststream", "uvicorn.error"):
+        for name in SERVICE_LOGGERS:
             logging.getLogger(name).handlers[:] = []
             logging.getLogger(name).propagate = True
         for name in PAYLOAD_LOGGERS:
@@ -186,9 +187,13 @@ async def test_no_personal_data_in_logs_or_metrics(
     ingest_db = f"sqlite:///{tmp_path / 'ingest.sqlite3'}"
     assert await asyncio.to_thread(main, ["ingest", "--database", ingest_db, str(inbox)]) == 0
     lines = captured.getvalue().splitlines()
-    events = [json.loads(line) for line in lines]  # every line is one JSON object
-    assert sum(e["event"] == "processed" and e["logger"] == "istd.worker" for e in events) >= distinct
-    assert sum(e["event"] == "processed" and e["logger"] == "istd.processing" for e in events) >= 2 * distinct
+    events = [json.loads(line) for line in lines]  # every line is one JSON object, with ECS names
+    worker = [e for e in events if e["message"] == "processed" and e["log.logger"] == "istd.worker"]
+    assert len(worker) >= distinct
+    processing = [e for e in events if e["message"] == "processed" and e["log.logger"] == "istd.processing"]
+    assert len(processing) >= 2 * distinct
+    assert {e.get("istd.message.code") for e in worker} >= {"WMO305", "JW305"}  # the type in its own field
+    assert all(isinstance(e["event.duration"], int) for e in worker)  # nanoseconds
     leaks = sorted(
         {value for value in secrets_ for line in lines if re.search(rf"\b{re.escape(value)}\b", line)}
     )

@@ -137,7 +137,9 @@ def prefix() -> str:
 async def _capture(channel: aio_pika.abc.AbstractChannel, topology: Topology) -> aio_pika.abc.AbstractQueue:
     queue = await channel.declare_queue(f"{topology.prefix}capture", durable=True)
     for exchange in (topology.out_exchange, topology.errors_exchange):
-        declared = await channel.declare_exchange(exchange.name, type=exchange.type.value, durable=True)
+        declared = await channel.declare_exchange(
+            exchange.name, type=exchange.type.value, durable=True, arguments=exchange.arguments
+        )
         await queue.bind(declared, routing_key="#")
     return queue
 

@@ -129,7 +129,7 @@ async def bind_capture(
     """A durable queue `<prefix>capture` on istd.out: everything the worker publishes there stays."""
     channel = await connection.channel()
     out = await channel.declare_exchange(topology.out_exchange.name, type=aio_pika.ExchangeType.TOPIC,
-                                         durable=True)
+                                         durable=True, arguments=topology.out_exchange.arguments)
     queue = await channel.declare_queue(f"{topology.prefix}capture", durable=True)
     await queue.bind(out, routing_key="#")
     return queue

@@ -19,11 +19,15 @@ PARAMS = {"on": "2025-03-10", "since": "2024-01-01"}
 PERSONAL = ("999900006", "999900018", "999900031", "999900055", "Jansen", "Vries", "Smit", "Hoofdstraat")
 
 
+# Served without login on purpose: the login page, and the health endpoints (which read no register data).
+PUBLIC = ("/login", "/health/live", "/health/ready")
+
+
 def _paths(app: FastAPI, public_id: str) -> list[str]:
-    """Every GET route of the app (the page modules' routers and the app's own), login page excepted."""
+    """Every GET route of the app (the page modules' routers and the app's own), the PUBLIC ones excepted."""
     routes = [*app.routes, *(route for module in MODULES for route in module.router.routes)]
     gets = [r for r in routes if isinstance(r, APIRoute) and "GET" in (r.methods or set())]
-    paths = [r.path for r in gets if r.path != "/login"]
+    paths = [r.path for r in gets if r.path not in PUBLIC]
     return [p.replace("{public_id}", public_id) for p in paths]
 
 
