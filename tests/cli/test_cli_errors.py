@@ -105,6 +105,7 @@ def test_rabbitmq_wrong_password(istd: Run, one_line: OneLine, tmp_path: Path) -
     worker = istd("worker", "--broker", url, env={"ISTD_HTTP__PORT": str(_free_port())})
     assert worker.returncode == 1
     assert one_line(worker, "istd worker:") == f"istd worker: {expected}"
+    assert worker.stderr.count("TR381 (S329) is off") == 1  # the start-up warning once, not twice
 
 
 @pytest.mark.rabbitmq
