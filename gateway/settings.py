@@ -42,6 +42,8 @@ class WebSettings(BaseModel):
     secret_key: str = ""  # empty: a random key per process, so sessions end on restart
     cookie_secure: bool = True  # False only for local http://
     session_hours: int = 8
+    idle_minutes: int = 30  # a session unused this long ends (and is deleted)
+    min_group_size: int = 5  # analysts see no figure about fewer clients than this ("< 5")
 
 
 class ParserSettings(BaseModel):

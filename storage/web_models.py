@@ -1,9 +1,9 @@
-"""Tables of the web part: users, API tokens, login sessions and the audit log of client views.
+"""Tables of the web part: users, API tokens, login sessions, failed logins and the audit log.
 
-Secrets are stored only as hashes: passwords with scrypt and a per-user salt
-(`gateway.web.passwords`), API tokens and session tokens as SHA-256 of 32 random
+Secrets are stored only as hashes: passwords with PBKDF2-SHA256 and a per-user salt
+(`gateway.web.security`), API tokens and session tokens as SHA-256 of 32 random
 bytes (high-entropy secrets need no slow KDF). The audit log names a client by its
-internal id, never by BSN or name.
+internal id, never by BSN or name; a list view is logged with its filter and row count.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, TextClause, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, TextClause, text
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from storage.insight_queries.common import SAMPLE_MODULUS, pc4
@@ -47,6 +47,8 @@ class ApiTokenRow(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: made before expiry
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SessionRow(Base):
@@ -59,10 +61,29 @@ class SessionRow(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the idle timeout
+
+
+class LoginFailureRow(Base):
+    """A wrong password (or unknown user): the throttle counts these per user name and per address."""
+
+    __tablename__ = "web_login_failures"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_web_login_failures_username", "username", "at"),
+                      Index("ix_web_login_failures_address", "address", "at"))
 
 
 class AuditRow(Base):
-    """One showing of one client's personal data: who, when, which client, which view and why."""
+    """Who saw what: a client view, a list with names (filter, row count), a refusal or a failed login.
+
+    `outcome`: shown, refused or failed (a login). `address` is the caller's IP address, `session` a
+    short reference to the login session (the first hex digits of its token's SHA-256) or API token.
+    """
 
     __tablename__ = "web_audit_log"
 
@@ -70,9 +91,14 @@ class AuditRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("web_users.id", ondelete="SET NULL"))
     username: Mapped[str] = mapped_column(String(64))  # kept when the user is removed later
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     view: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(16), default="shown", server_default="shown")
+    address: Mapped[str | None] = mapped_column(String(64))
+    session: Mapped[str | None] = mapped_column(String(24))
+    filter: Mapped[str | None] = mapped_column(String(500))
+    row_count: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_web_audit_log_at", "at"), Index("ix_web_audit_log_client", "client_id"))
 

@@ -1,4 +1,4 @@
-"""`istd audit`: who was shown which client's personal data, when and why (newest first)."""
+"""`istd audit`: who was shown which client or list, who was refused, which logins failed (newest first)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,26 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="from this date")
     parser.add_argument("--user", help="only this username")
     parser.add_argument("--client", type=int, help="only this client (internal id)")
+    parser.add_argument("--bsn", help="only this client, by BSN (the log itself holds no BSN)")
     parser.add_argument("--limit", type=int, default=1000)
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=run)
 
 
+def _dash(value: object) -> str:
+    return "-" if value is None or value == "" else str(value)
+
+
 def _render(entries: list[audit.AuditEntry], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([{"at": e.at.isoformat(), "user": e.username, "client_id": e.client_id,
-                            "view": e.view, "reason": e.reason} for e in entries], ensure_ascii=False)
-    lines = ["at\tuser\tclient_id\tview\treason"]
-    lines += [f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.username}\t{e.client_id}\t{e.view}\t{e.reason}" for e in entries]
+                            "view": e.view, "reason": e.reason, "outcome": e.outcome, "address": e.address,
+                            "session": e.session, "filter": e.filter, "rows": e.row_count}
+                           for e in entries], ensure_ascii=False)
+    lines = ["at\tuser\tclient_id\tview\treason\toutcome\taddress\tsession\tfilter\trows"]
+    lines += [f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.username}\t{_dash(e.client_id)}\t{e.view}\t{e.reason}\t"
+              f"{e.outcome}\t{_dash(e.address)}\t{_dash(e.session)}\t{_dash(e.filter)}\t{_dash(e.row_count)}"
+              for e in entries]
     return "\n".join(lines)
 
 
@@ -43,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
     async def work(session: AsyncSession) -> list[audit.AuditEntry]:
         return await audit.entries(session, since=since, username=args.user, client_id=args.client,
-                                   limit=args.limit)
+                                   bsn=args.bsn, limit=args.limit)
 
     url = database_url(args)
     try:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.cli.common import add_database_option, database_error, database_url, iso_date
 from gateway.cli.database import run_in_unit_of_work
+from gateway.web.render import csv_cell
 from handlers.insight.signals import Signal
 from handlers.insight.stats import Summary
 from handlers.insight.usage import UsageGroup
@@ -100,7 +101,7 @@ def render(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = Non
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
         return buffer.getvalue().rstrip("\n")
     cells = [[("" if row[h] is None else str(row[h])) for h in header] for row in rows]
     widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(header)]

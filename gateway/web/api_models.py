@@ -116,10 +116,11 @@ class WaitItem(BaseModel):
     provider: str
     category: str
     month: str
-    count: int
-    p50: int
-    p90: int
-    max: int
+    count: int | None  # None: fewer clients than the minimum group size (analysts; `suppressed`)
+    p50: int | None
+    p90: int | None
+    max: int | None
+    suppressed: bool = False
 
 
 class SignalItem(BaseModel):
@@ -139,12 +140,13 @@ class SignalItem(BaseModel):
 class UsageGroupItem(BaseModel):
     provider: str
     category: str
-    allocations: int
-    never_started: int
-    never_started_share: float
-    allocated_days: int
-    delivered_days: int
+    allocations: int | None  # None: a group under the minimum size (analysts; `suppressed`)
+    never_started: int | None  # None also when only this count is under the minimum
+    never_started_share: float | None
+    allocated_days: int | None
+    delivered_days: int | None
     ratio: float | None
+    suppressed: bool = False
 
 
 class UsageAllocationItem(BaseModel):
@@ -159,14 +161,16 @@ class UsageAllocationItem(BaseModel):
 class UsageResponse(BaseModel):
     on: date
     groups: list[UsageGroupItem]
-    allocations: list[UsageAllocationItem] | None  # per allocation: team only
+    allocations: list[UsageAllocationItem] | None  # per allocation, one page (`page`, `per_page`): team only
+    allocations_total: int | None = None  # all allocations of the team (the pages together)
 
 
 class AreaItem(BaseModel):
     pc4: str | None
     category: str | None
-    allocations: int
-    clients: int
+    allocations: int | None  # None: fewer clients than the minimum group size (analysts; `suppressed`)
+    clients: int | None
+    suppressed: bool = False
 
 
 class MessageItem(BaseModel):

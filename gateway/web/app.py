@@ -4,6 +4,12 @@ FastAPI rather than bare Starlette: the JSON API gets its OpenAPI document from 
 typed response models for free, and the same dependency mechanism guards pages and
 API. The interactive docs (Swagger UI from a CDN) are switched off: no external
 assets, and the OpenAPI document itself is served only after authentication.
+
+Errors: a page answers with a Dutch error page, the API with JSON `{"detail": ...}`; a bad
+parameter is a 400 (BadParameter) or 422 (validation), never a 500. The security headers are
+added by an ASGI wrapper around the whole stack (`_SecurityHeaders`), so they are on every
+response, the 500 of Starlette's outermost error middleware included. A path with a trailing
+slash is redirected by path only: the Location never comes from the Host header.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.logs import fields, get_logger
 from gateway.settings import Settings
@@ -25,6 +34,7 @@ from gateway.web import pages_allocations, pages_analysis, pages_client, pages_l
 from gateway.web.accounts import Principal
 from gateway.web.auth import ANY_ROLE, CSRF_COOKIE, CsrfFailed, Forbidden, NotAuthenticated
 from gateway.web.health import add_health_routes
+from gateway.web.params import BadParameter
 from gateway.web.render import environment, page
 from gateway.web.state import WebState
 from storage.engine import create_engine, ensure_migrated, register_location, session_factory
@@ -37,6 +47,51 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+PARAMETER_NAMES = {"on": "peildatum", "since": "begindatum", "page": "pagina",
+                   "per_page": "regels per pagina", "days": "aantal dagen"}
+HTTP_TITLES = {404: ("Niet gevonden", "Deze pagina of cliënt bestaat niet, of valt buiten uw gemeenten."),
+               405: ("Niet toegestaan", "Deze pagina kan zo niet worden opgevraagd.")}
+
+
+class _SecurityHeaders:
+    """Adds the security headers to every HTTP response, whichever layer produced it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.raw = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if len(path) > 1 and path.endswith("/"):
+            await _slash_redirect(scope, send, self.raw)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in self.raw}
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": [*kept, *self.raw]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+async def _slash_redirect(scope: Scope, send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    """`/lopend/?x` → `/lopend?x`: a path-only Location (one leading slash: never `//host`)."""
+    target = "/" + scope["path"].strip("/")
+    if scope.get("query_string"):
+        target += "?" + scope["query_string"].decode("latin-1")
+    await send({"type": "http.response.start", "status": 308,
+                "headers": [(b"location", target.encode("latin-1")), (b"content-length", b"0"), *headers]})
+    await send({"type": "http.response.body", "body": b""})
+
+
+class _WebApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        return _SecurityHeaders(super().build_middleware_stack())
 
 
 def _is_api(request: Request) -> bool:
@@ -60,16 +115,43 @@ def _install_error_handlers(app: FastAPI) -> None:
         return page(request, "error.html", 403, title="Formulier verlopen",
                     message="Het formulier is verlopen of niet van deze site. Laad de pagina opnieuw.")
 
+    async def bad_parameter(request: Request, exc: Exception) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        return page(request, "error.html", 400, title="Ongeldige invoer", message=str(exc))
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        names = sorted({PARAMETER_NAMES.get(str(e["loc"][-1]), str(e["loc"][-1])) for e in exc.errors()})
+        message = f"Ongeldige waarde voor: {', '.join(names)}. Pas de invoer aan en probeer het opnieuw."
+        if _is_api(request):
+            return JSONResponse({"detail": message, "errors": jsonable(exc.errors())}, status_code=422)
+        return page(request, "error.html", 422, title="Ongeldige invoer", message=message)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if _is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        title, message = HTTP_TITLES.get(exc.status_code, ("Fout", "Dit verzoek kon niet worden verwerkt."))
+        return page(request, "error.html", exc.status_code, title=title, message=message)
+
     app.add_exception_handler(NotAuthenticated, unauthenticated)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(CsrfFailed, csrf_failed)
+    app.add_exception_handler(BadParameter, bad_parameter)
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(HTTPException, http_error)
+
+
+def jsonable(errors: Any) -> Any:
+    """Validation errors without their `ctx`/`url` (exception objects and links are not JSON)."""
+    return [{key: value for key, value in error.items() if key in ("loc", "msg", "type")} for error in errors]
 
 
 def _install_headers(app: FastAPI, cookie_secure: bool) -> None:
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
         new_csrf = getattr(request.state, "csrf_cookie", None)
         if new_csrf and new_csrf != request.cookies.get(CSRF_COOKIE):
             response.set_cookie(CSRF_COOKIE, new_csrf, httponly=True, secure=cookie_secure, samesite="strict")
@@ -80,7 +162,8 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     """Build the app; nothing connects until startup, which migrates the database (all Alembic heads)."""
     engine = engine or create_engine(settings.database.url, echo=settings.database.echo)
     state = WebState(engine, session_factory(engine), settings.web.secret_key or secrets.token_urlsafe(32),
-                     settings.web.cookie_secure, settings.web.session_hours, environment())
+                     settings.web.cookie_secure, settings.web.session_hours, environment(),
+                     settings.web.idle_minutes, settings.web.min_group_size)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -88,8 +171,8 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
         log.info("register opened", extra=fields(database=register_location(settings.database.url)))
         yield
 
-    app = FastAPI(title="istd-gateway insight API", version="1", lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url=None)
+    app = _WebApp(title="istd-gateway insight API", version="1", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     app.state.web = state
     _install_error_handlers(app)
     _install_headers(app, settings.web.cookie_secure)

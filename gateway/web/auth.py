@@ -1,7 +1,8 @@
 """Authentication and authorisation for every route: bearer token or signed session cookie, then role.
 
 Unauthenticated: 401 with `WWW-Authenticate: Bearer` for the API, a redirect to
-the login page for pages. Wrong role: 403. CSRF: forms carry an HMAC of the
+the login page for pages. Wrong role: 403, written to the audit log. Identifying a session
+also ends it when it expired or sat idle, and marks it seen otherwise. CSRF: forms carry an HMAC of the
 random `istd_csrf` cookie (signed double submit); `check_csrf` guards every POST.
 """
 
@@ -11,10 +12,11 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
-from gateway.web import accounts
+from gateway.web import accounts, audit
 from gateway.web.accounts import Principal
 from gateway.web.security import csrf_token, csrf_valid, new_token, unsign
 from gateway.web.state import WebState
+from storage.unit_of_work import unit_of_work
 
 SESSION_COOKIE = "istd_session"
 CSRF_COOKIE = "istd_csrf"
@@ -41,12 +43,16 @@ def web_state(request: Request) -> WebState:
 async def _identify(request: Request) -> Principal | None:
     state = web_state(request)
     header = request.headers.get("authorization", "")
-    async with state.sessions() as session:
-        if header.lower().startswith("bearer "):
+    if header.lower().startswith("bearer "):
+        request.state.via_token = True
+        async with state.sessions() as session:
             return await accounts.by_api_token(session, header[7:].strip())
-        cookie = request.cookies.get(SESSION_COOKIE)
-        token = unsign(state.secret_key, cookie) if cookie else None
-        return await accounts.by_session(session, token) if token else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    token = unsign(state.secret_key, cookie) if cookie else None
+    if not token:
+        return None
+    async with unit_of_work(state.sessions) as session:
+        return await accounts.by_session(session, token, state.idle_minutes)
 
 
 def require(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
@@ -56,9 +62,11 @@ def require(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
         who = await _identify(request)
         if who is None:
             raise NotAuthenticated
-        if who.role not in roles:
-            raise Forbidden
         request.state.principal = who
+        if who.role not in roles:
+            async with unit_of_work(web_state(request).sessions) as session:
+                await audit.record_refused(session, who, request, f"rol:{who.role}")
+            raise Forbidden
         return who
 
     return dependency

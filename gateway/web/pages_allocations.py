@@ -7,10 +7,14 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.web.accounts import Principal
 from gateway.web.api_models import RunningItem, RunningResponse
+from gateway.web.audit import audit_list
 from gateway.web.auth import TEAM, web_state
+from gateway.web.identity import listed_identities
+from gateway.web.pages_client import name_of
 from gateway.web.params import running_filter, scope_of
 from gateway.web.render import csv_response, page
 from storage.insight_queries.running import (
@@ -37,9 +41,20 @@ def _item(row: RunningRow) -> RunningItem:
     return RunningItem(**values)
 
 
+async def _own_identities(session: AsyncSession, rows: list[RunningRow], who: Principal) -> list[RunningRow]:
+    """Name and PC4 as the team's own gemeenten know the client (see gateway.web.identity)."""
+    known = await listed_identities(session, [r.client_public_id for r in rows], scope_of(who))
+    if not known:
+        return rows
+    return [dataclasses.replace(r, client_name=name_of(known[r.client_public_id]),
+                                pc4=(known[r.client_public_id].postcode or "")[:4] or None)
+            if r.client_public_id in known else r for r in rows]
+
+
 async def _running(request: Request, who: Principal, f: RunningFilter) -> RunningPage:
     async with web_state(request).sessions() as session:
-        return await running_allocations(session, f, scope_of(who))
+        result = await running_allocations(session, f, scope_of(who))
+        return dataclasses.replace(result, rows=await _own_identities(session, result.rows, who))
 
 
 def _query(f: RunningFilter, **changes: object) -> str:
@@ -54,6 +69,7 @@ def _query(f: RunningFilter, **changes: object) -> str:
 @router.get("/lopend", include_in_schema=False)
 async def running_page(request: Request, who: Team, f: Filter) -> Response:
     result = await _running(request, who, f)
+    await audit_list(request, who, "lijst:lopend", len(result.rows))
     last_page = max(1, -(-result.total // f.per_page))
     return page(request, "running.html", title="Lopende toewijzingen", f=f, result=result,
                 state_names=STATE_NAMES, last_page=last_page, query=lambda **c: _query(f, **c),
@@ -65,6 +81,7 @@ async def running_page(request: Request, who: Team, f: Filter) -> Response:
 async def running_api(request: Request, who: Team, f: Filter) -> RunningResponse:
     """Running allocations on `on` (filters, sort, page) with totals over the whole filtered set."""
     result = await _running(request, who, f)
+    await audit_list(request, who, "api:lopend", len(result.rows))
     return RunningResponse(on=f.on, total=result.total, clients=result.clients, by_state=result.by_state,
                            by_standard=result.by_standard, estimated=result.estimated,
                            sample_modulus=result.sample_modulus, page=f.page, per_page=f.per_page,
@@ -76,6 +93,7 @@ async def running_csv(request: Request, who: Team, f: Filter) -> Response:
     """All rows of the filtered set (no paging) as CSV."""
     async with web_state(request).sessions() as session:
         await custom_plans(session)
-        rows = await page_rows(session, f, scope_of(who), 0, None)
+        rows = await _own_identities(session, await page_rows(session, f, scope_of(who), 0, None), who)
+    await audit_list(request, who, "csv:lopend", len(rows))
     return csv_response(f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
                         [[getattr(_item(r), c) for c in COLUMNS] for r in rows])

@@ -1,16 +1,19 @@
 """Signalen (team), wachttijden, benutting and wijkanalyse (team and analyst): pages, JSON API, CSV.
 
-Analysts get aggregates only: no per-allocation rows, no client ids, never a name or BSN.
+Analysts get aggregates only: no per-allocation rows, no client ids, never a name or BSN, and no
+figure about fewer clients than the minimum group size (gateway.web.small_groups).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from gateway.web import small_groups
 from gateway.web.accounts import Principal
 from gateway.web.api_models import (
     AreaItem,
@@ -20,9 +23,10 @@ from gateway.web.api_models import (
     UsageResponse,
     WaitItem,
 )
+from gateway.web.audit import audit_list
 from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.charts import bar_chart
-from gateway.web.params import reference_date, scope_of
+from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.fmt import nl_month
 from handlers.insight.signals import RULES
@@ -35,6 +39,7 @@ router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
 Aggregates = Annotated[Principal, Depends(AGGREGATES)]
 On = Annotated[date, Depends(reference_date)]
+Page = Annotated[Paging, Depends(paging)]
 MEASURES = {"request_to_allocation": "Aanvraag → toewijzing", "allocation_to_start": "Toewijzing → start"}
 
 
@@ -48,29 +53,60 @@ async def signal_items(request: Request, who: Principal, on: date) -> list[Signa
 
 
 @router.get("/signalen", include_in_schema=False)
-async def signals_page(request: Request, who: Team, on: On) -> Response:
-    return page(request, "signals.html", title="Signalen", on=on, items=await signal_items(request, who, on))
+async def signals_page(request: Request, who: Team, on: On, paged: Page) -> Response:
+    items = await signal_items(request, who, on)
+    shown = items[paged.offset:paged.offset + paged.per_page]
+    await audit_list(request, who, "lijst:signalen", len(shown))
+    return page(request, "signals.html", title="Signalen", on=on, items=shown, total=len(items),
+                paged=paged, last_page=paged.last_page(len(items)))
 
 
 @router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
-async def signals_api(request: Request, who: Team, on: On) -> list[SignalItem]:
-    """Deadlines passed on `on` (Dutch working days), most overdue first, with the rule behind each."""
-    return await signal_items(request, who, on)
+async def signals_api(request: Request, response: Response, who: Team, on: On,
+                      paged: Page) -> list[SignalItem]:
+    """Deadlines passed on `on` (Dutch working days), newest first, one page (`X-Total-Count`: all)."""
+    items = await signal_items(request, who, on)
+    response.headers["X-Total-Count"] = str(len(items))
+    shown = items[paged.offset:paged.offset + paged.per_page]
+    await audit_list(request, who, "api:signalen", len(shown))
+    return shown
 
 
 @router.get("/api/signals.csv", tags=["team"], response_class=Response)
 async def signals_csv(request: Request, who: Team, on: On) -> Response:
     items = await signal_items(request, who, on)
+    await audit_list(request, who, "csv:signalen", len(items))
     header = tuple(SignalItem.model_fields)
     return csv_response(f"signalen-{on}.csv", header, [[getattr(i, h) for h in header] for i in items])
+
+
+def _minimum(request: Request, who: Principal) -> int | None:
+    """The minimum group size that applies to the caller: analysts only."""
+    return web_state(request).min_group_size if who.role == "analyst" else None
+
+
+def _small(request: Request, who: Principal) -> str:
+    """How a withheld figure reads on the caller's pages ("< 5"); empty when nothing is withheld."""
+    minimum = _minimum(request, who)
+    return small_groups.label(minimum) if minimum else ""
+
+
+def _csv_rows(request: Request, who: Principal, items: Sequence[Any],
+              header: Sequence[str]) -> list[list[Any]]:
+    minimum = _minimum(request, who)
+    if minimum is None:
+        return [[getattr(i, h) for h in header] for i in items]
+    return small_groups.csv_rows(items, header, minimum)
 
 
 async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
     async with web_state(request).sessions() as session:
         result = await analysis.waiting_times(session, scope_of(who))
-    return [WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
-                     count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max)
-            for measure, rows in result.items() for r in rows]
+    items = [WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
+                      count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max)
+             for measure, rows in result.items() for r in rows]
+    minimum = _minimum(request, who)
+    return small_groups.waits(items, minimum) if minimum else items
 
 
 @router.get("/wachttijden", include_in_schema=False)
@@ -78,11 +114,13 @@ async def waiting_page(request: Request, who: Aggregates) -> Response:
     items = await wait_items(request, who)
     charts = {}
     for measure, title in MEASURES.items():
-        rows = [i for i in items if i.measure == measure][-20:]  # at most 20 groups: a legible chart
+        # At most 20 groups (a legible chart), and only those shown with their figures.
+        rows = [i for i in items if i.measure == measure and not i.suppressed][-20:]
         labels = [f"{i.provider} cat. {i.category}, {nl_month(i.month)}" for i in rows]
-        series = [("mediaan (p50)", [i.p50 for i in rows]), ("p90", [i.p90 for i in rows])]
+        series = [("mediaan (p50)", [i.p50 or 0 for i in rows]), ("p90", [i.p90 or 0 for i in rows])]
         charts[measure] = bar_chart(f"{title}: mediaan en p90 in dagen", labels, series)
-    return page(request, "waiting.html", title="Wachttijden", items=items, measures=MEASURES, charts=charts)
+    return page(request, "waiting.html", title="Wachttijden", items=items, measures=MEASURES, charts=charts,
+                small=_small(request, who))
 
 
 @router.get("/api/waiting", response_model=list[WaitItem], tags=["aggregates"])
@@ -95,45 +133,54 @@ async def waiting_api(request: Request, who: Aggregates) -> list[WaitItem]:
 async def waiting_csv(request: Request, who: Aggregates) -> Response:
     header = tuple(WaitItem.model_fields)
     items = await wait_items(request, who)
-    return csv_response("wachttijden.csv", header, [[getattr(i, h) for h in header] for i in items])
+    return csv_response("wachttijden.csv", header, _csv_rows(request, who, items, header))
 
 
-async def usage_response(request: Request, who: Principal, on: date) -> UsageResponse:
+async def usage_response(request: Request, who: Principal, on: date,
+                         paged: Paging | None = None) -> UsageResponse:
+    """Groups in full; the team's per-allocation rows one page at a time (all of them without `paged`)."""
+    minimum = _minimum(request, who)
     async with web_state(request).sessions() as session:
         rows = await analysis.usage_rows(session, on, scope_of(who))
-    groups = per_group((p, c, u) for _, p, c, u in rows)
+        clients = await analysis.usage_clients(session, on, scope_of(who)) if minimum else {}
+    groups = [UsageGroupItem(**dataclasses.asdict(g), ratio=g.ratio,
+                             never_started_share=g.never_started_share)
+              for g in per_group((p, c, u) for _, p, c, u in rows)]
+    shown = rows[paged.offset:paged.offset + paged.per_page] if paged else rows
     detail = [UsageAllocationItem(toewijzingnummer=n, provider=p, category=c, allocated_days=u.allocated_days,
-                                  delivered_days=u.delivered_days, started=u.started) for n, p, c, u in rows]
-    return UsageResponse(on=on, groups=[UsageGroupItem(**dataclasses.asdict(g), ratio=g.ratio,
-                                                       never_started_share=g.never_started_share)
-                                        for g in groups],
-                         allocations=detail if who.role == "team" else None)
+                                  delivered_days=u.delivered_days, started=u.started) for n, p, c, u in shown]
+    team = who.role == "team"
+    return UsageResponse(on=on, groups=small_groups.usage(groups, clients, minimum) if minimum else groups,
+                         allocations=detail if team else None, allocations_total=len(rows) if team else None)
 
 
 @router.get("/benutting", include_in_schema=False)
-async def usage_page(request: Request, who: Aggregates, on: On) -> Response:
-    result = await usage_response(request, who, on)
-    return page(request, "usage.html", title="Benutting", on=on, result=result)
+async def usage_page(request: Request, who: Aggregates, on: On, paged: Page) -> Response:
+    result = await usage_response(request, who, on, paged)
+    return page(request, "usage.html", title="Benutting", on=on, result=result, small=_small(request, who),
+                paged=paged, last_page=paged.last_page(result.allocations_total or 0))
 
 
 @router.get("/api/usage", response_model=UsageResponse, tags=["aggregates"])
-async def usage_api(request: Request, who: Aggregates, on: On) -> UsageResponse:
-    """Allocated against delivered days up to `on`, never-started share; per allocation for teams only."""
-    return await usage_response(request, who, on)
+async def usage_api(request: Request, who: Aggregates, on: On, paged: Page) -> UsageResponse:
+    """Allocated against delivered days up to `on`, never-started share; per allocation (paged) for teams."""
+    return await usage_response(request, who, on, paged)
 
 
 @router.get("/api/usage.csv", tags=["aggregates"], response_class=Response)
 async def usage_csv(request: Request, who: Aggregates, on: On) -> Response:
     header = tuple(UsageGroupItem.model_fields)
     groups = (await usage_response(request, who, on)).groups
-    return csv_response(f"benutting-{on}.csv", header, [[getattr(g, h) for h in header] for g in groups])
+    return csv_response(f"benutting-{on}.csv", header, _csv_rows(request, who, groups, header))
 
 
 async def area_items(request: Request, who: Principal, on: date) -> list[AreaItem]:
     async with web_state(request).sessions() as session:
         rows = await area(session, on, scope_of(who))
-    return [AreaItem(pc4=r.pc4, category=r.categorie, allocations=r.allocations, clients=r.clients)
-            for r in rows]
+    items = [AreaItem(pc4=r.pc4, category=r.categorie, allocations=r.allocations, clients=r.clients)
+             for r in rows]
+    minimum = _minimum(request, who)
+    return small_groups.areas(items, minimum) if minimum else items
 
 
 @router.get("/wijken", include_in_schema=False)
@@ -141,10 +188,12 @@ async def area_page(request: Request, who: Aggregates, on: On) -> Response:
     items = await area_items(request, who, on)
     per_pc4: dict[str, list[int]] = {}
     for item in items:
-        per_pc4.setdefault(item.pc4 or "onbekend", []).append(item.allocations)
+        if item.allocations is not None:  # withheld cells stay out of the chart too
+            per_pc4.setdefault(item.pc4 or "onbekend", []).append(item.allocations)
     chart = bar_chart("Lopende toewijzingen per postcodegebied", list(per_pc4),
                       [("toewijzingen", [sum(v) for v in per_pc4.values()])])
-    return page(request, "area.html", title="Wijkanalyse", on=on, items=items, chart=chart)
+    return page(request, "area.html", title="Wijkanalyse", on=on, items=items, chart=chart,
+                small=_small(request, who))
 
 
 @router.get("/api/area", response_model=list[AreaItem], tags=["aggregates"])
@@ -157,4 +206,4 @@ async def area_api(request: Request, who: Aggregates, on: On) -> list[AreaItem]:
 async def area_csv(request: Request, who: Aggregates, on: On) -> Response:
     header = tuple(AreaItem.model_fields)
     items = await area_items(request, who, on)
-    return csv_response(f"wijkanalyse-{on}.csv", header, [[getattr(i, h) for h in header] for i in items])
+    return csv_response(f"wijkanalyse-{on}.csv", header, _csv_rows(request, who, items, header))

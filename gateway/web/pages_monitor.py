@@ -11,6 +11,7 @@ from sqlalchemy import text
 from gateway.web.accounts import Principal
 from gateway.web.api_models import MessageItem, MonitorResponse
 from gateway.web.auth import OPS, web_state
+from gateway.web.params import bounded_date
 from gateway.web.render import STATUS_NAMES, csv_response, page
 from storage.insight_queries.monitor import monitor
 
@@ -23,6 +24,7 @@ Since = Annotated[date | None, Query(description="from this date instead of `day
 
 async def monitor_response(request: Request, days: int, status: str | None,
                            start: date | None = None) -> MonitorResponse:
+    start = bounded_date(start, "begindatum") if start else None
     since = (datetime(start.year, start.month, start.day, tzinfo=UTC) if start
              else datetime.now(UTC) - timedelta(days=days))
     async with web_state(request).sessions() as session:

@@ -1,7 +1,9 @@
-"""Secrets: scrypt password hashes, random tokens kept as SHA-256, HMAC-signed cookies and CSRF tokens.
+"""Secrets: PBKDF2 password hashes, random tokens kept as SHA-256, HMAC-signed cookies and CSRF tokens.
 
-Standard library only: `hashlib.scrypt` (a memory-hard KDF, per-user random salt)
-for passwords; 32-byte random tokens for sessions and API tokens, stored as their
+Standard library only: PBKDF2-HMAC-SHA256 with 600,000 iterations and a per-user random salt
+for passwords (OWASP's Password Storage Cheat Sheet figure for PBKDF2-SHA256); hashes made
+earlier (scrypt N=2^14, or fewer iterations) still verify and `needs_rehash` says to replace
+them at the next successful login. 32-byte random tokens for sessions and API tokens, stored as their
 SHA-256 (no KDF needed for secrets with 256 bits of entropy); HMAC-SHA256 with the
 configured secret key to sign the session cookie and to derive CSRF tokens
 (the signed double-submit pattern).
@@ -14,7 +16,10 @@ import hashlib
 import hmac
 import secrets
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
+SCRYPT_LEN = 32
+PBKDF2 = "pbkdf2_sha256"
+OWASP_ITERATIONS = 600_000
+ITERATIONS = OWASP_ITERATIONS  # read at call time: the tests lower it for speed, one test checks this value
 
 
 def _b64(raw: bytes) -> str:
@@ -30,21 +35,32 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
                           maxmem=64 * 1024 * 1024)
 
 
+def _pbkdf2(password: str, salt: bytes, iterations: int) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+
+
 def hash_password(password: str) -> str:
-    """`scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later."""
+    """`pbkdf2_sha256$iterations$salt$hash`: the cost travels with the hash so it can be raised later."""
     salt = secrets.token_bytes(16)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+    return f"{PBKDF2}${ITERATIONS}${_b64(salt)}${_b64(_pbkdf2(password, salt, ITERATIONS))}"
 
 
 def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    return hmac.compare_digest(_scrypt(password, _unb64(salt), int(n), int(r), int(p)), _unb64(digest))
+    """True when `password` matches; both the current PBKDF2 form and the earlier scrypt form."""
+    parts = stored.split("$")
+    if parts[0] == PBKDF2 and len(parts) == 4:
+        _, iterations, salt, digest = parts
+        return hmac.compare_digest(_pbkdf2(password, _unb64(salt), int(iterations)), _unb64(digest))
+    if parts[0] == "scrypt" and len(parts) == 6:
+        _, n, r, p, salt, digest = parts
+        return hmac.compare_digest(_scrypt(password, _unb64(salt), int(n), int(r), int(p)), _unb64(digest))
+    return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """A hash of another scheme or a lower cost than today's: replace it once the password is known."""
+    parts = stored.split("$")
+    return parts[0] != PBKDF2 or len(parts) != 4 or int(parts[1]) < ITERATIONS
 
 
 def new_token() -> str:

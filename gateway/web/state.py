@@ -16,3 +16,5 @@ class WebState:
     cookie_secure: bool
     session_hours: int
     templates: Environment
+    idle_minutes: int = 30
+    min_group_size: int = 5

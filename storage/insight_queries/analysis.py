@@ -1,9 +1,16 @@
-"""Waiting times and usage: the register's facts fed to the pure calculations in handlers.insight."""
+"""Waiting times and usage: the register's facts fed to the pure calculations in handlers.insight.
+
+The calculations run in a worker thread once the rows are read: on a large register they take a
+while, and the web server's event loop must keep answering other requests meanwhile.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,8 +38,9 @@ async def request_waits(session: AsyncSession, scope: Scope) -> list[Wait]:
              .join(first, and_(first.c.aanbieder == r.aanbieder, first.c.standard == r.standard,
                                first.c.referentie_aanbieder == r.referentie_aanbieder))
              .where(scope.where(r.gemeente), m.dagtekening.is_not(None)))
+    rows = (await session.execute(query)).all()
     return [request_to_allocation(provider, categorie or NO_CATEGORY, dagtekening, day)
-            for provider, categorie, dagtekening, day in (await session.execute(query)).all()]
+            for provider, categorie, dagtekening, day in rows]
 
 
 async def start_waits(session: AsyncSession, scope: Scope) -> list[Wait]:
@@ -48,14 +56,16 @@ async def start_waits(session: AsyncSession, scope: Scope) -> list[Wait]:
     query = (select(v.aanbieder, v.product_categorie, v.ingangsdatum, m.received_at, first_start)
              .select_from(a).join(v, v.id == first_version).join(m, m.id == v.message_id)
              .where(scope.where(a.gemeente), first_start.is_not(None), v.deleted.is_(False)))
+    rows = (await session.execute(query)).all()
     return [allocation_to_start(provider, categorie or NO_CATEGORY, ingang, received.date(), begin)
-            for provider, categorie, ingang, received, begin in (await session.execute(query)).all()]
+            for provider, categorie, ingang, received, begin in rows]
 
 
 async def waiting_times(session: AsyncSession, scope: Scope) -> dict[str, list[WaitRow]]:
     """Both waits per provider, product category and month: count, p50, p90, max (in days)."""
-    return {"request_to_allocation": per_month(await request_waits(session, scope)),
-            "allocation_to_start": per_month(await start_waits(session, scope))}
+    requests, starts = await request_waits(session, scope), await start_waits(session, scope)
+    return {"request_to_allocation": await asyncio.to_thread(per_month, requests),
+            "allocation_to_start": await asyncio.to_thread(per_month, starts)}
 
 
 async def _deliveries(session: AsyncSession, scope: Scope) -> dict[tuple[str, str, int], list[Delivery]]:
@@ -84,8 +94,24 @@ async def usage_rows(session: AsyncSession, on: date, scope: Scope) -> list[tupl
              .join(v, v.allocation_id == a.id)
              .where(counting_version(), v.ingangsdatum <= on, scope.where(a.gemeente))
              .order_by(a.toewijzingnummer))
+    return await asyncio.to_thread(_usages, (await session.execute(query)).all(), deliveries, on)
+
+
+def _usages(rows: Sequence[Any], deliveries: dict[tuple[str, str, int], list[Delivery]],
+            on: date) -> list[tuple[int, str, str, Usage]]:
     return [(n, provider, cat or NO_CATEGORY, usage(ingang, eind, deliveries.get((s, g, n), []), on))
-            for s, g, n, provider, cat, ingang, eind in (await session.execute(query)).all()]
+            for s, g, n, provider, cat, ingang, eind in rows]
+
+
+async def usage_clients(session: AsyncSession, on: date, scope: Scope) -> dict[tuple[str, str], int]:
+    """Distinct clients per (provider, category) of the allocations `usage_rows` returns (group sizes)."""
+    a, v = AllocationRow, AllocationVersionRow
+    category = func.coalesce(v.product_categorie, NO_CATEGORY)
+    query = (select(v.aanbieder, category, func.count(func.distinct(v.client_id)))
+             .join(a, v.allocation_id == a.id)
+             .where(counting_version(), v.ingangsdatum <= on, scope.where(a.gemeente))
+             .group_by(v.aanbieder, category))
+    return {(provider, cat): count for provider, cat, count in (await session.execute(query)).all()}
 
 
 async def usage_groups(session: AsyncSession, on: date, scope: Scope) -> list[UsageGroup]:

@@ -1,9 +1,12 @@
 """Cliëntbeeld: one client's allocations with versions, deliveries, requests, answers and messages.
 
-Everything of one client across both standards and all providers; the household is every
-other client at the same address (postcode, huisnummer, huisletter, toevoeging) of the
-latest 301 contact data. Gemeente scope: a team sees a client when any allocation,
-delivery or request of that client belongs to one of its gemeenten.
+Everything of one client across both standards and all providers, within the caller's gemeenten;
+the household is every other client at the same address (postcode, huisnummer, huisletter,
+toevoeging). Gemeente scope: a team finds a client when any allocation, delivery or request of
+that client belongs to one of its gemeenten, and then sees only the rows of its own gemeenten.
+A provider's message can name any BSN for any gemeente (a forged or mistaken 315 is accepted),
+so the identity shown (name, birth date, address) must come from a message of the team's own
+gemeente too: `identity_source` says which one (see gateway.web.identity).
 """
 
 from __future__ import annotations
@@ -42,15 +45,50 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Identity:
+    """Who the client is according to one message: what the page shows beside the BSN."""
+
+    bsn: str
+    geslachtsnaam: str | None = None
+    voorvoegsel: str | None = None
+    voornamen: str | None = None
+    voorletters: str | None = None
+    geboortedatum: date | None = None
+    straatnaam: str | None = None
+    huisnummer: int | None = None
+    huisletter: str | None = None
+    huisnummer_toevoeging: str | None = None
+    postcode: str | None = None
+    plaatsnaam: str | None = None
+
+
+IDENTITY_FIELDS = tuple(name for name in Identity.__dataclass_fields__ if name != "bsn")
+
+
+def identity_of(client: ClientRow) -> Identity:
+    return Identity(client.bsn, **{name: getattr(client, name) for name in IDENTITY_FIELDS})
+
+
+@dataclass(frozen=True, slots=True)
+class IdentitySource:
+    """The message the identity must come from: the row's own copy when that message is it."""
+
+    message_id: int
+    raw: bytes
+    is_row_copy: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ClientPicture:
     client: ClientRow
+    identity: Identity
     gemeenten: list[str]
     versions: list[tuple[AllocationRow, AllocationVersionRow]]
     deliveries: list[DeliveryRow]
     requests: list[RequestRow]
     answers: list[AnswerRow]
     timeline: list[TimelineEntry]
-    household: list[ClientRow]
+    household: list[tuple[ClientRow, Identity]]
 
 
 async def client_gemeenten(session: AsyncSession, client_id: int) -> list[str]:
@@ -72,17 +110,61 @@ async def find_client(session: AsyncSession, public_id: str, scope: Scope) -> Cl
     return client
 
 
-async def household(session: AsyncSession, client: ClientRow, scope: Scope) -> list[ClientRow]:
-    if not client.postcode or client.huisnummer is None:
+async def household_candidates(session: AsyncSession, client: ClientRow, address: Identity,
+                               scope: Scope) -> list[ClientRow]:
+    """Clients whose stored address is `address` and who have rows in the caller's gemeenten."""
+    if not address.postcode or address.huisnummer is None:
         return []
     c = ClientRow
-    same = and_(c.id != client.id, _norm(c.postcode) == _norm(client.postcode),
-                c.huisnummer == client.huisnummer, _same(c.huisletter, client.huisletter),
-                _same(c.huisnummer_toevoeging, client.huisnummer_toevoeging))
+    same = and_(c.id != client.id, _norm(c.postcode) == _norm(address.postcode),
+                c.huisnummer == address.huisnummer, _same(c.huisletter, address.huisletter),
+                _same(c.huisnummer_toevoeging, address.huisnummer_toevoeging))
     members = list(await session.scalars(select(c).where(same).order_by(c.geboortedatum, c.id)))
     if not scope.gemeenten:
         return members
     return [m for m in members if scope.gemeenten & set(await client_gemeenten(session, m.id))]
+
+
+def same_address(one: Identity, other: Identity) -> bool:
+    def key(i: Identity) -> tuple[object, ...]:
+        postcode = (i.postcode or "").replace(" ", "").upper()
+        return postcode, i.huisnummer, i.huisletter, i.huisnummer_toevoeging
+
+    return one.postcode is not None and key(one) == key(other)
+
+
+async def written_elsewhere(session: AsyncSession, public_ids: list[str], scope: Scope) -> list[ClientRow]:
+    """The clients among `public_ids` whose stored identity came from a message of another gemeente."""
+    if not scope.gemeenten or not public_ids:
+        return []
+    m, c = MessageRow, ClientRow
+    own = or_(m.sender.in_(sorted(scope.gemeenten)), m.receiver.in_(sorted(scope.gemeenten)))
+    return list(await session.scalars(select(c).join(m, m.id == c.updated_by_message_id)
+                                      .where(c.public_id.in_(sorted(set(public_ids))), ~own)))
+
+
+async def identity_source(session: AsyncSession, client: ClientRow, scope: Scope) -> IdentitySource | None:
+    """The latest 301 of the caller's gemeenten about this client; None when there is none.
+
+    Without a 301 of its own gemeente a team still gets the row's copy when the message that wrote
+    it (a first 315 or 305 creates the client) was exchanged with one of its gemeenten.
+    """
+    if not scope.gemeenten:
+        return IdentitySource(client.updated_by_message_id or 0, b"", True)
+    a, v, m = AllocationRow, AllocationVersionRow, MessageRow
+    latest = await session.scalar(select(func.max(v.message_id)).join(a, a.id == v.allocation_id)
+                                  .where(v.client_id == client.id, scope.where(a.gemeente)))
+    if latest is None:
+        writer = client.updated_by_message_id
+        if writer is None:
+            return None
+        parties = (await session.execute(select(m.sender, m.receiver).where(m.id == writer))).first()
+        own = parties is not None and bool(scope.gemeenten & {parties[0], parties[1]})
+        return IdentitySource(writer, b"", True) if own else None
+    if latest == client.updated_by_message_id:
+        return IdentitySource(latest, b"", True)
+    raw = await session.scalar(select(m.raw).where(m.id == latest))
+    return IdentitySource(latest, raw or b"", False)
 
 
 def _norm(postcode: Any) -> Any:
@@ -110,15 +192,19 @@ async def _timeline(session: AsyncSession, message_ids: set[int]) -> list[Timeli
     return entries
 
 
-async def client_picture(session: AsyncSession, client: ClientRow, scope: Scope) -> ClientPicture:
+async def client_picture(session: AsyncSession, client: ClientRow, identity: Identity, scope: Scope,
+                         household: list[tuple[ClientRow, Identity]]) -> ClientPicture:
+    """The rows of the client that belong to the caller's gemeenten (all of them for an empty scope)."""
     a, v = AllocationRow, AllocationVersionRow
     versions = [(row[0], row[1]) for row in await session.execute(
-        select(a, v).join(v, v.allocation_id == a.id).where(v.client_id == client.id)
+        select(a, v).join(v, v.allocation_id == a.id).where(v.client_id == client.id, scope.where(a.gemeente))
         .order_by(a.standard, a.toewijzingnummer, v.toewijzingsdatum.desc(), v.toewijzingstijd.desc()))]
-    deliveries = list(await session.scalars(select(DeliveryRow).where(DeliveryRow.client_id == client.id)
-                                            .order_by(DeliveryRow.begindatum, DeliveryRow.id)))
-    requests = list(await session.scalars(select(RequestRow).where(RequestRow.client_id == client.id)
-                                          .order_by(RequestRow.id)))
+    deliveries = list(await session.scalars(
+        select(DeliveryRow).where(DeliveryRow.client_id == client.id, scope.where(DeliveryRow.gemeente))
+        .order_by(DeliveryRow.begindatum, DeliveryRow.id)))
+    requests = list(await session.scalars(
+        select(RequestRow).where(RequestRow.client_id == client.id, scope.where(RequestRow.gemeente))
+        .order_by(RequestRow.id)))
     references = [and_(AnswerRow.standard == r.standard, AnswerRow.aanbieder == r.aanbieder,
                        AnswerRow.referentie_aanbieder == r.referentie_aanbieder) for r in requests]
     answers = list(await session.scalars(select(AnswerRow).where(or_(*references)).order_by(AnswerRow.id))
@@ -126,9 +212,10 @@ async def client_picture(session: AsyncSession, client: ClientRow, scope: Scope)
     ids = {ver.message_id for _, ver in versions} | {d.message_id for d in deliveries}
     ids |= {d.removed_by_message_id for d in deliveries if d.removed_by_message_id}
     ids |= {r.message_id for r in requests} | {ans.message_id for ans in answers}
-    return ClientPicture(client, await client_gemeenten(session, client.id), versions, deliveries,
-                         requests, answers, await _timeline(session, ids),
-                         await household(session, client, scope))
+    gemeenten = [g for g in await client_gemeenten(session, client.id)
+                 if not scope.gemeenten or g in scope.gemeenten]
+    return ClientPicture(client, identity, gemeenten, versions, deliveries, requests, answers,
+                         await _timeline(session, ids), household)
 
 
 def as_of(picture: ClientPicture, on: date) -> list[tuple[AllocationRow, AllocationVersionRow]]:

@@ -1,9 +1,16 @@
-"""Signals from the register: the candidates of each deadline rule, judged by handlers.insight.signals."""
+"""Signals from the register: the candidates of each deadline rule, judged by handlers.insight.signals.
+
+The judging (working-day arithmetic per candidate) is pure Python and can take a while on a large
+register: it runs in a worker thread, so the event loop keeps serving other requests meanwhile.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,8 +56,12 @@ async def _start_missing(session: AsyncSession, today: date, scope: Scope) -> li
              .join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
              .where(counting_version(), v.ingangsdatum <= today, scope.where(a.gemeente),
                     ~exists(select(d.id).where(live_delivery(d, "start")).correlate(a))))
+    return await asyncio.to_thread(_judge_start, (await session.execute(query)).all(), today)
+
+
+def _judge_start(rows: Sequence[Any], today: date) -> list[SignalRow]:
     found = []
-    for gemeente, number, aanbieder, ingang, got, public_id in (await session.execute(query)).all():
+    for gemeente, number, aanbieder, ingang, got, public_id in rows:
         signal = rules.start_missing(ingang, got.date(), False, today, f"toewijzing {number}")
         if signal:
             found.append(SignalRow(signal, gemeente, aanbieder, public_id))
@@ -69,8 +80,12 @@ async def _stop_missing(session: AsyncSession, today: date, scope: Scope) -> lis
              .join(start, and_(live_delivery(start, "start")))
              .where(v.is_current.is_(True), v.voided.is_(False), v.einddatum < today, ~stopped,
                     scope.where(a.gemeente)))
+    return await asyncio.to_thread(_judge_stop, (await session.execute(query)).all(), today)
+
+
+def _judge_stop(rows: Sequence[Any], today: date) -> list[SignalRow]:
     found = []
-    for gemeente, number, aanbieder, end, public_id in (await session.execute(query)).all():
+    for gemeente, number, aanbieder, end, public_id in rows:
         signal = rules.stop_missing(end, False, today, f"toewijzing {number}")
         if signal:
             found.append(SignalRow(signal, gemeente, aanbieder, public_id))
@@ -82,8 +97,12 @@ async def _retour_missing(session: AsyncSession, today: date, scope: Scope) -> l
     query = (select(m.message_name, m.identificatie, m.sender, m.receiver, m.received_at)
              .where(m.message_number.in_(HEEN), m.status.in_(AWAITING_RETOUR),
                     ~exists(select(RetourRow.id).where(RetourRow.heen_message_id == m.id))))
+    return await asyncio.to_thread(_judge_retour, (await session.execute(query)).all(), today, scope)
+
+
+def _judge_retour(rows: Sequence[Any], today: date, scope: Scope) -> list[SignalRow]:
     found = []
-    for name, ident, sender, receiver, at in (await session.execute(query)).all():
+    for name, ident, sender, receiver, at in rows:
         party = sender if sender and len(sender) == 4 else receiver
         if scope.gemeenten and party not in scope.gemeenten:
             continue
@@ -105,8 +124,11 @@ async def _requests_open(session: AsyncSession, today: date, scope: Scope) -> li
                     first_answer, c.public_id)
              .join(m, m.id == r.message_id).join(c, c.id == r.client_id)
              .where(r.state.in_(("pending", "under_investigation")), scope.where(r.gemeente)))
+    return await asyncio.to_thread(_judge_requests, (await session.execute(query)).all(), today)
+
+
+def _judge_requests(rows: Sequence[Any], today: date) -> list[SignalRow]:
     found = []
-    rows = (await session.execute(query)).all()
     for gemeente, aanbieder, kind, ref, state, at, answered, public_id in rows:
         signal = rules.request_unanswered(at.date(), answered.date() if answered else None,
                                           state == "under_investigation", None, today,
@@ -117,7 +139,8 @@ async def _requests_open(session: AsyncSession, today: date, scope: Scope) -> li
 
 
 async def signals(session: AsyncSession, today: date, scope: Scope) -> list[SignalRow]:
-    """All open signals on `today`, most overdue first."""
+    """All open signals on `today`, newest first (the clock started latest), then most overdue."""
     found = [*await _start_missing(session, today, scope), *await _stop_missing(session, today, scope),
              *await _retour_missing(session, today, scope), *await _requests_open(session, today, scope)]
-    return sorted(found, key=lambda row: (-row.signal.overdue, row.signal.kind, row.signal.subject))
+    return sorted(found, key=lambda row: (-row.signal.since.toordinal(), -row.signal.overdue, row.signal.kind,
+                                          row.signal.subject))

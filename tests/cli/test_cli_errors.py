@@ -155,6 +155,11 @@ def test_users_add_without_a_terminal(istd: Run) -> None:
         "istd users add: no terminal to ask the password on; pipe it in with --password-stdin (e.g. printenv "
         "PASSWORD | istd users add wijk1 --role team --password-stdin)"]
     assert istd("users", "list").stdout.splitlines() == ["username\trole\tgemeenten\tcreated"]
+    passwd = istd("users", "passwd", "wijk1")
+    assert passwd.returncode == 2
+    assert passwd.stderr.splitlines() == [
+        "istd users passwd: no terminal to ask the password on; pipe it in with --password-stdin (e.g. "
+        "printenv PASSWORD | istd users passwd wijk1 --password-stdin)"]
 
 
 def test_users_add_with_password_stdin_still_works(istd: Run) -> None:

@@ -16,10 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from web_helpers import PASSWORD, USERS
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
-from gateway.web import accounts
+from gateway.web import accounts, security
 from gateway.web.app import create_web_app
 from storage.engine import session_factory
 from storage.unit_of_work import unit_of_work
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixtures hash a password per user: 600,000 PBKDF2 rounds each would dominate the suite's time.
+
+    test_web_logins.py checks the production cost (security.OWASP_ITERATIONS) explicitly.
+    """
+    monkeypatch.setattr(security, "ITERATIONS", 1000)
 
 
 @pytest.fixture
@@ -40,8 +49,13 @@ async def tokens(sessions: async_sessionmaker[AsyncSession]) -> dict[str, str]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    """Groups of one shown: the scenario's groups hold one or two clients and the figure tests check them.
+
+    The default minimum group size (5) has its own tests (test_web_small_groups.py).
+    """
     return Settings(database=DatabaseSettings(url=database_url),
-                    web=WebSettings(secret_key="test-secret-key-not-for-production", cookie_secure=False))
+                    web=WebSettings(secret_key="test-secret-key-not-for-production", cookie_secure=False,
+                                    min_group_size=1))
 
 
 @pytest.fixture

@@ -27,17 +27,17 @@ async def test_signals_with_rule_age_and_working_day_deadlines(
         (i["rule"], i["subject"], i["since"], i["due"], i["age_working_days"], i["overdue_working_days"])
         for i in items
     ]
-    assert found == [
+    assert found == [  # newest first (latest `since`), then most overdue, then kind
+        # 305 of Tue 4 Mar without retour: 3 working days → Fri 7 Mar.
+        ("OP090", "WMO305 T0067", "2025-03-04", "2025-03-07", 4, 1),
+        # Unanswered VOT of Fri 28 Feb: due Fri 7 Mar.
+        ("OP274", "VOT REF-Q1", "2025-02-28", "2025-03-07", 6, 1),
+        # Allocation 1003 ended Fri 28 Feb with its delivery still running: due Fri 7 Mar.
+        ("OP272/OP288", "toewijzing 1003", "2025-02-28", "2025-03-07", 6, 1),
         # A2 from its Ingangsdatum Mon 3 Feb: 5 working days → Mon 10 Feb; on Mon 10 Mar 20 working days late.
         ("OP271", "toewijzing 1002", "2025-02-03", "2025-02-10", 25, 20),
         # 'in onderzoek' since 6 Jan: 8 weeks → 3 Mar; 5 working days late.
         ("OP346", "VOT REF-Q2", "2025-01-06", "2025-03-03", 45, 5),
-        # Unanswered VOT of Fri 28 Feb: due Fri 7 Mar.
-        ("OP274", "VOT REF-Q1", "2025-02-28", "2025-03-07", 6, 1),
-        # 305 of Tue 4 Mar without retour: 3 working days → Fri 7 Mar.
-        ("OP090", "WMO305 T0067", "2025-03-04", "2025-03-07", 4, 1),
-        # Allocation 1003 ended Fri 28 Feb with its delivery still running: due Fri 7 Mar.
-        ("OP272/OP288", "toewijzing 1003", "2025-02-28", "2025-03-07", 6, 1),
     ]
     # The retroactive 1011 (received Mon 3 Mar) is due only on Mon 10 Mar: not yet a signal.
     assert "toewijzing 1011" not in {i["subject"] for i in items}
@@ -102,7 +102,20 @@ async def test_usage_per_provider_and_category(client: httpx.AsyncClient, regist
     }
     share = {g["provider"] + g["category"]: round(g["never_started_share"], 4) for g in body["groups"]}
     assert share["8765432101"] == round(2 / 7, 4)
-    assert len(body["allocations"]) == 12
+    assert (len(body["allocations"]), body["allocations_total"]) == (12, 12)
+
+
+async def test_the_teams_usage_per_allocation_is_paged(client: httpx.AsyncClient,
+                                                       register: dict[str, str]) -> None:
+    every = await _json(client, register["wijk"], "/api/usage", on=ON)
+    second = await _json(client, register["wijk"], "/api/usage", on=ON, page="2", per_page="5")
+    assert second["allocations"] == every["allocations"][5:10]
+    assert second["allocations_total"] == 12
+    assert second["groups"] == every["groups"]  # the groups always cover every allocation
+    await login(client, "wijk")
+    html = (await client.get("/benutting", params={"on": ON, "per_page": "5", "page": "3"})).text
+    assert "pagina 3 van 3" in html
+    assert 'rel="prev"' in html
 
 
 async def test_analyst_gets_usage_aggregates_without_allocations(
@@ -126,7 +139,8 @@ async def test_area_per_pc4_and_category(client: httpx.AsyncClient, register: di
     ]
     response = await client.get("/api/area.csv", params={"on": ON}, headers=bearer(register["ana"]))
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert rows[-1] == {"pc4": "3511", "category": "02", "allocations": "1", "clients": "1"}
+    assert rows[-1] == {"pc4": "3511", "category": "02", "allocations": "1", "clients": "1",
+                        "suppressed": "False"}
 
 
 @pytest.mark.parametrize("path", ["/api/signals", "/api/signals.csv"])

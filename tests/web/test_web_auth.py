@@ -16,9 +16,9 @@ from storage.unit_of_work import unit_of_work
 from storage.web_models import ApiTokenRow, SessionRow, UserRow
 
 
-def test_password_hash_is_salted_scrypt_and_verifies() -> None:
+def test_password_hash_is_salted_pbkdf2_and_verifies() -> None:
     first, second = hash_password("geheim-wachtwoord"), hash_password("geheim-wachtwoord")
-    assert first.startswith("scrypt$16384$8$1$")
+    assert first.startswith("pbkdf2_sha256$")
     assert first != second
     assert verify_password("geheim-wachtwoord", first)
     assert not verify_password("geheim-wachtwoord!", first)

@@ -51,7 +51,7 @@ def test_users_add_list_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert len(token) >= 40
     [(name, role, gemeenten, password_hash)] = asyncio.run(_user_rows(url))
     assert (name, role, gemeenten) == ("wijk1", "team", "0599")
-    assert password_hash.startswith("scrypt$")
+    assert password_hash.startswith("pbkdf2_sha256$")
     assert "een lang wachtwoord" not in password_hash
     assert _istd("users", "--database", url, "list") == 0
     assert "wijk1\tteam\t0599\t" in capsys.readouterr().out
@@ -95,6 +95,44 @@ def test_audit_lists_views_without_personal_data(tmp_path: Path, capsys: pytest.
     assert entry["reason"] == "huisbezoek morgen"
     assert _istd("audit", "--database", url, "--user", "someone-else") == 0
     out = capsys.readouterr().out
-    assert out.strip() == "at\tuser\tclient_id\tview\treason"
+    assert out.strip() == "at\tuser\tclient_id\tview\treason\toutcome\taddress\tsession\tfilter\trows"
     assert "999900006" not in out
     assert "Jansen" not in out
+
+
+def test_audit_searches_by_bsn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    client_id = asyncio.run(_seed_audit(url))
+    assert _istd("audit", "--database", url, "--bsn", "999900006", "--format", "json") == 0
+    assert [e["client_id"] for e in json.loads(capsys.readouterr().out)] == [client_id]
+    assert _istd("audit", "--database", url, "--bsn", "999900018", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_users_passwd_disable_tokens_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("een lang wachtwoord\n"))
+    assert _istd("users", "--database", url, "add", "wijk1", "--role", "team", "--gemeente", "0599",
+                 "--password-stdin", "--token", "script") == 0
+    [(_, _, _, before)] = asyncio.run(_user_rows(url))
+    monkeypatch.setattr("sys.stdin", io.StringIO("Welkom12345678\n"))
+    assert _istd("users", "--database", url, "passwd", "wijk1", "--password-stdin") == 2
+    assert "too easy to guess" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("paarse fiets onder de brug\n"))
+    assert _istd("users", "--database", url, "passwd", "wijk1", "--password-stdin") == 0
+    [(_, _, _, after)] = asyncio.run(_user_rows(url))
+    assert after != before
+    capsys.readouterr()
+    assert _istd("users", "--database", url, "tokens") == 0
+    header, line = capsys.readouterr().out.strip().splitlines()
+    assert header == "id\tusername\tlabel\tcreated\texpires\trevoked"
+    token_id, name, label, _, expires, revoked = line.split("\t")
+    assert (name, label, revoked) == ("wijk1", "script", "-")
+    assert expires != "-"
+    assert _istd("users", "--database", url, "revoke", token_id) == 0
+    assert _istd("users", "--database", url, "tokens", "wijk1") == 0
+    assert capsys.readouterr().out.strip().splitlines()[1].split("\t")[5] != "-"
+    assert _istd("users", "--database", url, "revoke", "999") == 2
+    assert _istd("users", "--database", url, "disable", "wijk1") == 0
+    assert "disabled wijk1" in capsys.readouterr().out

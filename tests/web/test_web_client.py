@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
+from web_helpers import bearer, csrf_of, login
 
 from storage.models import ClientRow
 from storage.web_models import AuditRow
@@ -85,16 +85,17 @@ async def test_household_member_shows_the_jeugd_allocation(
     assert [m["name"] for m in body["household"]] == ["P Jansen"]
 
 
-async def test_client_of_another_gemeente_is_not_found_and_not_audited(
+async def test_client_of_another_gemeente_is_not_found_and_the_refusal_audited(
     client: httpx.AsyncClient, register: dict[str, str], sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    public_id, _ = await _public_id(sessions, "999900043")
+    public_id, internal = await _public_id(sessions, "999900043")
     response = await client.get(f"/api/clients/{public_id}", headers=bearer(register["wijk"]))
     assert response.status_code == 404
     assert (
         await client.get(f"/api/clients/{public_id}", headers=bearer(register["ander"]))
     ).status_code == 200
-    assert [(user, view) for user, _, view, _ in await _audit(sessions)] == [("ander", "api:clientbeeld")]
+    assert [(user, client_id, reason) for user, client_id, _, reason in await _audit(sessions)] == [
+        ("wijk", None, "geweigerd"), ("ander", internal, "api:clientbeeld")]
 
 
 async def test_analyst_and_ops_never_get_a_client(
@@ -107,7 +108,9 @@ async def test_analyst_and_ops_never_get_a_client(
             assert response.status_code == 403
             assert "Jansen" not in response.text
             assert "999900006" not in response.text
-    assert await _audit(sessions) == []
+    # Each refusal is audited, without a client.
+    assert {(client_id, view, reason) for _, client_id, view, reason in await _audit(sessions)} == {
+        (None, "rol:analyst", "geweigerd"), (None, "rol:ops", "geweigerd")}
 
 
 async def test_client_page_audits_the_view_and_links_the_household(
@@ -143,3 +146,21 @@ async def test_timeline_csv(
         "WMO307",
     ]
     assert [view for _, _, view, _ in await _audit(sessions)] == ["csv:clientbeeld"]
+
+
+async def test_a_link_cannot_choose_the_audit_reason(
+    client: httpx.AsyncClient, register: dict[str, str], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A cross-site link (GET with the session cookie) records its fixed origin; free text needs the form."""
+    public_id, internal = await _public_id(sessions, "999900006")
+    await login(client, "wijk")
+    await client.get(f"/clienten/{public_id}", params={"reden": "door aanvaller gekozen"})
+    await client.get(f"/api/clients/{public_id}", params={"reden": "door aanvaller gekozen"})
+    form = await client.get(f"/clienten/{public_id}")
+    assert (await client.post(f"/clienten/{public_id}", data={"reden": "zonder token"})).status_code == 403
+    posted = await client.post(f"/clienten/{public_id}", data={"reden": "keukentafelgesprek",
+                                                                 "csrf": csrf_of(form.text)})
+    assert posted.status_code == 200
+    assert [reason for _, _, _, reason in await _audit(sessions)] == [
+        "clientbeeld", "api:clientbeeld", "clientbeeld", "keukentafelgesprek"]
+    assert {client_id for _, client_id, _, _ in await _audit(sessions)} == {internal}

@@ -41,8 +41,8 @@ async def test_views_on_an_ingested_register(
     ]
 
     signals = (await client.get("/api/signals", params=ON, headers=team)).json()
-    assert [(s["rule"], s["subject"], s["due"]) for s in signals] == [
-        ("OP090", "WMO301 T0001", "2025-01-21"),  # no 302 on the 301 of Thu 16 Jan
-        ("OP090", "WMO301 T0002", "2025-02-13"),  # nor on the 301 of Mon 10 Feb (17 working days late)
+    assert [(s["rule"], s["subject"], s["due"]) for s in signals] == [  # newest first
+        ("OP090", "WMO301 T0002", "2025-02-13"),  # no 302 on the 301 of Mon 10 Feb (17 working days late)
         ("OP271", "toewijzing 3002", "2025-02-17"),  # 3002 from Mon 10 Feb, never started (15 late)
+        ("OP090", "WMO301 T0001", "2025-01-21"),  # nor on the 301 of Thu 16 Jan
     ]

@@ -62,7 +62,7 @@ async def test_report_signals_as_csv(register: dict[str, str], database_url: str
                                      capsys: pytest.CaptureFixture[str]) -> None:
     lines = (await _run(capsys, database_url, "signals", "--on", ON, "--format", "csv")).splitlines()
     assert lines[0] == "kind,rule,since,due,age,overdue,subject,gemeente,aanbieder"
-    # Most overdue first: 5001 of gemeente 0344 (due 8 Jan), then the team's 1002.
-    assert lines[1] == "start_missing,OP271,2025-01-01,2025-01-08,48,43,toewijzing 5001,0344,12345678"
-    assert lines[2] == "start_missing,OP271,2025-02-03,2025-02-10,25,20,toewijzing 1002,0599,87654321"
+    # Newest first: the team's 305 of 4 Mar without retour; last 5001 of gemeente 0344 (since 1 Jan).
+    assert lines[1] == "retour_missing,OP090,2025-03-04,2025-03-07,4,1,WMO305 T0067,0599,12345678"
+    assert lines[-1] == "start_missing,OP271,2025-01-01,2025-01-08,48,43,toewijzing 5001,0344,12345678"
     assert len(lines) == 1 + 6  # the team's five and 5001's start_missing in gemeente 0344

@@ -1,0 +1,69 @@
+"""The client's identity as the caller's own gemeenten know it (name, birth date, address).
+
+The register keeps one row per BSN with the data of the latest 301 from any gemeente. A team may
+only see what its own gemeenten sent: when that row was written by another gemeente's 301, the
+identity is read again from the team's latest own 301 (the stored message, decoded by the codec).
+Without any message of its own gemeente the team sees the BSN only.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.codec.decode import decode
+from gateway.codec.document import DocumentError, parse
+from handlers.messages import Toewijzing
+from handlers.toewijzing import client_data
+from storage.insight_queries.client import (
+    IDENTITY_FIELDS,
+    Identity,
+    household_candidates,
+    identity_of,
+    identity_source,
+    same_address,
+    written_elsewhere,
+)
+from storage.insight_queries.common import Scope
+from storage.models import ClientRow
+
+MAX_BYTES = 25 * 1024 * 1024
+
+
+def _decoded(raw: bytes, bsn: str) -> Identity:
+    """The identity a stored 301 carries; the BSN only when it was purged or cannot be read."""
+    try:
+        message = decode(parse(raw, max_bytes=MAX_BYTES))
+    except (DocumentError, ValueError):
+        return Identity(bsn)
+    if not isinstance(message, Toewijzing) or message.client.bsn != bsn:
+        return Identity(bsn)
+    data = client_data(message.client)
+    return Identity(bsn, **{name: getattr(data, name) for name in IDENTITY_FIELDS})
+
+
+async def identity_in_scope(session: AsyncSession, client: ClientRow, scope: Scope) -> Identity:
+    source = await identity_source(session, client, scope)
+    if source is None:
+        return Identity(client.bsn)
+    return identity_of(client) if source.is_row_copy else _decoded(source.raw, client.bsn)
+
+
+async def listed_identities(session: AsyncSession, public_ids: list[str],
+                            scope: Scope) -> dict[str, Identity]:
+    """For a list's clients: the identity to show instead of the stored one, where that came from elsewhere.
+
+    Usually empty (the stored identity is the team's own); one query per list, a decode per exception.
+    """
+    return {client.public_id: await identity_in_scope(session, client, scope)
+            for client in await written_elsewhere(session, public_ids, scope)}
+
+
+async def household_in_scope(session: AsyncSession, client: ClientRow, identity: Identity,
+                             scope: Scope) -> list[tuple[ClientRow, Identity]]:
+    """Others at the client's address as the caller's gemeenten know both of them."""
+    members = []
+    for member in await household_candidates(session, client, identity, scope):
+        known = await identity_in_scope(session, member, scope)
+        if same_address(known, identity):
+            members.append((member, known))
+    return members

@@ -1,0 +1,83 @@
+"""Small groups: with the default minimum group size (5) an analyst sees no figure about fewer clients.
+
+The scenario's groups hold fewer than five clients each (a few with several allocations). The team
+keeps every figure (its own clients).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from web_helpers import bearer, login
+
+from gateway.settings import DatabaseSettings, Settings, WebSettings
+from gateway.web.app import create_web_app
+
+ON = "2025-03-10"
+
+
+@pytest.fixture
+async def http(database_url: str, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(database=DatabaseSettings(url=database_url),
+                        web=WebSettings(secret_key="small-groups-test", cookie_secure=False))
+    assert settings.web.min_group_size == 5
+    transport = httpx.ASGITransport(app=create_web_app(settings, engine=engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def test_the_analyst_sees_no_cell_under_five(http: httpx.AsyncClient, register: dict[str, str]) -> None:
+    analyst = bearer(register["ana"])
+    area = (await http.get("/api/area", params={"on": ON}, headers=analyst)).json()
+    assert area
+    assert all(i["suppressed"] and i["clients"] is None and i["allocations"] is None
+               for i in area if i["clients"] is None or i["clients"] < 5)
+    assert all(i["clients"] is None for i in area)  # every area cell of the scenario is under five
+    waits = (await http.get("/api/waiting", headers=analyst)).json()
+    assert waits
+    for w in waits:
+        if w["suppressed"]:
+            assert (w["count"], w["p50"], w["p90"], w["max"]) == (None, None, None, None)
+        else:
+            assert w["count"] >= 5
+    assert any(w["suppressed"] for w in waits)
+    usage = {(g["provider"], g["category"]): g
+             for g in (await http.get("/api/usage", params={"on": ON}, headers=analyst)).json()["groups"]}
+    # Every usage group of the scenario has fewer than five clients (87654321 cat. 01: seven
+    # allocations, of fewer clients): all withheld.
+    assert usage
+    assert all(g["suppressed"] and g["allocations"] is None and g["ratio"] is None for g in usage.values())
+
+    rows = list(csv.DictReader(io.StringIO((await http.get("/api/area.csv", params={"on": ON},
+                                                             headers=analyst)).text)))
+    assert {(r["allocations"], r["clients"]) for r in rows} == {("< 5", "< 5")}
+    await login(http, "ana")
+    page = (await http.get("/wijken", params={"on": ON})).text
+    assert "&lt; 5" in page
+    waiting_page = (await http.get("/wachttijden")).text
+    assert "niet getoond (kleine groep)" in waiting_page
+
+
+async def test_the_team_keeps_its_figures(http: httpx.AsyncClient, register: dict[str, str]) -> None:
+    area = (await http.get("/api/area", params={"on": ON}, headers=bearer(register["wijk"]))).json()
+    assert not any(i["suppressed"] for i in area)
+    assert (area[0]["pc4"], area[0]["clients"]) == ("3011", 2)
+
+
+def test_a_few_never_started_in_a_large_group_are_withheld() -> None:
+    from gateway.web import small_groups
+    from gateway.web.api_models import UsageGroupItem
+
+    group = UsageGroupItem(provider="12345678", category="02", allocations=40, never_started=2,
+                           never_started_share=0.05, allocated_days=900, delivered_days=800, ratio=0.89)
+    empty = group.model_copy(update={"never_started": 0, "never_started_share": 0.0})
+    [shown, kept] = small_groups.usage([group, empty], {("12345678", "02"): 30}, 5)
+    assert (shown.suppressed, shown.allocations, shown.never_started, shown.never_started_share) == (
+        False, 40, None, None)
+    assert kept.never_started == 0  # nobody is no person
+    assert small_groups.csv_rows([shown], ["allocations", "never_started"], 5) == [[40, "< 5"]]
