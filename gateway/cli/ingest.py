@@ -34,6 +34,7 @@ from gateway.cli.common import (
     elapsed_since,
     iso_date,
 )
+from gateway.processing.declarations import TR418_OFF, announce_tr418
 from gateway.processing.processed import Processed
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
@@ -69,8 +70,9 @@ def expand(paths: list[str]) -> list[Path]:
 
 
 def retour_name(message: str) -> str:
-    """WMO305 → WMO306."""
-    return f"{message[:-3]}{int(message[-3:]) + 1}"
+    """WMO305 → WMO306; a declaration WMO323 is answered with a WMO325."""
+    number = int(message[-3:])
+    return f"{message[:-3]}{325 if number == 323 else number + 1}"
 
 
 def report(path: Path, result: Processed, out: Path | None) -> None:
@@ -102,6 +104,8 @@ async def ingest(run: Run, url: str, processor: Processor, today: date, out: Pat
         await ensure_migrated(engine)
         print(f"istd ingest: register {register_location(url)}", file=sys.stderr)
         sessions = session_factory(engine)
+        if not await announce_tr418(sessions):
+            print(f"istd ingest: {TR418_OFF}", file=sys.stderr)
         for path in run.files:
             if interrupt is not None and interrupt.requested:
                 break
