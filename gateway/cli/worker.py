@@ -10,12 +10,15 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 
+from gateway.cli.common import add_broker_option, add_database_option, database_error, database_url, listen
 from gateway.logs import configure, get_logger
 from gateway.settings import Settings
 from gateway.worker.app import App, StartupError, create_app
@@ -25,12 +28,19 @@ log = get_logger("worker")
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("worker", help="consume istd.in, publish retours, serve health/metrics")
+    parser = subparsers.add_parser(
+        "worker", help="consume istd.in, publish retours, serve health/metrics",
+        description="The RabbitMQ worker: consumes istd.in, processes each message into the register, "
+                    "publishes retours to istd.out and error reports to istd.errors, and serves "
+                    "/health/live, /health/ready, /metrics and /asyncapi.json on ISTD_HTTP__HOST:PORT. "
+                    "SIGTERM or Ctrl-C: finish the batch in hand, flush the outbox, exit 0.")
+    add_database_option(parser)
+    add_broker_option(parser)
     parser.add_argument("--asyncapi", action="store_true", help="print the AsyncAPI document (JSON) and exit")
     parser.add_argument(
         "--processes", default="1", metavar="N",
         help="worker processes over the shard queues (N or 'auto': the cores available; needs "
-             "ISTD_BROKER__SHARDS >= N); one health/metrics endpoint for all",
+             "ISTD_BROKER__SHARDS >= N and PostgreSQL); one health/metrics endpoint for all",
     )
     parser.set_defaults(handler=run)
 
@@ -45,6 +55,9 @@ class _Server(uvicorn.Server):
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings()
+    if args.broker:
+        settings.broker.url = args.broker
+    settings.database.url = database_url(args)
     configure()
     if args.asyncapi:
         print(create_app(settings).asyncapi())
@@ -55,9 +68,10 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(processes, str):
         print(f"istd worker: {processes}", file=sys.stderr)
         return 2
+    sock = listen(settings.http.host, settings.http.port, "ISTD_HTTP__PORT")
     if processes > 1:
-        return asyncio.run(supervise(settings, processes))
-    return asyncio.run(serve(create_app(settings)))
+        return asyncio.run(supervise(settings, processes, sock))
+    return asyncio.run(serve(create_app(settings), sock))
 
 
 def _processes(text: str, shards: int) -> int | str:
@@ -77,19 +91,21 @@ def _processes(text: str, shards: int) -> int | str:
     return number
 
 
-async def supervise(settings: Settings, processes: int) -> int:
+async def supervise(settings: Settings, processes: int, sock: socket.socket) -> int:
     """`processes` children over the shard queues; health and metrics for all on the configured port."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
-    supervisor = Supervisor(children_for(os.environ, processes, settings.broker.shards), worker_argv())
+    # The children read their settings from the environment: the URLs given as options go there too.
+    env = {**os.environ, "ISTD_DATABASE__URL": settings.database.url, "ISTD_BROKER__URL": settings.broker.url}
+    supervisor = Supervisor(children_for(env, processes, settings.broker.shards), worker_argv())
     config = uvicorn.Config(
         supervisor.http, host=settings.http.host, port=settings.http.port,
         log_config=None, lifespan="off", access_log=False,
     )
     try:
-        server, http = await _serve_http(config)
+        server, http = await _serve_http(config, sock)
     except StartupError as exc:
         print(f"istd worker: {exc}", file=sys.stderr)
         return 1
@@ -100,28 +116,28 @@ async def supervise(settings: Settings, processes: int) -> int:
     return code
 
 
-async def _start_http(app: App) -> tuple[_Server, asyncio.Task[None]]:
+async def _start_http(app: App, sock: socket.socket) -> tuple[_Server, asyncio.Task[None]]:
     config = uvicorn.Config(
         app.http, host=app.settings.http.host, port=app.settings.http.port,
         log_config=None, lifespan="off", access_log=False,
     )
-    return await _serve_http(config)
+    return await _serve_http(config, sock)
 
 
-async def _serve_http(config: uvicorn.Config) -> tuple[_Server, asyncio.Task[None]]:
+async def _serve_http(config: uvicorn.Config, sock: socket.socket) -> tuple[_Server, asyncio.Task[None]]:
     server = _Server(config)
-    task = asyncio.create_task(server.serve(), name="istd-http")
+    task = asyncio.create_task(server.serve(sockets=[sock]), name="istd-http")
     while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no start-up event
         await asyncio.sleep(0.01)
-    if task.done():  # uvicorn ends with SystemExit when it cannot bind
+    if task.done():  # uvicorn ends with SystemExit when it cannot serve
         with contextlib.suppress(SystemExit, OSError):
             task.result()
         where = f"{config.host}:{config.port}"
-        raise StartupError(f"cannot serve HTTP on {where} (in use?); set ISTD_HTTP__PORT")
+        raise StartupError(f"cannot serve HTTP on {where}; set ISTD_HTTP__PORT")
     return server, task
 
 
-async def serve(app: App) -> int:
+async def serve(app: App, sock: socket.socket) -> int:
     """Run until a signal; 0 after a graceful stop, 1 when start-up failed (one line on stderr)."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -129,10 +145,12 @@ async def serve(app: App) -> int:
         loop.add_signal_handler(sig, stopping.set)
     server: _Server | None = None
     try:
-        server, http = await _start_http(app)
+        server, http = await _start_http(app, sock)
         await app.start()
-    except StartupError as exc:
-        print(f"istd worker: {exc}", file=sys.stderr)
+    except (StartupError, SQLAlchemyError) as exc:
+        url = app.settings.database.url
+        line = str(exc) if isinstance(exc, StartupError) else str(database_error(exc, url))
+        print(f"istd worker: {line}", file=sys.stderr)
         await app.close()
         if server is not None:
             server.should_exit = True
