@@ -20,9 +20,19 @@ def names(standard: str, number: int) -> tuple[str, str, str, str]:
     return f"{short}{number}", f"{base}/{short}{number}/schema", standard, f"{base}/basisschema/schema"
 
 
-def wrap(standard: str, number: int, ident: str, dag: date, body: str) -> bytes:
+def wrap(
+    standard: str,
+    number: int,
+    ident: str,
+    dag: date,
+    body: str,
+    *,
+    gemeente: str = GEMEENTE,
+    aanbieder: str = AANBIEDER,
+) -> bytes:
+    """The message around `body` (its Client or Declaratie), Afzender and Ontvanger by who sends it."""
     m, mns, b, bns = names(standard, number)
-    afzender, ontvanger = (GEMEENTE, AANBIEDER) if gemeente_sends(number) else (AANBIEDER, GEMEENTE)
+    afzender, ontvanger = (gemeente, aanbieder) if gemeente_sends(number) else (aanbieder, gemeente)
     text = f"""<?xml version="1.0" encoding="UTF-8"?>
 <m:Bericht xmlns:b="{bns}" xmlns:m="{mns}">
   <m:Header>
@@ -77,6 +87,7 @@ class Assigned:
     ref: str | None = None
     product: tuple[str, str] | None = None  # default: PRODUCT[standard]
     volume: int | None = 8
+    frequentie: str = "4"  # 2: per week; 4: per month; 6: in total over the allocation
 
 
 def toewijzing(standard: str, ident: str, dag: date, *products: Assigned, bsn: str = BSN) -> bytes:
@@ -86,10 +97,11 @@ def toewijzing(standard: str, ident: str, dag: date, *products: Assigned, bsn: s
         ref = f"<m:ReferentieAanbieder>{p.ref}</m:ReferentieAanbieder>" if p.ref else ""
         einde = f"<m:Einddatum>{p.einde}</m:Einddatum>" if p.einde else ""
         reden = f"<m:RedenWijziging>{p.reden}</m:RedenWijziging>" if p.reden else ""
+        omvang = omvang_xml(p.volume, frequentie=p.frequentie)
         items.append(f"""      <m:ToegewezenProduct><m:ToewijzingNummer>{p.nr}</m:ToewijzingNummer>{ref}
         {product_xml(categorie, code)}
         <m:Toewijzingsdatum>{p.datum}</m:Toewijzingsdatum><m:Toewijzingstijd>{p.tijd}</m:Toewijzingstijd>
-        <m:Ingangsdatum>{p.ingang}</m:Ingangsdatum>{einde}{reden}{omvang_xml(p.volume)}</m:ToegewezenProduct>""")
+        <m:Ingangsdatum>{p.ingang}</m:Ingangsdatum>{einde}{reden}{omvang}</m:ToegewezenProduct>""")
     body = f"""  <m:Client>
     <m:Bsn>{bsn}</m:Bsn><m:Geboortedatum><b:Datum>1980-05-17</b:Datum></m:Geboortedatum><m:Geslacht>2</m:Geslacht>
     <m:Naam><b:Geslachtsnaam><b:Achternaam>Testpersoon</b:Achternaam></b:Geslachtsnaam><b:Voorletters>A</b:Voorletters>
