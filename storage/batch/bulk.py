@@ -9,12 +9,14 @@ New rows are inserted in creation order, so the ids the database gives them keep
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Table, bindparam, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.batch.load import ANSWER_FIELDS, DELIVERY_FIELDS, REQUEST_FIELDS, VERSION_FIELDS
+from storage.batch.rows import DeliveryRec, RequestRec, VersionRec
 from storage.batch.snapshot import Snapshot
 from storage.models import (
     AllocationRow,
@@ -33,6 +35,7 @@ TABLES: dict[str, Table] = {
     "clients": ClientRow.__table__,  # type: ignore[dict-item]
     "allocations": AllocationRow.__table__,  # type: ignore[dict-item]
 }
+_Rec = TypeVar("_Rec", VersionRec, DeliveryRec, RequestRec)
 RESERVED = "istd_reserved_ids"  # session.info key: SQLite ids handed out but not inserted yet
 
 
@@ -138,58 +141,51 @@ async def _write_allocations(session: AsyncSession, snap: Snapshot) -> None:
         ],
     )
     versions = [v for a in snap.allocations.values() for v in a.versions]
-    created = sorted((v for v in versions if not v.stored), key=lambda v: v.order)
-    await _insert(
+    await _write_rows(
         session,
         AllocationVersionRow.__table__,
-        [
-            {
-                "allocation_id": v.alloc.id,
-                "client_id": v.client.id,
-                **{f: getattr(v, f) for f in VERSION_FIELDS},
-            }
-            for v in created
-        ],
-    )
-    await _update(
-        session,
-        AllocationVersionRow.__table__,
+        versions,
+        VERSION_FIELDS,
         ("is_current",),
-        [_changes(v.order, {"is_current": v.is_current}) for v in versions if v.dirty],
+        lambda v: {"allocation_id": v.alloc.id, "client_id": v.client.id},
     )
 
 
 async def _write_deliveries(session: AsyncSession, snap: Snapshot) -> None:
     rows = [d for ds in snap.deliveries_of_client.values() for d in ds]
-    created = sorted((d for d in rows if not d.stored), key=lambda d: d.order)
-    await _insert(
+    await _write_rows(
         session,
         DeliveryRow.__table__,
-        [{"client_id": d.client.id, **{f: getattr(d, f) for f in DELIVERY_FIELDS}} for d in created],
-    )
-    await _update(
-        session,
-        DeliveryRow.__table__,
+        rows,
+        DELIVERY_FIELDS,
         ("removed_by_message_id",),
-        [_changes(d.order, {"removed_by_message_id": d.removed_by_message_id}) for d in rows if d.dirty],
+        lambda d: {"client_id": d.client.id},
     )
 
 
 async def _write_requests(session: AsyncSession, snap: Snapshot) -> None:
     rows = [r for rs in snap.requests_of_client.values() for r in rs]
-    created = sorted((r for r in rows if not r.stored), key=lambda r: r.order)
-    await _insert(
+    await _write_rows(
         session,
         RequestRow.__table__,
-        [{"client_id": r.client.id, **{f: getattr(r, f) for f in REQUEST_FIELDS}} for r in created],
-    )
-    await _update(
-        session,
-        RequestRow.__table__,
+        rows,
+        REQUEST_FIELDS,
         ("state", "honoured_by_message_id"),
-        [
-            _changes(r.order, {"state": r.state, "honoured_by_message_id": r.honoured_by_message_id})
-            for r in rows
-            if r.dirty
-        ],
+        lambda r: {"client_id": r.client.id},
     )
+
+
+async def _write_rows(
+    session: AsyncSession,
+    table: Any,
+    rows: list[_Rec],
+    fields: tuple[str, ...],
+    changed: tuple[str, ...],
+    parents: Callable[[_Rec], dict[str, Any]],
+) -> None:
+    """Insert the rows the batch created (in creation order: their ids keep it) with their parents' ids
+    and `fields`, then update the `changed` columns of the stored rows the batch marked dirty."""
+    created = sorted((r for r in rows if not r.stored), key=lambda r: r.order)
+    await _insert(session, table, [{**parents(r), **{f: getattr(r, f) for f in fields}} for r in created])
+    updates = [_changes(r.order, {c: getattr(r, c) for c in changed}) for r in rows if r.dirty]
+    await _update(session, table, changed, updates)
