@@ -6,29 +6,16 @@ published JW325 schema when the reference material is there (tests/kit/reference
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from lxml import etree
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.processing.processed import Processed
-from gateway.processing.processor import Processor
-from gateway.settings import Settings
-from schemas import by_name
 from storage.engine import session_factory
 from storage.models import AllocationRow, AllocationVersionRow, ClaimLineRow, DeclarationRow, OutboxRow
 from storage.unit_of_work import unit_of_work
-from tests.kit import reference
-
-
-def reference_schema(name: str) -> etree.XMLSchema | None:
-    """The published XSD of a 325, when the reference material is there (tests/kit/reference.py)."""
-    if not (reference.available() or reference.required()):
-        return None
-    reference.require()
-    return reference.schema(by_name(name))
+from tests.kit import harness
 
 
 def _local(tag: object) -> str:
@@ -109,22 +96,11 @@ def read_325(body: bytes) -> Answer:
 
 
 @dataclass
-class Harness:
-    engine: AsyncEngine
-    today: date = date(2024, 5, 6)
-    processor: Processor = field(default_factory=lambda: Processor(Settings()))
+class Harness(harness.Harness):
+    """The scenario harness (every retour checked against the published XSD when there), with register reads
+    for declarations."""
 
-    async def send(self, raw: bytes) -> Processed:
-        async with unit_of_work(session_factory(self.engine)) as session:
-            result = await self.processor.process(
-                session, raw, received_at=datetime.now(UTC), today=self.today
-            )
-        schema = None
-        if result.retour is not None and result.standard == "ijw":
-            schema = reference_schema(read_325(result.retour).name)
-        if schema is not None and result.retour is not None:
-            assert schema.validate(etree.fromstring(result.retour)), schema.error_log
-        return result
+    today: date = date(2024, 5, 6)
 
     async def declarations(self) -> list[DeclarationRow]:
         async with unit_of_work(session_factory(self.engine)) as session:
