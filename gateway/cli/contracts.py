@@ -7,7 +7,6 @@ list: loading replaces every contract, and a bad row refuses the file (nothing i
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from datetime import UTC, datetime
@@ -15,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.cli.common import add_database_option, database_error, database_url
+from gateway.cli.database import run_in_unit_of_work
 from storage.contracts import (
     COLUMNS,
     Contract,
@@ -25,8 +26,6 @@ from storage.contracts import (
     parse_contracts,
     replace_contracts,
 )
-from storage.engine import create_engine, ensure_migrated, session_factory
-from storage.unit_of_work import unit_of_work
 
 BAD_FILE = 1
 
@@ -72,26 +71,6 @@ def table(contracts: list[Contract]) -> str:
     return "\n".join(lines)
 
 
-async def _load(url: str, contracts: list[Contract]) -> None:
-    engine = create_engine(url)
-    try:
-        await ensure_migrated(engine)
-        async with unit_of_work(session_factory(engine)) as session:
-            await replace_contracts(session, contracts, loaded_at=datetime.now(UTC))
-    finally:
-        await engine.dispose()
-
-
-async def _list(url: str) -> list[Contract]:
-    engine = create_engine(url)
-    try:
-        await ensure_migrated(engine)
-        async with unit_of_work(session_factory(engine)) as session:
-            return await list_contracts(session)
-    finally:
-        await engine.dispose()
-
-
 def run(args: argparse.Namespace) -> int:
     if args.action == "load":
         try:
@@ -108,10 +87,14 @@ def run(args: argparse.Namespace) -> int:
     url = database_url(args)
     try:
         if args.action == "load":
-            asyncio.run(_load(url, contracts))
+
+            async def load(session: AsyncSession) -> None:
+                await replace_contracts(session, contracts, loaded_at=datetime.now(UTC))
+
+            run_in_unit_of_work(url, load)
             print(f"loaded {len(contracts)} contracts from {args.file} (the previous list is replaced)")
             return 0
-        found = asyncio.run(_list(url))
+        found = run_in_unit_of_work(url, list_contracts)
     except (SQLAlchemyError, OSError) as error:
         raise database_error(error, url) from None
     print(json.dumps([as_dict(c) for c in found], indent=2) if args.json else table(found))
