@@ -36,28 +36,18 @@ class Claim:
         return self.prestatie.periode.einddatum or date.max
 
 
+def _on_prestatie(level: int, code: str, retourcode: str, claim: Claim, text: str) -> list[Finding]:
+    """A finding on the Prestatie, its text led by the ReferentieNummer."""
+    where = f"ReferentieNummer {claim.prestatie.referentienummer}"
+    return [Finding(level, code, retourcode, claim.prestatie.xpath, f"{where}: {text}")]
+
+
 def cross(code: str, retourcode: str, claim: Claim, text: str) -> list[Finding]:
-    return [
-        Finding(
-            CROSS_MESSAGE,
-            code,
-            retourcode,
-            claim.prestatie.xpath,
-            f"ReferentieNummer {claim.prestatie.referentienummer}: {text}",
-        )
-    ]
+    return _on_prestatie(CROSS_MESSAGE, code, retourcode, claim, text)
 
 
 def external(code: str, retourcode: str, claim: Claim, text: str) -> list[Finding]:
-    return [
-        Finding(
-            EXTERNAL,
-            code,
-            retourcode,
-            claim.prestatie.xpath,
-            f"ReferentieNummer {claim.prestatie.referentienummer}: {text}",
-        )
-    ]
+    return _on_prestatie(EXTERNAL, code, retourcode, claim, text)
 
 
 def allocation_of(claim: Claim) -> AllocationView:
