@@ -83,22 +83,12 @@ class ClaimState(SeenIdentities, Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimLine:
-    bsn: str
-    referentienummer: str
-    toewijzingnummer: int
-    categorie: str
-    code: str
-    begindatum: date
-    einddatum: date
-    volume: int
-    eenheid: str
-    bedrag: int
-    debet_credit: str
-    status: str
+class ClaimLine(ClaimLineView):
+    """A judged Prestatie to record: the line as the register will show it, with its codes, its
+    ProductTarief and the allocation version it was judged against."""
+
     codes: tuple[str, ...] = ()
     tarief: int | None = None
-    vorig_referentienummer: str | None = None
     allocation_version_id: int | None = None  # the version of the allocation the line was judged against
 
 

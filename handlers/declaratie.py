@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import NoReturn
 
 from handlers.answer325 import FULLY_AWARDED, NO_REMARKS, AnswerPlan
@@ -40,6 +41,9 @@ from handlers.rules.cross_message_claims import judge_line
 from handlers.state import AllocationView
 
 CREDIT = "C"
+# The fields of a ClaimLineView in order: referentienummer, bsn, toewijzingnummer, categorie, code,
+# begindatum, einddatum, volume, eenheid, bedrag, debet_credit, status, vorig_referentienummer.
+ClaimLineColumns = tuple[str, str, int, str, str, date, date, int, str, int, str, str, str | None]
 ACCEPTED, PARTIAL, REJECTED_ALL = "accepted", "partial", "rejected"
 
 
@@ -187,7 +191,12 @@ def _signed(p: Prestatie) -> int:
 
 
 def _view(bsn: str, p: Prestatie, status: str) -> ClaimLineView:
-    return ClaimLineView(
+    return ClaimLineView(*_columns(bsn, p, status))
+
+
+def _columns(bsn: str, p: Prestatie, status: str) -> ClaimLineColumns:
+    """The fields of a ClaimLineView, in order, for a Prestatie claimed for `bsn`."""
+    return (
         p.referentienummer,
         bsn,
         p.toewijzingnummer,
@@ -209,25 +218,7 @@ def _never() -> NoReturn:
 
 
 def _line(bsn: str, p: Prestatie, status: str, codes: tuple[str, ...], version: int | None) -> ClaimLine:
-    v = _view(bsn, p, status)
-    return ClaimLine(
-        bsn,
-        v.referentienummer,
-        v.toewijzingnummer,
-        v.categorie,
-        v.code,
-        v.begindatum,
-        v.einddatum,
-        v.volume,
-        v.eenheid,
-        v.bedrag,
-        v.debet_credit,
-        status,
-        codes,
-        p.producttarief,
-        p.vorig_referentienummer,
-        version,
-    )
+    return ClaimLine(*_columns(bsn, p, status), codes, p.producttarief, version)
 
 
 def _record(
