@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,23 +33,13 @@ from gateway.settings import Settings  # noqa: E402
 from handlers.messages import DeclaratieBericht  # noqa: E402
 from storage.engine import create_engine, ensure_migrated, normalise_url, session_factory  # noqa: E402
 from storage.unit_of_work import unit_of_work  # noqa: E402
+from tests.declarations.declaratie_messages import Allocated, Line, declaratie, toewijzing  # noqa: E402
 
 TARGET_S_PER_10000 = 2.0
 TODAY = date(2024, 6, 5)
 metadata = MetaData()
 bare = Table("bare_lines", metadata, Column("id", Integer, primary_key=True), Column("ref", String(20)),
              Column("bedrag", BigInteger))  # fmt: skip
-
-
-def _messages() -> ModuleType:
-    path = ROOT / "tests" / "declarations" / "declaratie_messages.py"
-    spec = importlib.util.spec_from_file_location("declaratie_messages", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_bsn(i: int) -> str:
@@ -67,10 +55,10 @@ def test_bsn(i: int) -> str:
     raise ValueError("not that many test BSNs")
 
 
-def build(m: ModuleType, clients: int, lines: int) -> tuple[list[bytes], bytes]:
+def build(clients: int, lines: int) -> tuple[list[bytes], bytes]:
     """The 301s (one allocation per client) and the 323 (lines spread over the clients, Jan-May)."""
     bsns = [test_bsn(i) for i in range(clients)]
-    allocations = [m.toewijzing("iwmo", f"T{i}", date(2024, 1, 5), m.Allocated(nr=10000 + i), bsn=bsn)
+    allocations = [toewijzing("iwmo", f"T{i}", date(2024, 1, 5), Allocated(nr=10000 + i), bsn=bsn)
                    for i, bsn in enumerate(bsns)]  # fmt: skip
     per_client = -(-lines // clients)
     months = [(date(2024, k, 1), date(2024, k, (31, 29, 31, 30, 31)[k - 1])) for k in range(1, 6)]
@@ -78,11 +66,11 @@ def build(m: ModuleType, clients: int, lines: int) -> tuple[list[bytes], bytes]:
     for i, bsn in enumerate(bsns):
         count = min(per_client, left, len(months))
         left -= count
-        claims.append((bsn, tuple(m.Line(f"R{i}-{k}", nr=10000 + i, begin=months[k][0], end=months[k][1])
-                                  for k in range(count))))  # fmt: skip
+        claims.append((bsn, tuple(Line(f"R{i}-{k}", nr=10000 + i, begin=months[k][0], end=months[k][1])
+                                for k in range(count))))  # fmt: skip
     if left:
         raise ValueError("at most 5 Prestaties per client (one per month, January to May 2024)")
-    raw = m.declaratie("iwmo", "DBENCH", date(2024, 6, 3), "NBENCH", *claims, periode=months[-1])
+    raw = declaratie("iwmo", "DBENCH", date(2024, 6, 3), "NBENCH", *claims, periode=months[-1])
     return allocations, raw
 
 
@@ -106,7 +94,7 @@ async def ceiling(url: str, raw: bytes) -> float:
 
 
 async def run(url: str, clients: int, lines: int) -> None:
-    allocations, raw = build(_messages(), clients, lines)
+    allocations, raw = build(clients, lines)
     engine = create_engine(url)
     await ensure_migrated(engine)
     processor = Processor(Settings())

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import secrets
 import socket
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from gateway.cli.publish import publish  # noqa: E402 - after the path set-up, like the other benchmarks
 from gateway.settings import BrokerSettings, Settings  # noqa: E402
 from gateway.worker.topology import Topology  # noqa: E402
+from tests.hostile.generate import _big_toewijzing  # noqa: E402
 
 RABBIT = os.environ.get("ISTD_BENCH_RABBIT", "amqp://guest:guest@127.0.0.1:5672/")
 MIB = 2**20
@@ -44,23 +44,10 @@ LIMIT = 25 * MIB
 PARSE_MIB = 300
 
 
-def _generator() -> object:
-    spec = importlib.util.spec_from_file_location(
-        "hostile_generate", ROOT / "tests" / "hostile" / "generate.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def documents(over: int, near: int) -> list[bytes]:
     """`over` distinct 30 MiB documents and `near` distinct valid 301s just under the limit."""
     big = [bytes(30 * MIB - i - 1) + b"<" for i in range(over)]  # NUL bytes: over the limit, not XML
-    make = _generator()._big_toewijzing  # type: ignore[attr-defined]
-    return big + [make(LIMIT - 4096 - i, per_product=20_000) for i in range(near)]
+    return big + [_big_toewijzing(LIMIT - 4096 - i, per_product=20_000) for i in range(near)]
 
 
 def _rss_kb(pid: int, field: str) -> int:

@@ -13,7 +13,6 @@ exit code is 0 either way.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import math
 import sys
 import time
@@ -100,15 +99,11 @@ def big_323(target: int) -> bytes:
 
 def big_301(target: int) -> bytes:
     """A valid 301 of about `target` bytes with long Commentaar texts (tests/hostile/generate.py)."""
-    generate = PROJECT_ROOT / "tests" / "hostile" / "generate.py"
-    spec = importlib.util.spec_from_file_location("hostile_generate", generate)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    made: bytes = module._big_toewijzing(target, per_product=20_000)
-    return made
+    if str(PROJECT_ROOT) not in sys.path:  # a script: the project root (tests/) on the path
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from tests.hostile.generate import _big_toewijzing
+
+    return _big_toewijzing(target, per_product=20_000)
 
 
 def big_documents() -> list[str]:
