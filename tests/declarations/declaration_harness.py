@@ -53,22 +53,13 @@ def read_325(body: bytes) -> Answer:
     header = _child(root, "Header")
     name = str(root.tag)[1:].split("}")[0].split("/")[-2].upper()
     decl = _child(_child(header, "DeclaratieIdentificatie"), "Identificatie").text
+    afzender, ontvanger = str(_child(header, "Afzender").text), str(_child(header, "Ontvanger").text)
+    lead = (name, afzender, ontvanger, str(decl), _codes(header))
     body_el = next((c for c in root if _local(c.tag) == "DeclaratieAntwoord"), None)
+    if body_el is None:
+        return Answer(*lead, None, None, None, {}, {})
     clients: dict[str, tuple[str, ...]] = {}
     prestaties: dict[str, tuple[str, ...]] = {}
-    if body_el is None:
-        return Answer(
-            name,
-            str(_child(header, "Afzender").text),
-            str(_child(header, "Ontvanger").text),
-            str(decl),
-            _codes(header),
-            None,
-            None,
-            None,
-            clients,
-            prestaties,
-        )
     for wrapper in (c for c in body_el if _local(c.tag) == "Clienten"):
         for client in wrapper:
             clients[str(_child(client, "Bsn").text)] = _codes(client)
@@ -81,18 +72,8 @@ def read_325(body: bytes) -> Answer:
         amount = int(str(_child(node, "TotaalBedrag").text))
         return -amount if _child(node, "DebetCredit").text == "C" else amount
 
-    return Answer(
-        name,
-        str(_child(header, "Afzender").text),
-        str(_child(header, "Ontvanger").text),
-        str(decl),
-        _codes(header),
-        _codes(body_el),
-        total("TotaalToegekendBedrag"),
-        total("TotaalIngediendBedrag"),
-        clients,
-        prestaties,
-    )
+    toegekend, ingediend = total("TotaalToegekendBedrag"), total("TotaalIngediendBedrag")
+    return Answer(*lead, _codes(body_el), toegekend, ingediend, clients, prestaties)
 
 
 @dataclass
