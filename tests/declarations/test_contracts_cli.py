@@ -25,20 +25,24 @@ def _listed(database_url: str, capsys: pytest.CaptureFixture[str]) -> list[dict[
     return listed
 
 
+def _load(database_url: str, path: Path, text: str) -> int:
+    """`istd contracts load` of a file holding `text`; its exit code."""
+    path.write_text(text, encoding="utf-8")
+    return main(["contracts", "load", str(path), "--database", database_url])
+
+
 def test_contracts_load_then_list_then_replace(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "contracts.csv"
-    path.write_text(GOOD, encoding="utf-8")
-    assert main(["contracts", "load", str(path), "--database", database_url]) == 0
+    assert _load(database_url, path, GOOD) == 0
     assert "loaded 2 contracts" in capsys.readouterr().out
     listed = _listed(database_url, capsys)
     assert [(c["standard"], c["code"], c["tarief"], c["einddatum"]) for c in listed] == [
         ("ijw", "45A01", 7250, "2024-12-31"),
         ("iwmo", "02A01", 5000, None),
     ]
-    path.write_text(HEADER + "iwmo,0363,87654321,02,02A01,2024-01-01,,5100,04\n", encoding="utf-8")
-    assert main(["contracts", "load", str(path), "--database", database_url]) == 0
+    assert _load(database_url, path, HEADER + "iwmo,0363,87654321,02,02A01,2024-01-01,,5100,04\n") == 0
     capsys.readouterr()
     assert [c["tarief"] for c in _listed(database_url, capsys)] == [5100]
 
@@ -46,13 +50,10 @@ def test_contracts_load_then_list_then_replace(
 def test_contracts_bad_row_refuses_the_file(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = tmp_path / "good.csv"
-    good.write_text(GOOD, encoding="utf-8")
-    assert main(["contracts", "load", str(good), "--database", database_url]) == 0
+    assert _load(database_url, tmp_path / "good.csv", GOOD) == 0
     capsys.readouterr()
-    bad = tmp_path / "bad.csv"
-    bad.write_text(GOOD + "iwmo,0363,87654321,02,02A02,2024-02-30,,5000,04\n", encoding="utf-8")
-    assert main(["contracts", "load", str(bad), "--database", database_url]) == 1
+    bad = GOOD + "iwmo,0363,87654321,02,02A02,2024-02-30,,5000,04\n"
+    assert _load(database_url, tmp_path / "bad.csv", bad) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
     assert "line 4: begindatum '2024-02-30' is not a date" in err
