@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -40,6 +39,7 @@ from ceiling import run_ceiling
 from gateway.worker.sharding import shard_of
 from gateway.worker.supervisor import available_cores
 from gateway.worker.topology import Topology
+from tests.kit.reliability import free_port
 from tests.kit.traffic import Traffic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,19 +77,12 @@ async def publish_all(target: aio_pika.abc.AbstractExchange, routing_key: str, b
     return len(bodies) / (time.perf_counter() - started)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 class Worker:
     """`istd worker` as a subprocess, optionally under cProfile; samples its RSS."""
 
     def __init__(self, url: str, prefix: str, profile: Path | None, log: Path, *, processes: int = 1,
                  shards: int = 0) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.env = {**os.environ, "ISTD_BROKER__URL": RABBIT, "ISTD_BROKER__PREFIX": prefix,
                     "ISTD_DATABASE__URL": url, "ISTD_HTTP__PORT": str(self.port),
                     "ISTD_BROKER__SHARDS": str(shards)}
