@@ -182,6 +182,67 @@ class UsageResponse(BaseModel):
     allocations_total: int | None = None  # all allocations of the team (the pages together)
 
 
+class ClaimedGroupItem(BaseModel):
+    """Usage from what was claimed per provider, product category, PC4 and month (handlers.insight.claimed).
+
+    Volumes are in the allocations' unit, amounts in euro cents; `share` is awarded / allocated volume.
+    None: unknown (no Omvang, or a total without an end date) or withheld (`suppressed`, analysts).
+    """
+
+    provider: str
+    category: str
+    pc4: str | None
+    month: str  # YYYY-MM
+    allocations: int | None
+    allocated_volume: int | None
+    declared_volume: float | None
+    awarded_volume: float | None
+    declared_amount: int | None
+    awarded_amount: int | None
+    share: float | None
+    suppressed: bool = False
+
+
+class ClaimedAllocationItem(BaseModel):
+    """One allocation in one month (team only)."""
+
+    toewijzingnummer: int
+    standard: str
+    provider: str
+    category: str
+    pc4: str | None
+    month: str  # YYYY-MM
+    eenheid: str | None
+    allocated_volume: int | None
+    declared_volume: float
+    awarded_volume: float
+    declared_amount: int
+    awarded_amount: int
+    share: float | None
+    over: bool  # declared more than allocated in this month
+
+
+class ClaimedTotals(BaseModel):
+    """The shown groups added up (withheld groups stay out, so nothing can be worked out by subtraction)."""
+
+    allocated_volume: int | None
+    declared_volume: float
+    awarded_volume: float
+    declared_amount: int
+    awarded_amount: int
+    share: float | None
+
+
+class ClaimedUsageResponse(BaseModel):
+    on: date
+    idle_months: int | None  # filter: running, no awarded claim in the N full months before `on`'s month
+    over: bool  # filter: only months where the declared volume exceeds the allocated volume
+    groups: list[ClaimedGroupItem]
+    totals: ClaimedTotals
+    allocations: list[ClaimedAllocationItem] | None  # team only, one page
+    allocations_total: int | None = None
+
+
 class AreaItem(BaseModel):
     pc4: str | None
     category: str | None

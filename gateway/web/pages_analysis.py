@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from gateway.web import small_groups
+from gateway.web import pages_usage, small_groups
 from gateway.web.accounts import Principal
 from gateway.web.api_models import (
     AreaItem,
@@ -155,10 +155,15 @@ async def usage_response(request: Request, who: Principal, on: date,
 
 
 @router.get("/benutting", include_in_schema=False)
-async def usage_page(request: Request, who: Aggregates, on: On, paged: Page) -> Response:
+async def usage_page(request: Request, who: Aggregates, on: On, paged: Page,
+                     idle_months: pages_usage.IdleMonths = None, over: pages_usage.Over = False) -> Response:
     result = await usage_response(request, who, on, paged)
-    return page(request, "usage.html", title="Benutting", on=on, result=result, small=_small(request, who),
-                paged=paged, last_page=paged.last_page(result.allocations_total or 0))
+    claimed = await pages_usage.claimed_response(request, who, on, idle_months, over, paged)
+    if claimed.allocations is not None:
+        await audit_list(request, who, "lijst:benutting-declaraties", len(claimed.allocations))
+    longest = max(result.allocations_total or 0, claimed.allocations_total or 0)
+    return page(request, "usage.html", title="Benutting", on=on, result=result, claimed=claimed,
+                small=_small(request, who), paged=paged, last_page=paged.last_page(longest))
 
 
 @router.get("/api/usage", response_model=UsageResponse, tags=["aggregates"])
