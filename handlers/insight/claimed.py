@@ -15,6 +15,9 @@ Allocated volume per calendar month, in the allocation's Eenheid, from its Omvan
   allocated volume of such months is unknown (None) and no share is computed.
 - No Omvang (a budget allocation): allocated volume None; amounts are still shown.
 
+A month is "over" when more was declared than allocated for it; with Frequentie 6, when the volume
+declared up to and including that month exceeds the total.
+
 Claimed figures, by the month of the line's ProductPeriode (one calendar month, TR387/TR388):
 
 - awarded: debit lines the 325 awarded (also those credited later) minus the awarded credits;
@@ -151,14 +154,11 @@ class MonthUsage:
     declared_amount: int = 0
     awarded_amount: int = 0
 
+    over: bool = False  # declared beyond the allocation (set by `month_usage`)
+
     @property
     def share(self) -> float | None:
         return self.awarded_volume / self.allocated if self.allocated else None
-
-    @property
-    def over(self) -> bool:
-        """Declared more than allocated in this month."""
-        return self.allocated is not None and self.declared_volume > self.allocated
 
 
 def _add(row: MonthUsage, claim: ClaimSum) -> None:
@@ -173,6 +173,20 @@ def _add(row: MonthUsage, claim: ClaimSum) -> None:
     if awarded:
         row.awarded_amount += sign * claim.bedrag
         row.awarded_volume += sign * (volume or 0.0)
+
+
+def _mark_over(allocation: Allocation, months: Sequence[MonthUsage]) -> None:
+    """A month is over when more was declared than allocated for it; with Frequentie 6 (a total that
+    may be used in any month) when the declared volume up to and including it exceeds the total."""
+    omvang = allocation.omvang
+    if omvang is not None and omvang.frequentie == TOTAL:
+        declared = 0.0
+        for row in months:
+            declared += row.declared_volume
+            row.over = declared > omvang.volume
+        return
+    for row in months:
+        row.over = row.allocated is not None and row.declared_volume > row.allocated
 
 
 def month_usage(allocations: Iterable[Allocation], claims: Iterable[ClaimSum], on: date) -> list[MonthUsage]:
@@ -191,6 +205,7 @@ def month_usage(allocations: Iterable[Allocation], claims: Iterable[ClaimSum], o
         own = {m: MonthUsage(a, m, allocated[m]) for m in ordered}
         for claim in per_key.get(a.key, ()):
             _add(own[month_start(claim.begin)], claim)
+        _mark_over(a, list(own.values()))
         rows.extend(own.values())
     rows.sort(key=lambda r: (r.allocation.key[2], r.allocation.key[0], r.allocation.key[1], r.month))
     return rows
