@@ -26,7 +26,7 @@ from gateway.web.api_models import (
 )
 from gateway.web.audit import audit_list
 from gateway.web.auth import AGGREGATES, web_state
-from gateway.web.params import Paging, paging, reference_date, scope_of
+from gateway.web.params import BadParameter, Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response
 from handlers.insight.claimed import GroupUsage, MonthUsage, filtered, per_group
 from storage.insight_queries.claimed import usage_months
@@ -35,7 +35,22 @@ router = APIRouter()
 Aggregates = Annotated[Principal, Depends(AGGREGATES)]
 On = Annotated[date, Depends(reference_date)]
 Page = Annotated[Paging, Depends(paging)]
-IdleMonths = Annotated[int | None, Query(ge=1, le=36, description="running, no awarded claim for N months")]
+IDLE_MAX = 36
+
+
+def idle_months_param(idle_months: Annotated[str | None, Query(
+        max_length=4, description="running, no awarded claim for N (1-36) months")] = None) -> int | None:
+    """The idle filter; an empty field of the page's form means no filter."""
+    if idle_months is None or not idle_months.strip():
+        return None
+    text = idle_months.strip()
+    if not text.isdigit() or not 1 <= int(text) <= IDLE_MAX:
+        raise BadParameter(f"Het aantal maanden zonder toegekende declaratie is {text!r}: kies een geheel "
+                           f"getal van 1 tot en met {IDLE_MAX}.")
+    return int(text)
+
+
+IdleMonths = Annotated[int | None, Depends(idle_months_param)]
 Over = Annotated[bool, Query(description="only months declared beyond the allocated volume")]
 
 
