@@ -30,10 +30,12 @@ another unit (rejected by TR341) counts only in the amounts. Amounts are euro ce
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache, lru_cache
 
 from handlers.rules.claim_volume import HOURS, MINUTES, TOTAL, period_maximum
 
@@ -45,9 +47,9 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+@cache
 def month_end(day: date) -> date:
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
+    return date(day.year, day.month, monthrange(day.year, day.month)[1])
 
 
 def next_month(day: date) -> date:
@@ -56,11 +58,16 @@ def next_month(day: date) -> date:
 
 def months_between(first: date, last: date) -> list[date]:
     """First days of the calendar months from `first`'s to `last`'s, inclusive."""
-    months, cursor = [], month_start(first)
+    return list(_months(month_start(first), month_start(last)))
+
+
+@cache
+def _months(first: date, last: date) -> tuple[date, ...]:
+    months, cursor = [], first
     while cursor <= last:
         months.append(cursor)
         cursor = next_month(cursor)
-    return months
+    return tuple(months)
 
 
 def add_months(month: date, count: int) -> date:
@@ -95,6 +102,18 @@ def _spread(volume: int, ingang: date, einde: date) -> dict[date, int]:
 def allocated_per_month(omvang: Omvang | None, ingang: date, einde: date | None,
                         months: Sequence[date]) -> dict[date, int | None]:
     """Allocated volume of each month in `months` (first days), in the allocation's unit."""
+    return dict(zip(months, _allocated(omvang, ingang, einde, tuple(months)), strict=True))
+
+
+@lru_cache(maxsize=65536)
+def _allocated(omvang: Omvang | None, ingang: date, einde: date | None,
+               months: tuple[date, ...]) -> tuple[int | None, ...]:
+    """Many allocations share their Omvang and period: each combination is worked out once."""
+    return tuple(_allocated_months(omvang, ingang, einde, months).values())
+
+
+def _allocated_months(omvang: Omvang | None, ingang: date, einde: date | None,
+                      months: Sequence[date]) -> dict[date, int | None]:
     if omvang is None:
         return dict.fromkeys(months)
     if omvang.frequentie == TOTAL:
