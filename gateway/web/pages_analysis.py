@@ -161,9 +161,12 @@ async def usage_page(request: Request, who: Aggregates, on: On, paged: Page,
     claimed = await pages_usage.claimed_response(request, who, on, idle_months, over, paged)
     if claimed.allocations is not None:
         await audit_list(request, who, "lijst:benutting-declaraties", len(claimed.allocations))
-    longest = max(result.allocations_total or 0, claimed.allocations_total or 0)
+    last_page = paged.last_page(result.allocations_total or 0)
+    claimed_last_page = paged.last_page(claimed.allocations_total or 0)
+    # One pager walks both lists (same page and per_page): as far as the longer one goes.
     return page(request, "usage.html", title="Benutting", on=on, result=result, claimed=claimed,
-                small=_small(request, who), paged=paged, last_page=paged.last_page(longest))
+                small=_small(request, who), paged=paged, last_page=last_page,
+                claimed_last_page=claimed_last_page, pages=max(last_page, claimed_last_page))
 
 
 @router.get("/api/usage", response_model=UsageResponse, tags=["aggregates"])

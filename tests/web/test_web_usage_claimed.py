@@ -95,6 +95,9 @@ async def test_per_allocation_and_month(client: httpx.AsyncClient, claimed: dict
                sum(a["awarded_amount"] for a in body["allocations"]))
     assert awarded == await _register_awarded(sessions, "0599") == (38, 190000)
     assert body["allocations"][0]["share"] == pytest.approx(0.8)
+    second = await _json(client, claimed["wijk"], page="2", per_page="5")
+    assert (second["allocations"], second["allocations_total"]) == (body["allocations"][5:10], 14)
+    assert second["groups"] == body["groups"]  # the groups always cover every allocation
 
 
 async def test_groups_totals_and_scope(client: httpx.AsyncClient, claimed: dict[str, str]) -> None:
