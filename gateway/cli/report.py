@@ -81,7 +81,8 @@ async def _claimed(session: AsyncSession, on: date, idle_months: int | None,
                    over: bool) -> list[dict[str, Any]]:
     rows = claimed.filtered(await usage_months(session, on, ALL), on, idle_months, over)
     return [{"provider": g.provider, "category": g.category, "pc4": g.pc4, "month": g.month.strftime("%Y-%m"),
-             "allocations": g.allocations, "clients": len(g.clients), "allocated_volume": g.allocated,
+             "allocations": g.allocations, "started": g.started, "clients": len(g.clients),
+             "allocated_volume": g.allocated,
              "declared_volume": round(g.declared_volume, 2), "awarded_volume": round(g.awarded_volume, 2),
              "declared_amount": g.declared_amount, "awarded_amount": g.awarded_amount,
              "share": None if g.share is None else round(g.share, 4)} for g in claimed.per_group(rows)]

@@ -194,6 +194,7 @@ class ClaimedGroupItem(BaseModel):
     pc4: str | None
     month: str  # YYYY-MM
     allocations: int | None
+    started: int | None  # of those allocations, how many had started (305) by `on`
     allocated_volume: int | None
     declared_volume: float | None
     awarded_volume: float | None
@@ -212,6 +213,7 @@ class ClaimedAllocationItem(BaseModel):
     category: str
     pc4: str | None
     month: str  # YYYY-MM
+    started: bool  # a live start (305) by `on`
     eenheid: str | None
     allocated_volume: int | None
     declared_volume: float

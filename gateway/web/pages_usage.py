@@ -64,7 +64,7 @@ def _month(day: date) -> str:
 
 def _group(g: GroupUsage) -> ClaimedGroupItem:
     return ClaimedGroupItem(provider=g.provider, category=g.category, pc4=g.pc4, month=_month(g.month),
-                            allocations=g.allocations, allocated_volume=g.allocated,
+                            allocations=g.allocations, started=g.started, allocated_volume=g.allocated,
                             declared_volume=_volume(g.declared_volume),
                             awarded_volume=_volume(g.awarded_volume),
                             declared_amount=g.declared_amount, awarded_amount=g.awarded_amount,
@@ -74,7 +74,7 @@ def _group(g: GroupUsage) -> ClaimedGroupItem:
 def _row(r: MonthUsage) -> ClaimedAllocationItem:
     a = r.allocation
     return ClaimedAllocationItem(toewijzingnummer=a.key[2], standard=a.key[0], provider=a.provider,
-                                 category=a.category, pc4=a.pc4, month=_month(r.month),
+                                 category=a.category, pc4=a.pc4, month=_month(r.month), started=a.started,
                                  eenheid=a.omvang.eenheid if a.omvang else None, allocated_volume=r.allocated,
                                  declared_volume=_volume(r.declared_volume),
                                  awarded_volume=_volume(r.awarded_volume), declared_amount=r.declared_amount,

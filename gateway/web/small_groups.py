@@ -54,7 +54,7 @@ def usage(groups: list[UsageGroupItem], clients: dict[tuple[str, str], int],
     return shown
 
 
-CLAIMED_FIGURES = {"allocations": None, "allocated_volume": None, "declared_volume": None,
+CLAIMED_FIGURES = {"allocations": None, "started": None, "allocated_volume": None, "declared_volume": None,
                    "awarded_volume": None, "declared_amount": None, "awarded_amount": None, "share": None}
 
 

@@ -146,6 +146,7 @@ class Allocation:
     ingang: date
     einde: date | None
     omvang: Omvang | None
+    started: bool = False  # a live start (305) begun by the reference date
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,7 @@ class GroupUsage:
     pc4: str | None
     month: date
     allocations: int = 0
+    started: int = 0  # allocation-months of allocations that had started (305) by the reference date
     allocated: int | None = 0
     declared_volume: float = 0.0
     awarded_volume: float = 0.0
@@ -291,6 +293,7 @@ def per_group(rows: Iterable[MonthUsage]) -> list[GroupUsage]:
         key = (a.provider, a.category, a.pc4, r.month)
         group = groups.setdefault(key, GroupUsage(*key))
         group.allocations += 1
+        group.started += a.started
         unknown = group.allocated is None or r.allocated is None
         group.allocated = None if unknown else (group.allocated or 0) + (r.allocated or 0)
         group.declared_volume += r.declared_volume

@@ -26,7 +26,7 @@ from handlers.insight.claimed import (
 )
 from storage.insight_queries.analysis import NO_CATEGORY
 from storage.insight_queries.common import Scope, counting_version, pc4
-from storage.models import AllocationRow, AllocationVersionRow, ClaimLineRow, ClientRow
+from storage.models import AllocationRow, AllocationVersionRow, ClaimLineRow, ClientRow, DeliveryRow
 
 
 async def allocations(session: AsyncSession, on: date, scope: Scope) -> list[Allocation]:
@@ -37,15 +37,26 @@ async def allocations(session: AsyncSession, on: date, scope: Scope) -> list[All
                     v.frequentie)
              .join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
              .where(counting_version(), v.ingangsdatum <= on, scope.where(a.gemeente)))
+    started = await _started(session, on, scope)
     result = []
     for standard, gemeente, nummer, provider, category, area, client, ingang, einde, volume, eenheid, \
             frequentie in (await session.execute(query)).all():
         omvang = None
         if volume is not None and eenheid is not None and frequentie is not None:
             omvang = Omvang(volume, eenheid, frequentie)
-        result.append(Allocation((standard, gemeente, nummer), provider, category or NO_CATEGORY, area,
-                                 client, ingang, einde, omvang))
+        key = (standard, gemeente, nummer)
+        result.append(Allocation(key, provider, category or NO_CATEGORY, area, client, ingang, einde, omvang,
+                                 key in started))
     return result
+
+
+async def _started(session: AsyncSession, on: date, scope: Scope) -> set[tuple[str, str, int]]:
+    """Allocations with a live start (305, not removed) begun by `on`, as the delivery usage counts them."""
+    d = DeliveryRow
+    query = (select(d.standard, d.gemeente, d.toewijzingnummer).distinct()
+             .where(d.kind == "start", d.removed_by_message_id.is_(None), d.toewijzingnummer.is_not(None),
+                    d.begindatum <= on, scope.where(d.gemeente)))
+    return {(s, g, int(n)) for s, g, n in (await session.execute(query)).all() if n is not None}
 
 
 async def claim_sums(session: AsyncSession, on: date, scope: Scope) -> list[ClaimSum]:

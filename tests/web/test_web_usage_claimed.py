@@ -95,6 +95,8 @@ async def test_per_allocation_and_month(client: httpx.AsyncClient, claimed: dict
                sum(a["awarded_amount"] for a in body["allocations"]))
     assert awarded == await _register_awarded(sessions, "0599") == (38, 190000)
     assert body["allocations"][0]["share"] == pytest.approx(0.8)
+    # Started (305) as the delivery usage counts it: only 4001, from 6 January.
+    assert {a["toewijzingnummer"] for a in body["allocations"] if a["started"]} == {4001}
     second = await _json(client, claimed["wijk"], page="2", per_page="5")
     assert (second["allocations"], second["allocations_total"]) == (body["allocations"][5:10], 14)
     assert second["groups"] == body["groups"]  # the groups always cover every allocation
@@ -110,6 +112,7 @@ async def test_groups_totals_and_scope(client: httpx.AsyncClient, claimed: dict[
                           ("3012", "2025-04", 2, 30, 10.0, 10.0, 50000, 50000),
                           ("3012", "2025-05", 2, 30, 0.0, 0.0, 0, 0)]
     assert [g[0] for g in groups[:5]] == ["3011"] * 5  # sorted by provider, category, PC4, month
+    assert [g["started"] for g in body["groups"]] == [1] * 5 + [0] * 5  # 4001 (3011) started, 4002/4003 not
     # 4001: 50 allocated; 4002: 50; 4003: 84. Declared 8 + 12 + 20 + 10, awarded 8 + 20 + 10.
     assert body["totals"] == {"allocated_volume": 184, "declared_volume": 50.0, "awarded_volume": 38.0,
                               "declared_amount": 250000, "awarded_amount": 190000,

@@ -69,7 +69,8 @@ def test_usage_page_shows_claimed_against_allocated(site: Site, context: Browser
     log_in(page, site.base, "wijk")
     page.goto(f"{site.base}/benutting?on={ON.isoformat()}")
     rows = [r.split("\t") for r in page.locator("#usage-claimed-allocations tbody tr").all_inner_texts()]
-    shown = {(int(r[0]), _month(r[4])): (r[6], r[8]) for r in rows}
+    shown = {(int(r[0]), _month(r[4])): (r[7], r[9]) for r in rows}
+    assert {n for n, *_ in (r for r in rows if r[5] == "ja")} == {"3001", "4001"}  # started (305)
     # 3001 and 3002 (ingest_messages, from February; 8 hours a month) plus 4001-4003: 22 rows.
     assert len(shown) == 22
     for key, (_allocated, awarded_text) in shown.items():
