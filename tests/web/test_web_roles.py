@@ -8,10 +8,10 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
 from storage.models import ClientRow
+from tests.web.web_helpers import bearer, login
 
 MODULES = (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor)
 
