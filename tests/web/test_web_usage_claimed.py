@@ -17,14 +17,14 @@ from typing import Any
 
 import httpx
 import pytest
-from claimed_messages import MESSAGES, ON, process_all
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
 from gateway.web.app import create_web_app
 from storage.models import ClaimLineRow
+from tests.web.claimed_messages import MESSAGES, ON, process_all
+from tests.web.web_helpers import bearer, login
 
 ISTD = str(Path(sys.executable).with_name("istd"))
 FIGURES = ("allocated_volume", "declared_volume", "awarded_volume", "declared_amount", "awarded_amount")

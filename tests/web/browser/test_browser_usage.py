@@ -13,8 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from browser_kit import Site, log_in, screenshot
-from claimed_messages import MESSAGES, ON
 from playwright.sync_api import BrowserContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -24,6 +22,8 @@ from gateway.settings import Settings
 from storage.engine import session_factory
 from storage.models import ClaimLineRow
 from storage.unit_of_work import unit_of_work
+from tests.web.browser.browser_kit import Site, log_in, screenshot
+from tests.web.claimed_messages import MESSAGES, ON
 
 
 async def _claim(url: str) -> dict[tuple[int, str], float]:
