@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.logs import fields, get_logger
 from gateway.settings import Settings
-from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
+from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor, pages_search
 from gateway.web.accounts import Principal
 from gateway.web.auth import ANY_ROLE, CSRF_COOKIE, CsrfFailed, Forbidden, NotAuthenticated
 from gateway.web.health import add_health_routes
@@ -178,7 +178,7 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     _install_headers(app, settings.web.cookie_secure)
     add_health_routes(app, engine)
     app.mount("/static", StaticFiles(directory=str(resources.files("gateway.web") / "static")), name="static")
-    for module in (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor):
+    for module in (pages_login, pages_allocations, pages_client, pages_search, pages_analysis, pages_monitor):
         app.include_router(module.router)
 
     @app.get("/api/openapi.json", include_in_schema=False)

@@ -58,6 +58,14 @@ async def audit_list(request: Request, who: Principal, view: str, row_count: int
         await record_list(session, who, request, view, row_count)
 
 
+async def record_search(session: AsyncSession, who: Principal, request: Request, view: str,
+                        kinds: list[str], row_count: int) -> None:
+    """A client search: which kinds of term (`bsn,words`), never the terms, and how many clients it showed."""
+    session.add(_row(who, who.username, request, view, "zoekopdracht", filter=",".join(kinds)[:FILTER_MAX],
+                     row_count=row_count))
+    await session.flush()
+
+
 async def record_refused(session: AsyncSession, who: Principal, request: Request, what: str,
                          client_id: int | None = None) -> None:
     """An authenticated caller asked for something its role or gemeenten do not allow."""

@@ -33,7 +33,7 @@ router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
 Reason = Annotated[str, Query(max_length=REASON_MAX, description="why the data is shown (audit log)")]
 VIA = {"lopende-toewijzingen": "via lopende toewijzingen", "signalen": "via signalen",
-       "huishouden": "via huishouden"}
+       "huishouden": "via huishouden", "zoeken": "via zoeken"}
 
 
 def name_of(client: Identity) -> str:
