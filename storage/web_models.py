@@ -1,4 +1,4 @@
-"""Tables of the web part: users, API tokens, login sessions, failed logins and the audit log.
+"""Tables of the web part: users, API tokens, login sessions, failed logins, the audit log, provider names.
 
 Secrets are stored only as hashes: passwords with PBKDF2-SHA256 and a per-user salt
 (`gateway.web.security`), API tokens and session tokens as SHA-256 of 32 random
@@ -101,6 +101,19 @@ class AuditRow(Base):
     row_count: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_web_audit_log_at", "at"), Index("ix_web_audit_log_client", "client_id"))
+
+
+class ProviderRow(Base):
+    """A provider's name by its AGB code, as the gemeente loaded it (`istd providers load`): nothing else
+
+    writes here, so a name a provider puts in its own messages never becomes its name on the pages.
+    """
+
+    __tablename__ = "web_providers"
+
+    agb_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 # Indexes of the insight queries on register tables. They live on the web branch of the migrations

@@ -30,7 +30,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.logs import fields, get_logger
 from gateway.settings import Settings
-from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor, pages_search
+from gateway.web import (
+    pages_allocations,
+    pages_analysis,
+    pages_client,
+    pages_login,
+    pages_monitor,
+    pages_search,
+)
 from gateway.web.accounts import Principal
 from gateway.web.auth import ANY_ROLE, CSRF_COOKIE, CsrfFailed, Forbidden, NotAuthenticated
 from gateway.web.health import add_health_routes
@@ -148,7 +155,20 @@ def jsonable(errors: Any) -> Any:
     return [{key: value for key, value in error.items() if key in ("loc", "msg", "type")} for error in errors]
 
 
+def _is_page(request: Request) -> bool:
+    return request.method == "GET" and not request.url.path.startswith(("/api/", "/static/", "/health"))
+
+
 def _install_headers(app: FastAPI, cookie_secure: bool) -> None:
+    @app.middleware("http")
+    async def provider_names(request: Request,
+                             call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if _is_page(request) or request.method == "POST":
+            state: WebState = request.app.state.web
+            async with state.sessions() as session:
+                await state.providers.refresh(session)
+        return await call_next(request)
+
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)

@@ -113,7 +113,7 @@ async def search_results(request: Request, who: Team, q: Annotated[str, Form(max
 async def search_api(request: Request, who: Team, body: SearchRequest) -> SearchResponse:
     """Clients of the team's gemeenten that answer the search (at most 50); every call is audited."""
     found = await find(request, who, _terms(body.q), "api:zoeken")
-    return SearchResponse(items=[SearchHit(client_id=h.public_id, bsn=h.identity.bsn, name=name_of(h.identity),
-                                           geboortedatum=h.identity.geboortedatum,
-                                           address=address_of(h.identity)) for h in found.hits],
-                          more=found.more)
+    items = [SearchHit(client_id=h.public_id, bsn=h.identity.bsn, name=name_of(h.identity),
+                       geboortedatum=h.identity.geboortedatum, address=address_of(h.identity))
+             for h in found.hits]
+    return SearchResponse(items=items, more=found.more)

@@ -29,11 +29,12 @@ def environment() -> Environment:
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page; every page gets the caller, the CSRF token for its forms and the current path."""
-    env = web_state(request).templates
+    """Render a page; every page gets the caller, the CSRF token for its forms and provider names."""
+    state = web_state(request)
     who = getattr(request.state, "principal", None)
-    html = env.get_template(template).render(request=request, who=who, csrf=form_csrf_token(request),
-                                             **context)
+    html = state.templates.get_template(template).render(request=request, who=who,
+                                                         csrf=form_csrf_token(request),
+                                                         aanbieder=state.providers.label, **context)
     return HTMLResponse(html, status_code=status_code)
 
 

@@ -56,8 +56,9 @@ def conditions(terms: SearchTerms) -> list[ColumnElement[bool]]:
     return found
 
 
-async def search_clients(session: AsyncSession, terms: SearchTerms, scope: Scope, limit: int) -> list[ClientRow]:
-    """At most `limit` clients in scope whose stored identity answers the search, by surname and birth date."""
+async def search_clients(session: AsyncSession, terms: SearchTerms, scope: Scope,
+                         limit: int) -> list[ClientRow]:
+    """At most `limit` clients in scope whose stored identity answers the search, by surname."""
     c = ClientRow
     query = (select(c).where(*conditions(terms), in_scope(scope))
              .order_by(c.geslachtsnaam, c.geboortedatum, c.id).limit(limit))

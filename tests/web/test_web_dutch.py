@@ -1,4 +1,4 @@
-"""Dutch throughout: register times (stored in UTC) shown in Europe/Amsterdam on SQLite and PostgreSQL alike."""
+"""Dutch throughout: register times (stored in UTC) shown in Europe/Amsterdam on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
