@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from gateway.web.auth import form_csrf_token, web_state
+from handlers.insight.code_texts import category_text, retourcode_text
 from handlers.insight.fmt import nl_date, nl_month, nl_number, nl_percent
 
 ROLE_NAMES = {"team": "wijkteam", "analyst": "analist", "ops": "beheer"}
@@ -23,7 +24,8 @@ STATUS_NAMES = {"accepted": "verwerkt", "rejected": "afgekeurd", "invalid": "ong
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("gateway.web", "templates"),
                       autoescape=select_autoescape(["html"]))
-    env.filters.update(nl_date=nl_date, nl_month=nl_month, nl_number=nl_number, nl_percent=nl_percent)
+    env.filters.update(nl_date=nl_date, nl_month=nl_month, nl_number=nl_number, nl_percent=nl_percent,
+                       categorie=category_text, retourcode=retourcode_text)
     env.globals.update(role_names=ROLE_NAMES, status_names=STATUS_NAMES)
     return env
 

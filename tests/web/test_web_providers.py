@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web_helpers import login
 
+from handlers.insight.code_texts import PRODUCT_CATEGORIES, RETOURCODES, category_text
 from handlers.insight.provider_file import Provider, ProviderFileError, read_providers
-from storage.models import ClientRow
+from schemas.spec.codes import code_lists
+from storage.models import ClientRow, DeliveryRow, MessageRow, RetourRow
 from storage.providers import replace_providers
 from storage.unit_of_work import unit_of_work
 
@@ -90,3 +92,34 @@ async def test_pages_show_the_loaded_names_and_a_new_load_at_once(
     assert "<td>Zorg Noord Rijnmond (12345678)</td>" in again
     assert "Thuishulp Zuid" not in again
     assert "<td>87654321</td>" in again
+
+
+@pytest.mark.parametrize("standard", ["iwmo", "ijw"])
+def test_every_category_and_retourcode_of_the_standard_has_a_text(standard: str) -> None:
+    lists = code_lists(standard)
+    assert set(lists["LDT_ProductCategorie"]) <= set(PRODUCT_CATEGORIES)
+    assert set(lists["LDT_RetourCode"]) == set(RETOURCODES)
+    assert (category_text("02"), category_text("-"), category_text(None)) == ("02 Begeleiding", "generiek",
+                                                                              "generiek")
+
+
+async def test_the_client_view_shows_categories_and_retourcodes_with_their_meaning(
+    client: httpx.AsyncClient, register: dict[str, str], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """P Jansen's allocations 1001 (category 02) and 1002 (01); its 305's retour gets codes 9326 and 0200."""
+    async with unit_of_work(sessions) as session:
+        public_id, client_id = (await session.execute(select(ClientRow.public_id, ClientRow.id)
+                                                      .where(ClientRow.bsn == "999900006"))).one()
+        start = await session.scalar(select(MessageRow)
+                                     .join(DeliveryRow, DeliveryRow.message_id == MessageRow.id)
+                                     .where(DeliveryRow.client_id == client_id))
+        retour = await session.scalar(select(RetourRow).where(RetourRow.heen_message_id == start.id))
+        retour.header_codes, retour.class_codes, retour.accepted = ["0200"], {"StartProduct": ["9326"]}, False
+    await login(client, "wijk")
+    html = (await client.get(f"/clienten/{public_id}")).text
+    versions = html[html.index('id="versions"'):html.index('id="deliveries"')]
+    assert "<td>02 Begeleiding / 02A01</td>" in versions
+    assert "<td>01 Hulp bij het huishouden</td>" in versions
+    timeline = html[html.index('id="timeline"'):]
+    assert ('<span class="code">0200 goedgekeurd (geen opmerking)</span>'
+            '<span class="code">9326 lopende levering nog niet gestopt (TR326)</span>') in timeline
