@@ -1,0 +1,78 @@
+"""A wijkteam member's day in headless Chromium: find a client from the search box, open the household,
+see the signals for one provider and compare waiting times, with provider names instead of AGB codes.
+
+Register (ingest_messages.py, reference date 2025-03-10): A Visser (allocation 3001, started) and
+B Visser (3002, from 10 Feb, never started) live at 3011AB 10; provider 12345678, gemeente 0599.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from browser_kit import HOUSEHOLD, Site, log_in, screenshot
+from playwright.sync_api import BrowserContext, Page
+
+from handlers.insight.provider_file import Provider
+from storage.engine import create_engine, session_factory
+from storage.providers import replace_providers
+from storage.unit_of_work import unit_of_work
+
+ON = "2025-03-10"
+A, B = "999900067", "999900079"
+PROVIDER = "Zorg Noord B.V. (12345678)"
+
+
+async def _load_providers(url: str) -> None:
+    engine = create_engine(url)
+    async with unit_of_work(session_factory(engine)) as session:
+        await replace_providers(session, [Provider("12345678", "Zorg Noord B.V.")], datetime.now(UTC))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def providers(site: Site) -> None:
+    """The gemeente's provider register, written as `istd providers load` would (same storage call)."""
+    asyncio.run(_load_providers(site.app.state.web.engine.url.render_as_string(hide_password=False)))
+
+
+def _search(page: Page, text: str) -> None:
+    """The box in the page header, as a person uses it: type, press Enter."""
+    page.fill("header form.search input[name=q]", text)
+    with page.expect_navigation():
+        page.press("header form.search input[name=q]", "Enter")
+
+
+def test_a_wijkteam_members_day(site: Site, context: BrowserContext, tmp_path: Path) -> None:
+    page = context.new_page()
+    log_in(page, site.base, "wijk")
+    page.goto(f"{site.base}/lopend?on={ON}")
+
+    _search(page, "visser 3011 ab")
+    assert page.url.endswith("/zoeken")  # the search text is in no URL
+    assert page.locator("#hits tbody tr td:first-child").all_inner_texts() == [HOUSEHOLD[A], HOUSEHOLD[B]]
+    screenshot(page, tmp_path, "zoeken.png")
+
+    _search(page, "123456789")
+    assert "elfproef" in page.inner_text("#search-error")
+
+    _search(page, A)
+    with page.expect_navigation():
+        page.click("#hits a")
+    assert page.inner_text("h1") == f"Cliëntbeeld {HOUSEHOLD[A]}"
+    assert A not in page.url
+    assert page.locator("#versions tbody tr td:nth-child(2)").all_inner_texts() == [PROVIDER]
+    with page.expect_navigation():
+        page.click("#household a")
+    assert page.inner_text("h1") == f"Cliëntbeeld {HOUSEHOLD[B]}"
+    screenshot(page, tmp_path, "dag-huishouden.png")
+
+    page.goto(f"{site.base}/signalen?on={ON}")
+    assert PROVIDER in page.inner_text("#signals")
+    screenshot(page, tmp_path, "dag-signalen.png")
+
+    page.goto(f"{site.base}/wachttijden?on={ON}")
+    assert PROVIDER in page.content()
+    screenshot(page, tmp_path, "dag-wachttijden.png")
