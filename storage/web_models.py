@@ -116,6 +116,25 @@ class ProviderRow(Base):
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SignalHandledRow(Base):
+    """A signal a team member marked handled: who, when and why; `key` is handlers.insight.signals.signal_key.
+
+    `subject` names the allocation or message ("toewijzing 1234"), never a person.
+    """
+
+    __tablename__ = "web_signals_handled"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    gemeente: Mapped[str | None] = mapped_column(String(4))
+    subject: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("web_users.id", ondelete="SET NULL"))
+    handled_by: Mapped[str] = mapped_column(String(64))  # kept when the user is removed later
+    handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(200))
+
+
 # Indexes of the insight queries on register tables. They live on the web branch of the migrations
 # (0102_web_insight) because only the web's read path needs them; the worker pays for them on writes.
 # The partial-index predicates are written exactly as SQLAlchemy renders the queries' conditions

@@ -135,6 +135,10 @@ class SignalItem(BaseModel):
     gemeente: str | None
     aanbieder: str | None
     client_id: str | None
+    key: str = Field(description="the signal's lasting name (to mark it handled)")
+    handled_by: str | None = None
+    handled_at: datetime | None = None
+    handled_reason: str | None = None
 
 
 class UsageGroupItem(BaseModel):

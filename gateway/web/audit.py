@@ -45,10 +45,13 @@ async def record_view(session: AsyncSession, who: Principal, client_id: int, vie
 
 
 async def record_list(session: AsyncSession, who: Principal, request: Request, view: str,
-                      row_count: int) -> None:
-    """Bulk access: who saw which list with names, under which filter, how many rows."""
-    query = str(request.url.query)[:FILTER_MAX]
-    session.add(_row(who, who.username, request, view, "lijst", filter=query, row_count=row_count))
+                      row_count: int, *, reason: str = "lijst", what: str | None = None) -> None:
+    """Bulk access: who saw which list with names, under which filter, how many rows.
+
+    Also an action on a list's row (a signal marked handled): `what` names the row, `reason` is why.
+    """
+    query = (what if what is not None else str(request.url.query))[:FILTER_MAX]
+    session.add(_row(who, who.username, request, view, reason, filter=query, row_count=row_count))
     await session.flush()
 
 

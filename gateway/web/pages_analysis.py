@@ -1,4 +1,4 @@
-"""Signalen (team), wachttijden, benutting and wijkanalyse (team and analyst): pages, JSON API, CSV.
+"""Wachttijden, benutting and wijkanalyse (team and analyst): pages, JSON API, CSV.
 
 Analysts get aggregates only: no per-allocation rows, no client ids, never a name or BSN, and no
 figure about fewer clients than the minimum group size (gateway.web.small_groups).
@@ -17,23 +17,19 @@ from gateway.web import small_groups
 from gateway.web.accounts import Principal
 from gateway.web.api_models import (
     AreaItem,
-    SignalItem,
     UsageAllocationItem,
     UsageGroupItem,
     UsageResponse,
     WaitItem,
 )
-from gateway.web.audit import audit_list
 from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.charts import bar_chart
 from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.fmt import nl_month
-from handlers.insight.signals import RULES
 from handlers.insight.usage import per_group
 from storage.insight_queries import analysis
 from storage.insight_queries.running import area
-from storage.insight_queries.signals import signals
 
 router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
@@ -41,43 +37,6 @@ Aggregates = Annotated[Principal, Depends(AGGREGATES)]
 On = Annotated[date, Depends(reference_date)]
 Page = Annotated[Paging, Depends(paging)]
 MEASURES = {"request_to_allocation": "Aanvraag → toewijzing", "allocation_to_start": "Toewijzing → start"}
-
-
-async def signal_items(request: Request, who: Principal, on: date) -> list[SignalItem]:
-    async with web_state(request).sessions() as session:
-        rows = await signals(session, on, scope_of(who))
-    return [SignalItem(kind=r.signal.kind, rule=r.signal.rule, description=RULES[r.signal.kind][1],
-                       since=r.signal.since, due=r.signal.due, age_working_days=r.signal.age,
-                       overdue_working_days=r.signal.overdue, subject=r.signal.subject, gemeente=r.gemeente,
-                       aanbieder=r.aanbieder, client_id=r.client_public_id) for r in rows]
-
-
-@router.get("/signalen", include_in_schema=False)
-async def signals_page(request: Request, who: Team, on: On, paged: Page) -> Response:
-    items = await signal_items(request, who, on)
-    shown = items[paged.offset:paged.offset + paged.per_page]
-    await audit_list(request, who, "lijst:signalen", len(shown))
-    return page(request, "signals.html", title="Signalen", on=on, items=shown, total=len(items),
-                paged=paged, last_page=paged.last_page(len(items)))
-
-
-@router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
-async def signals_api(request: Request, response: Response, who: Team, on: On,
-                      paged: Page) -> list[SignalItem]:
-    """Deadlines passed on `on` (Dutch working days), newest first, one page (`X-Total-Count`: all)."""
-    items = await signal_items(request, who, on)
-    response.headers["X-Total-Count"] = str(len(items))
-    shown = items[paged.offset:paged.offset + paged.per_page]
-    await audit_list(request, who, "api:signalen", len(shown))
-    return shown
-
-
-@router.get("/api/signals.csv", tags=["team"], response_class=Response)
-async def signals_csv(request: Request, who: Team, on: On) -> Response:
-    items = await signal_items(request, who, on)
-    await audit_list(request, who, "csv:signalen", len(items))
-    header = tuple(SignalItem.model_fields)
-    return csv_response(f"signalen-{on}.csv", header, [[getattr(i, h) for h in header] for i in items])
 
 
 def _minimum(request: Request, who: Principal) -> int | None:

@@ -12,7 +12,7 @@ from storage.models import Base
 from storage.web_models import INSIGHT_INDEXES
 
 WEB_TABLES = {"web_users", "web_api_tokens", "web_sessions", "web_audit_log", "web_login_failures",
-              "web_providers"}
+              "web_providers", "web_signals_handled"}
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -32,8 +32,8 @@ async def test_both_branches_are_applied(engine: AsyncEngine) -> None:
         allocations = (await connection.exec_driver_sql("SELECT count(*) FROM allocations")).scalar()
     # The web head depends on the register head, so Alembic records the web head (and the retention
     # branch's head, which depends on the register too), not the register's.
-    assert "0104_web_providers" in heads
-    assert not {"0101_web", "0103_web_security"} & set(heads)  # superseded by their successors
+    assert "0105_web_signals_handled" in heads
+    assert not {"0101_web", "0103_web_security", "0104_web_providers"} & set(heads)  # superseded
     assert allocations == 0
 
 

@@ -10,10 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web_helpers import bearer, login
 
-from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
+from gateway.web import (
+    pages_allocations,
+    pages_analysis,
+    pages_client,
+    pages_login,
+    pages_monitor,
+    pages_search,
+    pages_signals,
+)
 from storage.models import ClientRow
 
-MODULES = (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor)
+MODULES = (pages_login, pages_allocations, pages_client, pages_search, pages_signals, pages_analysis,
+           pages_monitor)
 
 PARAMS = {"on": "2025-03-10", "since": "2024-01-01"}
 PERSONAL = ("999900006", "999900018", "999900031", "999900055", "Jansen", "Vries", "Smit", "Hoofdstraat")

@@ -13,10 +13,19 @@ from browser_kit import PERSONAL, Site, log_in, screenshot
 from fastapi.routing import APIRoute
 from playwright.sync_api import APIResponse, BrowserContext, Page, Route
 
-from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
+from gateway.web import (
+    pages_allocations,
+    pages_analysis,
+    pages_client,
+    pages_login,
+    pages_monitor,
+    pages_search,
+    pages_signals,
+)
 
 ON = "2025-03-10"
-MODULES = (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor)  # the app's routers
+MODULES = (pages_login, pages_allocations, pages_client, pages_search, pages_signals, pages_analysis,
+           pages_monitor)  # the app's routers
 
 
 def _get_paths(site: Site) -> list[str]:
