@@ -56,7 +56,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 PARAMETER_NAMES = {"on": "peildatum", "since": "begindatum", "page": "pagina",
-                   "per_page": "regels per pagina", "days": "aantal dagen"}
+                   "per_page": "regels per pagina", "days": "aantal dagen", "min_leeftijd": "leeftijd vanaf",
+                   "aanbieder": "aanbieder (AGB)"}
 HTTP_TITLES = {404: ("Niet gevonden", "Deze pagina of cliënt bestaat niet, of valt buiten uw gemeenten."),
                405: ("Niet toegestaan", "Deze pagina kan zo niet worden opgevraagd.")}
 

@@ -60,11 +60,14 @@ class Wanted:
 def wanted(soort: Annotated[str | None, Query(max_length=32)] = None,
            aanbieder: Annotated[str | None, Query(pattern=r"^(\d{8})?$")] = None,
            client: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{0,32}$")] = None,
-           min_leeftijd: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+           min_leeftijd: Annotated[str | None, Query(pattern=r"^\d{0,4}$",
+                                                     description="working days (0-9999)")] = None,
            afgehandeld: bool = False) -> Wanted:
+    """The filters; an empty field of the page's form (`min_leeftijd=`) means no filter."""
     if soort and soort not in RULES:
         raise BadParameter(f"Onbekende soort signaal '{soort}': kies uit {', '.join(RULES)}.")
-    return Wanted(soort or None, aanbieder or None, client or None, min_leeftijd, afgehandeld)
+    age = int(min_leeftijd) if min_leeftijd else None
+    return Wanted(soort or None, aanbieder or None, client or None, age, afgehandeld)
 
 
 Filters = Annotated[Wanted, Depends(wanted)]

@@ -1,5 +1,5 @@
 """A wijkteam member's day in headless Chromium: find a client from the search box, open the household,
-see the signals for one provider and compare waiting times, with provider names instead of AGB codes.
+see the signals for one provider and mark one handled, compare waiting times; provider names, not codes.
 
 Register (ingest_messages.py, reference date 2025-03-10): A Visser (allocation 3001, started) and
 B Visser (3002, from 10 Feb, never started) live at 3011AB 10; provider 12345678, gemeente 0599.
@@ -69,9 +69,29 @@ def test_a_wijkteam_members_day(site: Site, context: BrowserContext, tmp_path: P
     assert page.inner_text("h1") == f"Cliëntbeeld {HOUSEHOLD[B]}"
     screenshot(page, tmp_path, "dag-huishouden.png")
 
-    page.goto(f"{site.base}/signalen?on={ON}")
-    assert PROVIDER in page.inner_text("#signals")
+    page.goto(f"{site.base}/lopend?on={ON}")  # the start page counts the open signals per kind
+    assert page.inner_text("#signal-counts [data-kind=start_missing]") == "1"
+    with page.expect_navigation():
+        page.click("#signal-counts a[href*='soort=start_missing']")
+    page.fill("form.filters input[name=aanbieder]", "12345678")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert "aanbieder=12345678" in page.url
+    row = page.locator("#signals tbody tr", has_text="toewijzing 3002")
+    assert row.locator("td:nth-child(4)").inner_text() == PROVIDER
     screenshot(page, tmp_path, "dag-signalen.png")
+    row.locator("input[name=reden]").fill("aanbieder gebeld, start volgt maandag")
+    with page.expect_navigation():
+        row.locator("button[type=submit]").click()
+    assert "aanbieder=12345678" in page.url  # back to the same filtered list
+    assert page.locator("#signals tbody tr", has_text="toewijzing 3002").count() == 0
+    page.check("form.filters input[name=afgehandeld]")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    handled = page.locator("#signals tbody tr", has_text="toewijzing 3002").locator(".handled").inner_text()
+    assert handled.startswith("afgehandeld door wijk op ")
+    assert handled.endswith(": aanbieder gebeld, start volgt maandag")
+    screenshot(page, tmp_path, "dag-signaal-afgehandeld.png")
 
     page.goto(f"{site.base}/wachttijden?on={ON}")
     assert PROVIDER in page.content()
