@@ -35,6 +35,7 @@ lint: $(STAMP)
 BENCH_COUNT ?= 50000
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
+	$(BIN)/python benchmarks/declaration_bench.py
 	$(BIN)/python benchmarks/worker_bench.py --count $(BENCH_COUNT)
 
 # Two workers on PostgreSQL for SOAK_MINUTES at SOAK_RATE msg/s; RSS and throughput each minute (docs/operations.md).

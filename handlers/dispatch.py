@@ -24,7 +24,8 @@ from handlers.state import State
 
 
 class NoHandler(LookupError):
-    """The message has no handler (declarations: stored and acknowledged only, for now)."""
+    """The message has no handler here: a 323 is judged by handlers.declaratie (its own verdict, the 325
+    plan), a received 325 is stored only."""
 
 
 async def handle(msg: Message, state: State, ctx: Context) -> Outcome:

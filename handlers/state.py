@@ -32,6 +32,7 @@ class AllocationView:
     eenheid: str | None = None
     frequentie: str | None = None
     budget: int | None = None
+    version_id: int | None = None  # the stored version row; None for a version not stored yet (batch path)
 
     @property
     def deleted(self) -> bool:
@@ -104,6 +105,10 @@ class RequestState(AllocationState, Protocol):
 
     async def reference_honoured(self, standard: str, aanbieder: str, referentie: str) -> bool:
         """TR359: has a counting 301 already carried this ReferentieAanbieder?"""
+        ...
+
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        """TR385: has a 325 awarded a claim line (not credited since) on this allocation?"""
         ...
 
 

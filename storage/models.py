@@ -254,3 +254,93 @@ class OutboxRow(Base):
     message_id: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DeclarationRow(Base):
+    """A judged 323: its totals in euro cents (credit negative) and status accepted | partial | rejected.
+
+    `assessed` is False when the declaration was rejected as a whole (TR333, TR318): then its lines are
+    `not_assessed`, and neither its number, its period nor its references count for later declarations.
+    """
+
+    __tablename__ = "declarations"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    standard: Mapped[str] = mapped_column(String(8))
+    gemeente: Mapped[str] = mapped_column(String(4))
+    aanbieder: Mapped[str] = mapped_column(String(8))
+    declaratienummer: Mapped[str] = mapped_column(String(12))
+    begindatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date] = mapped_column(Date)
+    ingediend: Mapped[int] = mapped_column(BigInteger)
+    toegekend: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    assessed: Mapped[bool] = mapped_column(Boolean)
+    codes: Mapped[list[Any]] = mapped_column(default=list)
+
+    __table_args__ = (
+        Index("ix_declarations_number", "standard", "aanbieder", "declaratienummer"),
+        Index("ix_declarations_period", "standard", "gemeente", "aanbieder", "begindatum"),
+    )
+
+
+class ClaimLineRow(Base):
+    """A Prestatie of a 323 and its verdict: awarded | rejected (codes) | credited | not_assessed.
+
+    `allocation_version_id` is the version of the allocation it was judged against; a credit names the
+    debit it credits in `vorig_referentienummer`, and an awarded credit sets the debit's `credited_by_id`.
+    """
+
+    __tablename__ = "claim_lines"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    standard: Mapped[str] = mapped_column(String(8))
+    gemeente: Mapped[str] = mapped_column(String(4))
+    aanbieder: Mapped[str] = mapped_column(String(8))
+    referentienummer: Mapped[str] = mapped_column(String(20))
+    vorig_referentienummer: Mapped[str | None] = mapped_column(String(20))
+    toewijzingnummer: Mapped[int] = mapped_column(BigInteger)
+    allocation_version_id: Mapped[int | None] = mapped_column(ForeignKey("allocation_versions.id"))
+    product_categorie: Mapped[str] = mapped_column(String(2))
+    product_code: Mapped[str] = mapped_column(String(5))
+    begindatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date] = mapped_column(Date)
+    volume: Mapped[int] = mapped_column(BigInteger)
+    eenheid: Mapped[str] = mapped_column(String(2))
+    tarief: Mapped[int | None] = mapped_column(BigInteger)
+    bedrag: Mapped[int] = mapped_column(BigInteger)
+    debet_credit: Mapped[str] = mapped_column(String(1))
+    status: Mapped[str] = mapped_column(String(16))
+    codes: Mapped[list[Any]] = mapped_column(default=list)
+    credited_by_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id"))
+
+    __table_args__ = (
+        Index("ix_claim_lines_reference", "standard", "aanbieder", "referentienummer"),
+        Index("ix_claim_lines_allocation", "standard", "gemeente", "toewijzingnummer"),
+    )
+
+
+class ContractRow(Base):
+    """An agreed tariff (euro cents per unit) and unit per gemeente, aanbieder, product and period (TR418)."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    standard: Mapped[str] = mapped_column(String(8))
+    gemeente: Mapped[str] = mapped_column(String(4))
+    aanbieder: Mapped[str] = mapped_column(String(8))
+    product_categorie: Mapped[str] = mapped_column(String(2))
+    product_code: Mapped[str] = mapped_column(String(5))
+    begindatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    tarief: Mapped[int] = mapped_column(BigInteger)
+    eenheid: Mapped[str] = mapped_column(String(2))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_contracts_product", "standard", "gemeente", "aanbieder", "product_categorie",
+              "product_code"),
+    )

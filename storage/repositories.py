@@ -19,6 +19,7 @@ from storage.models import (
     AllocationRow,
     AllocationVersionRow,
     AnswerRow,
+    ClaimLineRow,
     ClientRow,
     DeliveryRow,
     MessageRow,
@@ -109,7 +110,23 @@ def allocation_view(allocation: _Allocation, version: _Version, bsn: str) -> All
         eenheid=version.eenheid,
         frequentie=version.frequentie,
         budget=version.budget,
+        version_id=getattr(version, "id", None),
     )
+
+
+async def has_awarded_claims(session: AsyncSession, key: AllocationKey) -> bool:
+    """TR385: an awarded (not credited) debit line on this allocation; a 323 never runs in a batch, so
+    the batch snapshot asks the database too."""
+    query = select(
+        exists().where(
+            ClaimLineRow.standard == key.standard,
+            ClaimLineRow.gemeente == key.gemeente,
+            ClaimLineRow.toewijzingnummer == key.toewijzingnummer,
+            ClaimLineRow.status == "awarded",
+            ClaimLineRow.debet_credit == "D",
+        )
+    )
+    return bool(await session.scalar(query))
 
 
 def delivery_key(row: _Delivery) -> DeliveryKey:
@@ -241,6 +258,9 @@ class Register:
             )
         )
         return bool(await self.session.scalar(query))
+
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        return await has_awarded_claims(self.session, key)
 
     async def heen_message(
         self, standard: str, number: int, afzender: str, ontvanger: str, identificatie: str

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.cli.db import USAGE_OR_DATABASE_ERROR, database_url
+from gateway.processing.declarations import TR418_OFF, announce_tr418
 from gateway.processing.processed import Processed
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
@@ -61,8 +62,9 @@ def expand(paths: list[str]) -> list[Path]:
 
 
 def retour_name(message: str) -> str:
-    """WMO305 → WMO306."""
-    return f"{message[:-3]}{int(message[-3:]) + 1}"
+    """WMO305 → WMO306; a declaration WMO323 is answered with a WMO325."""
+    number = int(message[-3:])
+    return f"{message[:-3]}{325 if number == 323 else number + 1}"
 
 
 def report(path: Path, result: Processed, out: Path | None) -> None:
@@ -84,6 +86,8 @@ async def ingest(files: list[Path], url: str, processor: Processor, today: date,
         await ensure_migrated(engine)
         print(f"istd ingest: register {register_location(url)}", file=sys.stderr)
         sessions = session_factory(engine)
+        if not await announce_tr418(sessions):
+            print(f"istd ingest: {TR418_OFF}", file=sys.stderr)
         for path in files:
             async with unit_of_work(sessions) as session:
                 result = await processor.process(

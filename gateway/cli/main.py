@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "gateway.cli.validate",
     "gateway.cli.ingest", "gateway.cli.allocations", "gateway.cli.db", "gateway.cli.purge",
+    "gateway.cli.contracts",
     "gateway.cli.worker",
     "gateway.cli.publish",
     "gateway.cli.dead_letters", "gateway.cli.unrouted",

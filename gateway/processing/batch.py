@@ -4,8 +4,9 @@
 
 1. CPU first: hash, parse, XSD, decode and level-2 rules for every item;
 2. per run of messages (a received retour splits the batch and takes the one-message ORM path,
-   because pairing can void earlier effects): the handlers run once against a recording state to
-   learn which keys they will read, the snapshot loads all of them in one query per table, then
+   because pairing can void earlier effects; so does a declaration, as a 323 reads and writes the
+   declaration register): the handlers run once against a recording state to learn which keys they will read,
+   the snapshot loads all of them in one query per table, then
    `Processor.run` processes each message against the snapshot (so each message sees the effects
    of the earlier ones) and the writer inserts everything with one executemany per table.
 The result is what `Processor.process` gives one by one; a message that raises fails the whole
@@ -45,6 +46,7 @@ from storage.batch.writer import BatchWriter
 from storage.writers import OrmWriter, Writer
 
 FAIR_SLICE = 16  # messages between two yields to the event loop
+ONE_BY_ONE = (Role.RETOUR, Role.DECLARATION)  # roles that split a batch and take the one-message path
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,7 @@ async def run_batch(
     ran: list[float] = []
     run: list[_Prepared] = []
     for p in prepared:
-        if p.number is None or role_of(p.number) is not Role.RETOUR:
+        if p.number is None or role_of(p.number) not in ONE_BY_ONE:
             run.append(p)
             continue
         results += await _run_of_messages(processor, session, run, today, ran)
@@ -247,3 +249,6 @@ class _Recorder(State):
         self, standard: str, number: int, afzender: str, ontvanger: str, identificatie: str
     ) -> HeenView | None:
         return None
+
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        return False

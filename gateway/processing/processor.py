@@ -12,7 +12,9 @@ Outcomes (Processed.outcome), decided here and nowhere else:
                     the municipality's own 301/319 failing pre-flight: not recorded as sent, reported
     accepted ...... provider's heen message applied to the register, header-only retour
     recorded ...... own 301/319 passed pre-flight: recorded as sent, forwarded, awaits 302/320;
-                    323/325: stored and acknowledged only (declaration rules come later)
+                    a received 325: stored only
+    partial ....... 323 judged per Prestatie: some awarded, some rejected; answered with a 325
+                    (a 323 is also accepted: every line awarded, or rejected: nothing awarded)
     paired ........ a received retour matched its heen message; its verdict per class recorded
     unmatched ..... a received retour that matched nothing: kept and reported
 """
@@ -27,7 +29,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.logs import fields, get_logger
-from gateway.processing import senders
+from gateway.processing import declarations, senders
 from gateway.processing.batch import BatchItem, run_batch
 from gateway.processing.processed import Input, Processed, rejection_codes
 from gateway.processing.replies import forward_or_report, report, send_retour
@@ -35,16 +37,20 @@ from gateway.processing.senders import Origin, SenderPolicy, refusal_key
 from gateway.processing.validation import Verdict as DocumentVerdict
 from gateway.processing.validation import check_document
 from gateway.settings import Settings
-from handlers import dispatch
+from handlers import declaratie, dispatch
+from handlers.answer325 import AnswerPlan
 from handlers.context import Context, ProductCodes, load_product_codes
 from handlers.data import load_municipalities
-from handlers.findings import Finding
+from handlers.findings import TECHNICAL_REJECTION, Finding
+from handlers.messages import DeclaratieBericht
 from handlers.outcome import Outcome, RetourPlan
 from handlers.table import Role, role_of
+from storage.claims import Claims, record_declaration
 from storage.writers import OrmWriter, StoredMessage, Writer
 
 log = get_logger("processing")
 
+DECLARATIE = 323  # judged per Prestatie and answered with a 325 (gateway.processing.declarations)
 
 
 class Processor:
@@ -104,7 +110,11 @@ class Processor:
             return await self._refused(session, keyed, refusal)
         if verdict.document is None or verdict.verdict not in ("valid", "rejected-rules"):
             return await self._invalid(session, item, tuple(verdict.findings))
-        role = role_of(verdict.document.message_type.number)
+        number = verdict.document.message_type.number
+        if number == DECLARATIE:
+            level2 = tuple(verdict.findings) if verdict.verdict == "rejected-rules" else ()
+            return await self._declaration(session, item, level2)
+        role = role_of(number)
         if verdict.verdict == "rejected-rules" or item.msg is None:
             return await self._technical_rejection(session, item, tuple(verdict.findings))
         if role is Role.RETOUR:
@@ -243,7 +253,22 @@ class Processor:
         return header + [code for _, group in getattr(pair, "class_codes", ()) for code in group]
 
     async def _stored_only(self, session: Writer, item: Input) -> Processed:
-        """323/325: stored and acknowledged; declaration rules (TR307 ... TR418) are not implemented yet."""
+        """A 325 received (we send 325s, providers do not): stored and acknowledged."""
         row = await self._store(session, item, "recorded", (), ())
-        log.info("declaration stored and acknowledged, not assessed", extra=fields(message_id=row.id))
+        log.info("declaratie-antwoord stored and acknowledged", extra=fields(message_id=row.id))
         return self._result(item, row, "recorded", (), ())
+
+    async def _declaration(self, session: Writer, item: Input, level2: tuple[Finding, ...]) -> Processed:
+        """A 323: level 2 → header-only 325 with 0001; else judged per Prestatie, recorded and answered."""
+        writer = declarations.orm(session)
+        if level2 or not isinstance(item.msg, DeclaratieBericht):
+            plan = AnswerPlan.header_only(TECHNICAL_REJECTION)
+            row = await self._store(session, item, "rejected", plan.header_codes, level2)
+            body = await declarations.answer(session, item, row, plan)
+            return self._result(item, row, "rejected", plan.header_codes, level2, body)
+        judged = await declaratie.handle(item.msg, Claims(writer.session), self.context(item.today))
+        row = await self._store(session, item, judged.status, judged.codes, judged.findings)
+        if judged.command is not None:
+            await record_declaration(writer.session, judged.command, message_id=row.id)
+        body = await declarations.answer(session, item, row, judged.plan)
+        return self._result(item, row, judged.status, judged.codes, judged.findings, body)

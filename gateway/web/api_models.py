@@ -67,6 +67,22 @@ class DeliveryItem(BaseModel):
     removed: bool
 
 
+class ClaimItem(BaseModel):
+    """A declared Prestatie (323) and its verdict in the 325; amounts in euro cents."""
+
+    toewijzingnummer: int
+    aanbieder: str
+    referentienummer: str
+    begindatum: date
+    einddatum: date
+    volume: int
+    eenheid: str
+    bedrag: int
+    debet_credit: str
+    status: str  # awarded | rejected | credited | not_assessed
+    codes: list[str]
+
+
 class RequestItem(BaseModel):
     kind: str
     aanbieder: str
@@ -109,6 +125,7 @@ class ClientResponse(BaseModel):
     answers: list[AnswerItem]
     timeline: list[TimelineItem]
     household: list[HouseholdMember]
+    claims: list[ClaimItem] = []
 
 
 class WaitItem(BaseModel):

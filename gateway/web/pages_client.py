@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Res
 from gateway.web.accounts import Principal
 from gateway.web.api_models import (
     AnswerItem,
+    ClaimItem,
     ClientResponse,
     DeliveryItem,
     HouseholdMember,
@@ -121,7 +122,11 @@ def _response(p: ClientPicture) -> ClientResponse:
         timeline=[TimelineItem(at=t.at, message=t.message_name, identificatie=t.identificatie,
                                status=t.status, retour=t.retour, retour_codes=t.retour_codes)
                   for t in p.timeline],
-        household=[HouseholdMember(client_id=m.public_id, name=name_of(known)) for m, known in p.household])
+        household=[HouseholdMember(client_id=m.public_id, name=name_of(known)) for m, known in p.household],
+        claims=[ClaimItem(toewijzingnummer=x.toewijzingnummer, aanbieder=x.aanbieder,
+                          referentienummer=x.referentienummer, begindatum=x.begindatum, einddatum=x.einddatum,
+                          volume=x.volume, eenheid=x.eenheid, bedrag=x.bedrag, debet_credit=x.debet_credit,
+                          status=x.status, codes=[str(c) for c in x.codes]) for x in p.claims])
 
 
 @router.get("/api/clients/{public_id}", response_model=ClientResponse, tags=["team"])

@@ -33,7 +33,8 @@ On = Annotated[date, Depends(reference_date)]
 Page = Annotated[Paging, Depends(paging)]
 KIND_NAMES = {"start_missing": "start ontbreekt", "stop_missing": "stop ontbreekt",
               "retour_missing": "retour ontbreekt", "answer_missing": "antwoord ontbreekt",
-              "investigation_overdue": "onderzoek te lang"}
+              "investigation_overdue": "onderzoek te lang",
+              "declaration_unanswered": "declaratie-antwoord ontbreekt"}
 
 
 @dataclass(frozen=True, slots=True)

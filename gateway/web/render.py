@@ -18,7 +18,8 @@ from handlers.insight.fmt import nl_date, nl_month, nl_number, nl_percent
 ROLE_NAMES = {"team": "wijkteam", "analyst": "analist", "ops": "beheer"}
 STATUS_NAMES = {"accepted": "verwerkt", "rejected": "afgekeurd", "invalid": "ongeldig (geen retour)",
                 "recorded": "verzonden", "paired": "retour gekoppeld",
-                "unmatched": "retour zonder heenbericht", "sent": "retour verstuurd", "duplicate": "dubbel"}
+                "unmatched": "retour zonder heenbericht", "sent": "retour verstuurd", "duplicate": "dubbel",
+                "partial": "deels toegekend (declaratie)"}
 
 
 def environment() -> Environment:

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
 from gateway.logs import describe_exception, fields, get_logger, redact_url
+from gateway.processing.declarations import announce_tr418
 from gateway.processing.processor import Processor
 from gateway.processing.senders import SenderPolicy
 from gateway.settings import Settings
@@ -130,6 +131,7 @@ class App:
         log.info("register opened", extra=fields(database=register_location(self.settings.database.url)))
         try:
             await ensure_migrated(self.engine)
+            await announce_tr418(session_factory(self.engine))
         except Exception as exc:
             if not is_database_down(exc):
                 raise

@@ -20,6 +20,7 @@ STOP_DAYS = 5  # OP272: 307 within 5 working days after the delivery ended
 RETOUR_DAYS = 3  # retour within 3 working days after receipt of the heen message
 ANSWER_DAYS = 5  # OP274: 301 or 319 within 5 working days after receipt of a 315/317
 INVESTIGATION = timedelta(weeks=8)  # OP346: final answer within 8 weeks after "in onderzoek"
+DECLARATION_ANSWER_DAYS = 10  # OP090x4: a 325 on every 323 within 10 working days
 
 RULES = {
     "start_missing": ("OP271", "Startbericht (305) ontbreekt 5 werkdagen na ingang van de toewijzing "
@@ -29,6 +30,8 @@ RULES = {
     "retour_missing": ("OP090", "Retourbericht ontbreekt 3 werkdagen na het heenbericht"),
     "answer_missing": ("OP274", "Verzoek (315/317) na 5 werkdagen niet beantwoord met 301 of 319"),
     "investigation_overdue": ("OP346", "Verzoek 'in onderzoek' zonder definitief antwoord na 8 weken"),
+    "declaration_unanswered": ("OP090x4", "Declaratie (323) zonder verzonden declaratie-antwoord (325) na "
+                                          "10 werkdagen"),
 }
 
 
@@ -98,3 +101,16 @@ def request_unanswered(received_on: date, first_answer_on: date | None, investig
     if first_answer_on is not None:
         return None
     return _signal("answer_missing", received_on, add_working_days(received_on, ANSWER_DAYS), today, subject)
+
+
+def declaration_unanswered(received_on: date, answer_published_on: date | None, today: date,
+                           subject: str) -> Signal | None:
+    """OP090x4: the 325 must have gone out (published, not just built) within 10 working days.
+
+    The gateway builds the 325 in the 323's own transaction, so this signal means the outbox relay
+    could not publish it: ops must look at `istd.out` and the outbox. It clears once published.
+    """
+    if answer_published_on is not None:
+        return None
+    due = add_working_days(received_on, DECLARATION_ANSWER_DAYS)
+    return _signal("declaration_unanswered", received_on, due, today, subject)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import handlers.rules
 from handlers.rules.checks_base import RULES
-from handlers.rules.registry import CATALOGUE, RuleInfo
+from handlers.rules.registry import CATALOGUE, IMPLEMENTATIONS, RuleInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDARD_ORDER = ("iwmo", "ijw")
@@ -51,8 +51,28 @@ CHOICES = (
     "TR002 and CS139 also cover the Geboortedatum of each Relatie in a 301; TR006 and the address conditions "
     "cover every berichtklasse Contact (client and relatie). CD005, CD025, CD034 and CS089 are conditions on "
     "children of Adres and are checked when an Adres is present. CS089 takes the Dutch format as 1234AB.",
+    "TR061 asks for an Adres of Soort 01, 02 or 03 (its rule text), and IV047 says the 301 always carries "
+    "the BRP or residence address: so a client whose only such Contact has no Adres (a telephone number "
+    "only) is refused. CD034 (Postcode for Soort 01/03) is a condition on the Adres and applies when one "
+    "is present.",
     "Stacking (TR302, TR386, TR410): the hulpmiddelen exception (categories 11-14) applies to iWmo only; "
     "TR377/TR409 (Woonplaatsbeginsel) run for iJw only.",
+    "323 (handlers/declaratie.py): TR304 is judged per Prestatie (the Bsn of its Client against the Bsn of "
+    "the allocation it is claimed on), so a Client is never rejected as a whole. TR338 and TR384 stop the "
+    "other checks of a Prestatie. A declaration rejected as a whole (TR333, TR318) is recorded with its "
+    "lines `not_assessed`; its number, period and references then do not count for TR333, TR318 and TR314.",
+    "TR318 reads 'care delivered every period' from the claim itself: a DeclaratiePeriode not after the "
+    "previous one is refused, and so is one that skips months when a debit Prestatie of this 323 lies in a "
+    "skipped month. TR323 relates a credit to its debit by VorigReferentieNummer and the key fields Bsn, "
+    "ToewijzingNummer, ProductCategorie, ProductCode and ProductPeriode.",
+    "Volumes (TR321/TR322, IV077): units 82 and 83 count as output-based (Sundays), the other units as "
+    "effort-based (ISO weeks); per month, the total over an allocation counts every calendar month it "
+    "touches; per day/week/month without an Einddatum there is no total to check. TR369 sums the awarded "
+    "IngediendBedrag (euro cents) of the debit lines against the Budget.",
+    "TR346 is level 4 as its rule file says; with Eenheid 01 (minutes) the amount may also be the hourly "
+    "tariff × minutes / 60, rounded half up to cents (IV081). TR418 compares ProductTarief with the contract "
+    "loaded for the gemeente, aanbieder, product and the ProductPeriode's Begindatum; a product without a "
+    "contract is not refused by TR418. TR341 uses the contract's unit for an allocation without Omvang.",
 )
 
 
@@ -86,7 +106,11 @@ def where(info: RuleInfo) -> str:
                 by_module[entry.run.__module__].append(entry.run.__qualname__)
         if by_module:
             return "; ".join(f"`{module}:{', '.join(funcs)}`" for module, funcs in by_module.items())
-    return f"`{info.module}:{info.function}`"
+    places: dict[str, list[str]] = defaultdict(list)
+    registered = IMPLEMENTATIONS.get((info.code, info.level), {(info.module, info.function)})
+    for module, function in sorted(registered):
+        places[module].append(function)
+    return "; ".join(f"`{module}:{', '.join(funcs)}`" for module, funcs in places.items())
 
 
 def _cell(text: str) -> str:

@@ -31,16 +31,15 @@ def tr006_reachable(message: Toewijzing) -> Iterator[Finding]:
 
 
 @in_message("TR061", messages=(301,),
-            summary="The client needs at least one Contact of Soort 01 (BRP), 02 (correspondence) or 03 "
-                    "(residence).")
+            summary="The client needs at least one Adres: a Contact of Soort 01 (BRP), 02 (correspondence) "
+                    "or 03 (residence) that has an Adres.")
 def tr061_client_address(message: Toewijzing) -> Iterator[Finding]:
     for contact in message.client.contacten:
-        if contact.soort in CLIENT_ADDRESS:
+        if contact.soort in CLIENT_ADDRESS and contact.adres is not None:
             return  # the usual case, without building the list the text would need
     soorten = sorted({contact.soort for contact in message.client.contacten})
-    if not CLIENT_ADDRESS.intersection(soorten):
-        yield finding("TR061", at(message.client.xpath, "Contactgegevens"),
-                      f"No client Contact of Soort 01, 02 or 03 (found: {', '.join(soorten)}).")
+    yield finding("TR061", at(message.client.xpath, "Contactgegevens"),
+                  f"No client Contact of Soort 01, 02 or 03 with an Adres ({', '.join(soorten)}).")
 
 
 @per_message

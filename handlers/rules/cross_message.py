@@ -1,7 +1,7 @@
 """Level-3 rules against earlier messages: TR056 (all heen messages), the 301 rules and the 319 rules.
 
 The 305/307 rules live in cross_message_delivery.py, the 315/317 rules in cross_message_request.py.
-Rules concerning the declaration messages 323/325 are not implemented yet (323 is stored only).
+The 323 rules live in claims_*.py, run in the order of cross_message_claims.py.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def cross(code: str, retourcode: str, xpath: str, text: str) -> Finding:
     "TR056",
     level=CROSS_MESSAGE,
     retourcode="9056",
-    messages=(301, 305, 307, 315, 317, 319),
+    messages=(301, 305, 307, 315, 317, 319, 323),
     summary="Identificatie is unique per message type for the sending party",
 )
 async def tr056_identificatie_unique(msg: HeenMessage, state: SeenIdentities) -> list[Finding]:
@@ -75,7 +75,8 @@ async def tr332_toewijzingnummer_unique(msg: Toewijzing, state: AllocationState)
     level=CROSS_MESSAGE,
     retourcode="9379",
     messages=(301,),
-    summary="ReferentieAanbieder in a ToegewezenProduct only to honour an open VOT/VOW of that client",
+    summary="ReferentieAanbieder in a ToegewezenProduct only to honour an open VOT/VOW of that client, and "
+    "only in the 301 that honours it (not in later ones, IV097)",
 )
 async def tr379_reference_honours_a_request(msg: Toewijzing, state: RequestState) -> list[Finding]:
     findings = []
@@ -87,7 +88,9 @@ async def tr379_reference_honours_a_request(msg: Toewijzing, state: RequestState
         honourable = [
             r
             for r in requests
-            if r.bsn == msg.client.bsn and r.gemeente == msg.header.afzender and r.state != "rejected"
+            # Only the first 301 after honouring carries the reference (TR379 toelichting, IV097): a request
+            # honoured already, by a 301 that counts, is no longer open to it.
+            if r.bsn == msg.client.bsn and r.gemeente == msg.header.afzender and r.open
         ]
         if not honourable:
             text = f"ReferentieAanbieder {referentie} matches no request of this client that can be honoured"
@@ -157,11 +160,29 @@ async def tr365_second_answer_after_investigation(msg: AntwoordBericht, state: R
     return [cross("TR365", "9365", msg.antwoord.xpath, text)]
 
 
+@rule(
+    "TR385",
+    level=CROSS_MESSAGE,
+    retourcode="9385",
+    messages=(301,),
+    summary="An allocation with awarded claim lines (not credited) cannot be deleted (RedenWijziging 13)",
+)
+async def tr385_no_deletion_after_claims(msg: Toewijzing, state: RequestState) -> list[Finding]:
+    findings = []
+    for product in msg.client.producten:
+        deletes = product.reden_wijziging == "13" and product.einddatum == product.ingangsdatum
+        if deletes and await state.has_awarded_claims(_key(msg, product)):
+            text = f"ToewijzingNummer {product.toewijzingnummer} has awarded claim lines: no deletion"
+            findings.append(cross("TR385", "9385", product.xpath, text))
+    return findings
+
+
 async def check_toewijzing(msg: Toewijzing, state: RequestState) -> list[Finding]:
     return [
         *await tr056_identificatie_unique(msg, state),
         *await tr332_toewijzingnummer_unique(msg, state),
         *await tr379_reference_honours_a_request(msg, state),
+        *await tr385_no_deletion_after_claims(msg, state),
     ]
 
 

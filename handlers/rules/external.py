@@ -20,7 +20,7 @@ from handlers.messages import (
 from handlers.rules.registry import rule
 from handlers.table import WITH_RETOUR
 
-HEEN = WITH_RETOUR
+HEEN = (*WITH_RETOUR, 323)  # heen messages answered by a retour, and the declaration (its 325)
 DAGTEKENING_XPATH = "/Bericht/Header/BerichtIdentificatie/Dagtekening"
 
 

@@ -25,6 +25,8 @@ class RuleInfo:
 
 
 CATALOGUE: dict[tuple[str, int], RuleInfo] = {}
+# Every (module, function) registered per (code, level): one code may be checked in several places.
+IMPLEMENTATIONS: dict[tuple[str, int], set[tuple[str, str]]] = {}
 
 
 def rule(
@@ -41,12 +43,14 @@ def rule(
     def register(func: F) -> F:
         info = RuleInfo(code, level, retourcode, frozenset(messages), summary, frozenset(standards),
                         func.__module__, func.__qualname__)
+        IMPLEMENTATIONS.setdefault((code, level), set()).add((info.module, info.function))
         existing = CATALOGUE.get((code, level))
-        if existing is not None and existing.function != info.function:
+        if existing is not None and (existing.module, existing.function) != (info.module, info.function):
             # One code may be checked by several functions (e.g. per message type): merge the messages.
-            info = RuleInfo(code, level, retourcode, existing.messages | info.messages, existing.summary,
-                            existing.standards | info.standards, existing.module,
-                            f"{existing.function}, {info.function}")
+            # The first by module and name gives the summary, whatever the import order was.
+            first = min(existing, info, key=lambda item: (item.module, item.function))
+            info = RuleInfo(code, level, retourcode, existing.messages | info.messages, first.summary,
+                            existing.standards | info.standards, first.module, first.function)
         CATALOGUE[(code, level)] = info
         return func
 

@@ -27,7 +27,7 @@ from storage.batch.rows import (
     RequestRec,
     VersionRec,
 )
-from storage.repositories import OPEN_STATES, Register, allocation_view, delivery_key
+from storage.repositories import OPEN_STATES, Register, allocation_view, delivery_key, has_awarded_claims
 
 Ref = tuple[str, str, str]  # (standard, aanbieder, referentie_aanbieder)
 Ident = tuple[str, str, str]  # (message_name, sender, identificatie)
@@ -124,6 +124,9 @@ class Snapshot:
             and not (m.direction == "out" and m.status == "rejected")
             for m in self.identities.get(ident, ())
         )
+
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        return await has_awarded_claims(self.session, key)
 
     async def allocation(self, key: AllocationKey) -> AllocationView | None:
         await self.need(key=key)

@@ -1,4 +1,4 @@
-"""Cliëntbeeld: one client's allocations with versions, deliveries, requests, answers and messages.
+"""Cliëntbeeld: one client's allocations with versions, deliveries, claims, requests, answers, messages.
 
 Everything of one client across both standards and all providers, within the caller's gemeenten;
 the household is every other client at the same address (postcode, huisnummer, huisletter,
@@ -11,7 +11,7 @@ gemeente too: `identity_source` says which one (see gateway.web.identity).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +23,9 @@ from storage.models import (
     AllocationRow,
     AllocationVersionRow,
     AnswerRow,
+    ClaimLineRow,
     ClientRow,
+    DeclarationRow,
     DeliveryRow,
     MessageRow,
     RequestRow,
@@ -89,6 +91,7 @@ class ClientPicture:
     answers: list[AnswerRow]
     timeline: list[TimelineEntry]
     household: list[tuple[ClientRow, Identity]]
+    claims: list[ClaimLineRow] = field(default_factory=list)  # declared lines (323) and their verdict
 
 
 async def client_gemeenten(session: AsyncSession, client_id: int) -> list[str]:
@@ -212,10 +215,16 @@ async def client_picture(session: AsyncSession, client: ClientRow, identity: Ide
     ids = {ver.message_id for _, ver in versions} | {d.message_id for d in deliveries}
     ids |= {d.removed_by_message_id for d in deliveries if d.removed_by_message_id}
     ids |= {r.message_id for r in requests} | {ans.message_id for ans in answers}
+    claims = list(await session.scalars(
+        select(ClaimLineRow).where(ClaimLineRow.client_id == client.id, scope.where(ClaimLineRow.gemeente))
+        .order_by(ClaimLineRow.toewijzingnummer, ClaimLineRow.begindatum, ClaimLineRow.id)))
+    if claims:
+        ids |= set(await session.scalars(select(DeclarationRow.message_id).where(
+            DeclarationRow.id.in_({line.declaration_id for line in claims}))))
     gemeenten = [g for g in await client_gemeenten(session, client.id)
                  if not scope.gemeenten or g in scope.gemeenten]
     return ClientPicture(client, identity, gemeenten, versions, deliveries, requests, answers,
-                         await _timeline(session, ids), household)
+                         await _timeline(session, ids), household, claims)
 
 
 def as_of(picture: ClientPicture, on: date) -> list[tuple[AllocationRow, AllocationVersionRow]]:

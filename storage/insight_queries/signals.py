@@ -29,6 +29,7 @@ from storage.models import (
     ClientRow,
     DeliveryRow,
     MessageRow,
+    OutboxRow,
     RequestRow,
     RetourRow,
 )
@@ -38,6 +39,8 @@ HEEN = WITH_RETOUR
 # transaction) and our own 301/319 recorded as sent (the provider owes the 302/320). XSD-invalid
 # messages get no retour at all (IV032), rejected own messages were never sent.
 AWAITING_RETOUR = ("accepted", "recorded")
+DECLARATIE = 323
+JUDGED = ("accepted", "partial", "rejected")  # a 323 answered with a 325 (a level-1 failure gets none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +190,41 @@ def _judge_requests(rows: Sequence[Any], today: date) -> list[SignalRow]:
     return found
 
 
+async def _declarations_unanswered(session: AsyncSession, today: date, scope: Scope,
+                                   wanted: SignalFilter) -> list[SignalRow]:
+    """323s whose 325 was not published (outbox) within 10 working days; none at all counts too."""
+    if wanted.client:
+        return []  # about a message, like a missing retour: no one client's signal
+    m, answer = MessageRow, aliased(MessageRow)
+    query = (select(m.message_name, m.identificatie, m.sender, m.receiver, m.received_at, answer.message_name,
+                    answer.identificatie)
+             .outerjoin(RetourRow, RetourRow.heen_message_id == m.id)
+             .outerjoin(answer, answer.id == RetourRow.retour_message_id)
+             .where(m.message_number == DECLARATIE, m.direction == "in", m.status.in_(JUDGED)))
+    if wanted.aanbieder:
+        query = query.where(m.sender == wanted.aanbieder)
+    rows = (await session.execute(query)).all()
+    keys = [f"{name}-{ident}" for *_, name, ident in rows if name]
+    published: dict[str, date] = {}
+    for start in range(0, len(keys), 500):
+        outbox = select(OutboxRow.message_id, OutboxRow.published_at).where(
+            OutboxRow.message_id.in_(keys[start:start + 500]), OutboxRow.published_at.is_not(None))
+        published.update((key, at.date()) for key, at in (await session.execute(outbox)).all() if at)
+    found = []
+    for own, ident, aanbieder, gemeente, at, name, answer_ident in rows:
+        if scope.gemeenten and gemeente not in scope.gemeenten:
+            continue
+        sent = published.get(f"{name}-{answer_ident}") if name else None
+        signal = rules.declaration_unanswered(at.date(), sent, today, f"{own} {ident}")
+        if signal:
+            found.append(SignalRow(signal, gemeente, aanbieder, None))
+    return found
+
+
 RULE_QUERIES = (
     (("start_missing",), _start_missing), (("stop_missing",), _stop_missing),
     (("retour_missing",), _retour_missing), (("answer_missing", "investigation_overdue"), _requests_open),
+    (("declaration_unanswered",), _declarations_unanswered),
 )
 
 

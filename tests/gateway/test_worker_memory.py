@@ -31,6 +31,7 @@ async def test_the_reference_examples_produce_retours_and_register_rows(database
     keys = [key for key, _ in captured.out]
     assert keys == [
         "42420001.wmo316", "42420001.wmo301", "65656055.wmo306", "65656055.wmo308", "65656055.wmo318",
+        "65656055.wmo325",  # the 323 is answered: its lines name allocations the examples do not carry
     ]
     assert all(body.startswith(b"<?xml") for _, body in captured.out)
     assert [key for key, _ in captured.errors] == ["rejected.wmo319"]  # its VOT/VOW is not in the examples

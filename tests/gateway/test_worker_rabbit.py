@@ -69,10 +69,11 @@ async def test_publishing_the_examples_yields_retours_on_istd_out_and_register_r
     async with running(settings) as app:
         capture = await bind_capture(rabbit, app.topology, app.topology.out_exchange.name)
         assert await publish(settings, files) == 7
-        retours = await drain(capture, 5)
+        retours = await drain(capture, 6)
         assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 5
     assert sorted(m.routing_key or "" for m in retours) == [
         "42420001.wmo301", "42420001.wmo316", "65656055.wmo306", "65656055.wmo308", "65656055.wmo318",
+        "65656055.wmo325",  # the 323 is answered
     ]
     assert all(m.delivery_mode == aio_pika.DeliveryMode.PERSISTENT for m in retours)
     assert await _queue_depth(rabbit, app.topology.inbound_queue.name) == 0

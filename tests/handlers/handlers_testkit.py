@@ -212,6 +212,7 @@ class FakeState:
     answer_list: list[tuple[str, AnswerView]] = field(default_factory=list)
     honoured: set[str] = field(default_factory=set)
     heen: dict[tuple[str, int, str, str, str], HeenView] = field(default_factory=dict)
+    claimed: set[AllocationKey] = field(default_factory=set)  # allocations with awarded claim lines
 
     async def identificatie_used(
         self, standard: str, message_name: str, sender: str, identificatie: str
@@ -250,6 +251,9 @@ class FakeState:
         self, standard: str, number: int, afzender: str, ontvanger: str, identificatie: str
     ) -> HeenView | None:
         return self.heen.get((standard, number, afzender, ontvanger, identificatie))
+
+    async def has_awarded_claims(self, key: AllocationKey) -> bool:
+        return key in self.claimed
 
 
 def request(ref: str, state: str = "pending", kind: str = "vot") -> RequestView:

@@ -68,6 +68,17 @@ async def test_tr379_reference_of_rejected_request_fails() -> None:
     assert rc(found) == ["9379"]
 
 
+async def test_tr379_reference_of_request_honoured_before_fails() -> None:
+    state = FakeState(requests=[request("VOT-1", "honoured")])
+    found = await cm.tr379_reference_honours_a_request(toewijzing_msg(product(ref="VOT-1")), state)
+    assert rc(found) == ["9379"]
+
+
+async def test_tr379_reference_of_request_under_investigation_passes() -> None:
+    state = FakeState(requests=[request("VOT-1", "under_investigation")])
+    assert await cm.tr379_reference_honours_a_request(toewijzing_msg(product(ref="VOT-1")), state) == []
+
+
 async def test_tr355_answer_to_known_request_passes() -> None:
     state = FakeState(requests=[request("VOT-1")])
     assert await cm.tr355_answer_refers_to_request(antwoord_msg("VOT-1"), state) == []

@@ -63,6 +63,14 @@ def test_tr061_client_with_only_temporary_address_is_rejected(standard: Standard
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
+def test_tr061_client_whose_brp_contact_has_no_adres_is_rejected(standard: Standard) -> None:
+    only_phone = contact("01", adres=None, telefoon01=Telefoon("0201234567"))
+    assert rejected_at(with_contacts(standard, only_phone), "TR061") == ["/Bericht/Client/Contactgegevens"]
+    residence = contact("03", "/Bericht/Client/Contactgegevens/Contact[2]")
+    assert findings_of(with_contacts(standard, only_phone, residence), "TR061") == []
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
 def test_cd025_foreign_address_without_huis_passes(standard: Standard) -> None:
     message = with_contacts(
         standard,

@@ -31,6 +31,12 @@ async def test_vot_pending_then_honoured_by_a_301(engine: AsyncEngine, standard:
     assert await h.request_states() == {"VOT-1": "honoured"}
     late_answer = await h.send(antwoord(standard, ident(), DAG, "VOT-1"))
     assert (late_answer.outcome, late_answer.codes) == ("rejected", ("9359",))
+    # TR379/IV097: only the 301 that honours the request carries its reference, not a later change.
+    extended = Assigned(2001, date(2024, 4, 1), date(2025, 6, 30), datum=DAG, ref="VOT-1")
+    still_referring = await h.send(toewijzing(standard, ident(), DAG, extended))
+    assert (still_referring.outcome, still_referring.codes) == ("rejected", ("9379",))
+    extended = Assigned(2001, date(2024, 4, 1), date(2025, 6, 30), datum=DAG)
+    assert (await h.send(toewijzing(standard, ident(), DAG, extended))).outcome == "recorded"
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
