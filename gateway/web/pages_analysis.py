@@ -26,7 +26,6 @@ from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.charts import bar_chart
 from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
-from handlers.insight.fmt import nl_month
 from handlers.insight.usage import per_group
 from storage.insight_queries import analysis
 from storage.insight_queries.running import area
@@ -66,20 +65,6 @@ async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
              for measure, rows in result.items() for r in rows]
     minimum = _minimum(request, who)
     return small_groups.waits(items, minimum) if minimum else items
-
-
-@router.get("/wachttijden", include_in_schema=False)
-async def waiting_page(request: Request, who: Aggregates) -> Response:
-    items = await wait_items(request, who)
-    charts = {}
-    for measure, title in MEASURES.items():
-        # At most 20 groups (a legible chart), and only those shown with their figures.
-        rows = [i for i in items if i.measure == measure and not i.suppressed][-20:]
-        labels = [f"{i.provider} cat. {i.category}, {nl_month(i.month)}" for i in rows]
-        series = [("mediaan (p50)", [i.p50 or 0 for i in rows]), ("p90", [i.p90 or 0 for i in rows])]
-        charts[measure] = bar_chart(f"{title}: mediaan en p90 in dagen", labels, series)
-    return page(request, "waiting.html", title="Wachttijden", items=items, measures=MEASURES, charts=charts,
-                small=_small(request, who))
 
 
 @router.get("/api/waiting", response_model=list[WaitItem], tags=["aggregates"])

@@ -34,7 +34,8 @@ router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
 Reason = Annotated[str, Query(max_length=REASON_MAX, description="why the data is shown (audit log)")]
 VIA = {"lopende-toewijzingen": "via lopende toewijzingen", "signalen": "via signalen",
-       "huishouden": "via huishouden", "zoeken": "via zoeken"}
+       "huishouden": "via huishouden", "zoeken": "via zoeken",
+       "wachtlijst": "via wachtlijst"}
 
 
 def name_of(client: Identity) -> str:

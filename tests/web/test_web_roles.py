@@ -18,11 +18,12 @@ from gateway.web import (
     pages_monitor,
     pages_search,
     pages_signals,
+    pages_waiting,
 )
 from storage.models import ClientRow
 
-MODULES = (pages_login, pages_allocations, pages_client, pages_search, pages_signals, pages_analysis,
-           pages_monitor)
+MODULES = (pages_login, pages_allocations, pages_client, pages_search, pages_signals, pages_waiting,
+           pages_analysis, pages_monitor)
 
 PARAMS = {"on": "2025-03-10", "since": "2024-01-01"}
 PERSONAL = ("999900006", "999900018", "999900031", "999900055", "Jansen", "Vries", "Smit", "Hoofdstraat")

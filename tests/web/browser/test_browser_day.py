@@ -94,5 +94,12 @@ def test_a_wijkteam_members_day(site: Site, context: BrowserContext, tmp_path: P
     screenshot(page, tmp_path, "dag-signaal-afgehandeld.png")
 
     page.goto(f"{site.base}/wachttijden?on={ON}")
-    assert PROVIDER in page.content()
+    page.select_option("form.filters select[name=maanden]", "3")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert "maanden=3" in page.url
+    # One started allocation (3001: from 03-02, started 05-02): a group of one, folded into 'overig'.
+    ranked = page.locator("#ranked-allocation_to_start tbody tr td").all_inner_texts()
+    assert ranked == ["1", "overig", "overig", "1", "2", "2", "2"]
+    assert page.locator("#waiting-allocation_to_start tbody tr td").first.inner_text() == PROVIDER
     screenshot(page, tmp_path, "dag-wachttijden.png")

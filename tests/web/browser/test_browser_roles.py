@@ -21,11 +21,12 @@ from gateway.web import (
     pages_monitor,
     pages_search,
     pages_signals,
+    pages_waiting,
 )
 
 ON = "2025-03-10"
-MODULES = (pages_login, pages_allocations, pages_client, pages_search, pages_signals, pages_analysis,
-           pages_monitor)  # the app's routers
+MODULES = (pages_login, pages_allocations, pages_client, pages_search, pages_signals, pages_waiting,
+           pages_analysis, pages_monitor)  # the app's routers
 
 
 def _get_paths(site: Site) -> list[str]:
