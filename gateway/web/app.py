@@ -34,6 +34,7 @@ from gateway.web import (
     pages_allocations,
     pages_analysis,
     pages_client,
+    pages_household,
     pages_login,
     pages_monitor,
     pages_search,
@@ -201,8 +202,8 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     _install_headers(app, settings.web.cookie_secure)
     add_health_routes(app, engine)
     app.mount("/static", StaticFiles(directory=str(resources.files("gateway.web") / "static")), name="static")
-    for module in (pages_login, pages_allocations, pages_client, pages_search, pages_signals, pages_waiting,
-                   pages_analysis, pages_monitor):
+    for module in (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
+                   pages_waiting, pages_analysis, pages_monitor):
         app.include_router(module.router)
 
     @app.get("/api/openapi.json", include_in_schema=False)

@@ -17,6 +17,7 @@ from gateway.web import (
     pages_allocations,
     pages_analysis,
     pages_client,
+    pages_household,
     pages_login,
     pages_monitor,
     pages_search,
@@ -25,8 +26,8 @@ from gateway.web import (
 )
 
 ON = "2025-03-10"
-MODULES = (pages_login, pages_allocations, pages_client, pages_search, pages_signals, pages_waiting,
-           pages_analysis, pages_monitor)  # the app's routers
+MODULES = (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
+           pages_waiting, pages_analysis, pages_monitor)  # the app's routers
 
 
 def _get_paths(site: Site) -> list[str]:
