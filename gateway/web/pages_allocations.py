@@ -98,5 +98,5 @@ async def running_csv(request: Request, who: Team, f: Filter) -> Response:
         await custom_plans(session)
         rows = await _own_identities(session, await page_rows(session, f, scope_of(who), 0, None), who)
     await audit_list(request, who, "csv:lopend", len(rows))
-    return csv_response(f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
+    return csv_response(request, f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
                         [[getattr(_item(r), c) for c in COLUMNS] for r in rows])

@@ -77,7 +77,7 @@ async def waiting_api(request: Request, who: Aggregates) -> list[WaitItem]:
 async def waiting_csv(request: Request, who: Aggregates) -> Response:
     header = tuple(WaitItem.model_fields)
     items = await wait_items(request, who)
-    return csv_response("wachttijden.csv", header, _csv_rows(request, who, items, header))
+    return csv_response(request, "wachttijden.csv", header, _csv_rows(request, who, items, header))
 
 
 async def usage_response(request: Request, who: Principal, on: date,
@@ -115,7 +115,7 @@ async def usage_api(request: Request, who: Aggregates, on: On, paged: Page) -> U
 async def usage_csv(request: Request, who: Aggregates, on: On) -> Response:
     header = tuple(UsageGroupItem.model_fields)
     groups = (await usage_response(request, who, on)).groups
-    return csv_response(f"benutting-{on}.csv", header, _csv_rows(request, who, groups, header))
+    return csv_response(request, f"benutting-{on}.csv", header, _csv_rows(request, who, groups, header))
 
 
 async def area_items(request: Request, who: Principal, on: date) -> list[AreaItem]:
@@ -150,4 +150,4 @@ async def area_api(request: Request, who: Aggregates, on: On) -> list[AreaItem]:
 async def area_csv(request: Request, who: Aggregates, on: On) -> Response:
     header = tuple(AreaItem.model_fields)
     items = await area_items(request, who, on)
-    return csv_response(f"wijkanalyse-{on}.csv", header, _csv_rows(request, who, items, header))
+    return csv_response(request, f"wijkanalyse-{on}.csv", header, _csv_rows(request, who, items, header))

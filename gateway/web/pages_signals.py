@@ -132,7 +132,8 @@ async def signals_csv(request: Request, who: Team, on: On, f: Filters) -> Respon
     items = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld)
     await audit_list(request, who, "csv:signalen", len(items))
     header = tuple(SignalItem.model_fields)
-    return csv_response(f"signalen-{on}.csv", header, [[getattr(i, h) for h in header] for i in items])
+    rows = [[getattr(i, h) for h in header] for i in items]
+    return csv_response(request, f"signalen-{on}.csv", header, rows)
 
 
 def _back(target: str) -> str:
