@@ -65,9 +65,20 @@ def test_a_wijkteam_members_day(site: Site, context: BrowserContext, tmp_path: P
     assert A not in page.url
     assert page.locator("#versions tbody tr td:nth-child(2)").all_inner_texts() == [PROVIDER]
     with page.expect_navigation():
-        page.click("#household a")
-    assert page.inner_text("h1") == f"Cliëntbeeld {HOUSEHOLD[B]}"
+        page.click("#household-screen")  # the whole household on one screen
+    assert page.inner_text("h1") == f"Huishouden van {HOUSEHOLD[A]}"
+    page.fill("form.filters input[name=on]", ON)  # the register's day, not today
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    rows = page.locator("#household-allocations tbody tr")
+    assert [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())] == [
+        HOUSEHOLD[A], HOUSEHOLD[B]]
+    assert page.locator("#household-providers li").all_inner_texts() == [PROVIDER]
+    assert page.inner_text("#household-flags").endswith("Geen signalen voor één plan")  # one provider, Wmo only
     screenshot(page, tmp_path, "dag-huishouden.png")
+    with page.expect_navigation():
+        page.click(f"#household-allocations a[href^='/clienten/{site.public_ids[B]}']")
+    assert page.inner_text("h1") == f"Cliëntbeeld {HOUSEHOLD[B]}"
 
     page.goto(f"{site.base}/lopend?on={ON}")  # the start page counts the open signals per kind
     assert page.inner_text("#signal-counts [data-kind=start_missing]") == "1"
