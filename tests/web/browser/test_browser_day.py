@@ -74,7 +74,7 @@ def test_a_wijkteam_members_day(site: Site, context: BrowserContext, tmp_path: P
     assert [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())] == [
         HOUSEHOLD[A], HOUSEHOLD[B]]
     assert page.locator("#household-providers li").all_inner_texts() == [PROVIDER]
-    assert page.inner_text("#household-flags").endswith("Geen signalen voor één plan")  # one provider, Wmo only
+    assert page.inner_text("#household-flags").endswith("Geen signalen voor één plan")  # 1 provider, Wmo
     screenshot(page, tmp_path, "dag-huishouden.png")
     with page.expect_navigation():
         page.click(f"#household-allocations a[href^='/clienten/{site.public_ids[B]}']")
