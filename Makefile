@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench soak docs lock clean
+.PHONY: install run test test-fast lint bench soak generate docs examples lock clean
 
 # The pinned versions of requirements-dev.lock first (what CI and the tests run on), then the project
 # itself without resolving again: an install never picks up a release nobody has tested.
@@ -25,6 +25,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# The tests that need no service and run in seconds to minutes: everything not marked postgres, rabbitmq,
+# slow or browser (SQLite files, TestRabbitBroker in memory, the real `istd` command).
+FAST := not postgres and not rabbitmq and not slow and not browser
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "$(FAST)" $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check gateway schemas handlers storage tests benchmarks
 	$(BIN)/mypy
@@ -44,8 +50,19 @@ SOAK_RATE ?= 60
 soak: $(STAMP)
 	$(BIN)/python benchmarks/soak.py --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
 
+# Every generated file (each says so in its first line): our XSDs, docs/rules.md, the example messages.
+# Tests check that each is current (tests/schemas/test_xsd_files.py, tests/rules/test_catalogue.py,
+# tests/examples/test_examples.py).
+generate: $(STAMP)
+	$(BIN)/python -m schemas.build
+	$(BIN)/python -m handlers.rules.catalogue > docs/rules.md
+	$(BIN)/python -m schemas.examples
+
 docs: $(STAMP)
 	$(BIN)/python -m handlers.rules.catalogue > docs/rules.md
+
+examples: $(STAMP)
+	$(BIN)/python -m schemas.examples
 
 # Re-pin after a change to the dependencies in pyproject.toml: requirements.lock (what the Docker image
 # installs) and requirements-dev.lock (with the dev extra: CI, `make install`).

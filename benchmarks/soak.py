@@ -2,7 +2,7 @@
 
     python benchmarks/soak.py [--minutes 10] [--rate 60] [--shards 4]
 
-Traffic is the benchmark's realistic mix (bench_messages.Traffic), published at `--rate` messages/s
+Traffic is the benchmark's realistic mix (tests/kit/traffic.py), published at `--rate` messages/s
 through the shard exchange (ISTD_BROKER__SHARDS, per-party order; worker A takes the even shards,
 worker B the odd ones). Every minute it prints what was published and processed, the rate, each
 worker's RSS and the backlog. At the end: the queues must be drained and the outbox empty, and
@@ -22,12 +22,13 @@ from pathlib import Path
 
 import aio_pika
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# A script: the project root on the path for the test kit (tests/kit), shared with the fault tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reliability"))
 
-from bench_messages import Traffic
-from reliability_kit import (
+
+from gateway.settings import BrokerSettings, DatabaseSettings, Settings
+from gateway.worker.topology import Topology
+from tests.kit.reliability import (
     HEEN_IN,
     PENDING,
     RABBIT_URL,
@@ -43,9 +44,7 @@ from reliability_kit import (
     scalar,
     wait_until,
 )
-
-from gateway.settings import BrokerSettings, DatabaseSettings, Settings
-from gateway.worker.topology import Topology
+from tests.kit.traffic import Traffic
 
 
 def shard_names(topology: Topology) -> list[str]:

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 
 from storage.engine import create_engine, ensure_migrated
@@ -61,7 +61,7 @@ class Register:
     tables: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
 
 
-COLUMNS = {
+COLUMNS: dict[str, tuple[str, ...]] = {
     "messages": ("id", "sha256", "raw", "standard", "message_name", "sender", "receiver", "identificatie",
                  "received_at", "direction", "status", "codes", "findings"),
     "clients": ("id", "public_id", "bsn", "geslachtsnaam", "voorletters", "geboortedatum", "straatnaam",

@@ -28,14 +28,15 @@ import aio_pika
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 
+# A script: its own folder (bench_report, ceiling) and the project root (tests/kit) on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_messages import Traffic
 from bench_report import Report, profile_summary
 from ceiling import run_ceiling
 
 from gateway.worker.topology import Topology
+from tests.kit.traffic import Traffic
 
 ROOT = Path(__file__).resolve().parents[1]
 RABBIT = os.environ.get("ISTD_BENCH_RABBIT", "amqp://guest:guest@127.0.0.1:5672/")

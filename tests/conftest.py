@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine, ensure_migrated
+from tests.kit import reference
 
 PG_HOST = os.environ.get("ISTD_TEST_PG_HOST", "127.0.0.1")
 PG_ADMIN_DSN = f"postgresql://postgres@{PG_HOST}:5432/test"
@@ -69,3 +70,25 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
         yield engine
     finally:
         await engine.dispose()
+
+
+_REFERENCE_SKIPPED = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `reference` need the published material: skipped without it, an error under CI."""
+    if reference.available() or not any(item.get_closest_marker("reference") for item in items):
+        return
+    if reference.required():
+        raise pytest.UsageError(reference.missing_line())
+    skip = pytest.mark.skip(reason=reference.missing_line())
+    for item in items:
+        if item.get_closest_marker("reference"):
+            item.add_marker(skip)
+    config.stash[_REFERENCE_SKIPPED] = sum(1 for item in items if item.get_closest_marker("reference"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    skipped = config.stash.get(_REFERENCE_SKIPPED, 0)
+    if skipped:
+        terminalreporter.write_line(f"{skipped} {reference.missing_line()}")

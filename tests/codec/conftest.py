@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from codec_testkit import Canary
+
+from tests.kit.documents import Canary
 
 
 @pytest.fixture

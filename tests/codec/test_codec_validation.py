@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from codec_testkit import INVALID_EXAMPLES, MAX, example, examples
 
 from gateway.processing.validation import check_document, oversize
 from handlers import messages as m
+from tests.kit.documents import INVALID_EXAMPLES, MAX, examples, shipped_example
+from tests.kit.reference import needs_reference
 
 
+@needs_reference
 @pytest.mark.parametrize("path", examples(), ids=lambda p: p.name)
 def test_reference_examples(path: Path) -> None:
     verdict = check_document(path.read_bytes(), max_bytes=MAX)
@@ -32,7 +34,7 @@ def _line(raw: bytes, needle: bytes) -> int:
 
 
 def test_in_message_rule_rejects_with_line() -> None:
-    raw = example("WMO305.xml").replace(b">999900006<", b">999900007<")  # fails the 11-proof
+    raw = shipped_example("WMO305").replace(b">999900006<", b">999900007<")  # fails the 11-proof
     verdict = check_document(raw, max_bytes=MAX)
     assert verdict.verdict == "rejected-rules"
     assert isinstance(verdict.decoded, m.Start)
@@ -42,31 +44,31 @@ def test_in_message_rule_rejects_with_line() -> None:
 
 
 def test_level_2_does_not_run_on_an_invalid_document() -> None:
-    raw = example("WMO305.xml").replace(b">999900006<", b">999900007<").replace(b">418<", b">414<")
+    raw = shipped_example("WMO305").replace(b">999900006<", b">999900007<").replace(b">418<", b">414<")
     verdict = check_document(raw, max_bytes=MAX)
     assert verdict.verdict == "invalid-xsd"
     assert [f.code for f in verdict.findings] == ["XSD"]
 
 
 def test_unrepresentable_value_rejects_with_line() -> None:
-    raw = example("WMO305.xml").replace(b">2025-04-04<", b">12025-04-04<")
+    raw = shipped_example("WMO305").replace(b">2025-01-13<", b">12025-01-13<", 1)
     verdict = check_document(raw, max_bytes=MAX)
     assert (verdict.verdict, verdict.decoded) == ("rejected-rules", None)
     assert verdict.document is not None
-    assert [(f.code, f.line) for f in verdict.findings] == [("VALUE", _line(raw, b">12025-04-04<"))]
+    assert [(f.code, f.line) for f in verdict.findings] == [("VALUE", _line(raw, b">12025-01-13<"))]
 
 
 def test_not_xml_and_unsupported() -> None:
     broken = check_document(b"<Bericht>", max_bytes=MAX)
     assert (broken.verdict, broken.message, broken.standard, broken.document) == ("not-xml", None, None, None)
     assert broken.findings[0].line == 1
-    old = check_document(example("WMO305.xml").replace(b"/3_2/", b"/3_1/"), max_bytes=MAX)
+    old = check_document(shipped_example("WMO305").replace(b"/3_2/", b"/3_1/"), max_bytes=MAX)
     assert (old.verdict, old.message) == ("unsupported", None)
     assert "iwmo 3.1" in old.findings[0].text
 
 
 def test_too_large() -> None:
-    assert check_document(example("WMO305.xml"), max_bytes=100).verdict == "not-xml"
+    assert check_document(shipped_example("WMO305"), max_bytes=100).verdict == "not-xml"
     verdict = oversize(30_000_000, max_bytes=MAX)
     assert (verdict.verdict, verdict.findings[0].code) == ("not-xml", "SIZE")
     assert "30000000 bytes" in verdict.findings[0].text

@@ -6,14 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from declaratie_messages import BSN, PRODUCT, Line, declaratie
-
 from gateway import codec
 from handlers.claims import AWARDED, ClaimLineView, ContractView
 from handlers.context import Context
 from handlers.messages import DeclaratieBericht
 from handlers.outcome import AllocationKey
 from handlers.state import AllocationView
+from tests.declarations.declaratie_messages import BSN, PRODUCT, Line, declaratie
 
 GEMEENTE, AANBIEDER = "0363", "87654321"
 DAG = date(2024, 5, 3)

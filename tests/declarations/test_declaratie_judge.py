@@ -6,7 +6,13 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from claims_kit import (
+
+from handlers import declaratie as judge
+from handlers.claims import AWARDED, CREDITED, NOT_ASSESSED, REJECTED, ContractView
+from handlers.context import Context, parse_product_codes
+from handlers.messages import DeclaratieBericht
+from handlers.rules import claim_volume as vol
+from tests.declarations.claims_kit import (
     AANBIEDER,
     GEMEENTE,
     MemoryClaims,
@@ -16,13 +22,7 @@ from claims_kit import (
     one,
     typed,
 )
-from declaratie_messages import BSN, OTHER_BSN, Line, declaratie
-
-from handlers import declaratie as judge
-from handlers.claims import AWARDED, CREDITED, NOT_ASSESSED, REJECTED, ContractView
-from handlers.context import Context, parse_product_codes
-from handlers.messages import DeclaratieBericht
-from handlers.rules import claim_volume as vol
+from tests.declarations.declaratie_messages import BSN, OTHER_BSN, Line, declaratie
 
 STANDARDS = ["iwmo", "ijw"]
 P1 = "/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie"

@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from declaratie_messages import OTHER_PRODUCT, Allocated, Line, one_client, toewijzing
-from declaration_harness import read_325
 
 from gateway.cli.main import main
+from tests.declarations.declaratie_messages import OTHER_PRODUCT, Allocated, Line, one_client, toewijzing
+from tests.declarations.declaration_harness import read_325
 
 DAG = date(2024, 5, 3)
 MARCH = (date(2024, 3, 1), date(2024, 3, 31))

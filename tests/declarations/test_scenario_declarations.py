@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from declaratie_messages import AANBIEDER, BSN, OTHER_PRODUCT, Allocated, Line, one_client, toewijzing
-from declaration_harness import Harness, read_325
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -17,6 +15,16 @@ from storage.insight_queries.common import Scope
 from storage.insight_queries.signals import signals
 from storage.models import OutboxRow
 from storage.unit_of_work import unit_of_work
+from tests.declarations.declaratie_messages import (
+    AANBIEDER,
+    BSN,
+    OTHER_PRODUCT,
+    Allocated,
+    Line,
+    one_client,
+    toewijzing,
+)
+from tests.declarations.declaration_harness import Harness, read_325
 
 STANDARDS = ["iwmo", "ijw"]
 DAG = date(2024, 5, 3)

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pytest
-from declaratie_messages import (
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.processing.processor import Processor
+from gateway.settings import Settings
+from handlers.context import parse_product_codes
+from storage.engine import session_factory
+from storage.models import ContractRow
+from storage.unit_of_work import unit_of_work
+from tests.declarations.declaratie_messages import (
     OTHER_BSN,
     OTHER_PRODUCT,
     PRODUCT,
@@ -19,15 +27,7 @@ from declaratie_messages import (
     one_client,
     toewijzing,
 )
-from declaration_harness import Harness, read_325
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from gateway.processing.processor import Processor
-from gateway.settings import Settings
-from handlers.context import parse_product_codes
-from storage.engine import session_factory
-from storage.models import ContractRow
-from storage.unit_of_work import unit_of_work
+from tests.declarations.declaration_harness import Harness, read_325
 
 DAG = date(2024, 5, 3)
 MARCH = (date(2024, 3, 1), date(2024, 3, 31))

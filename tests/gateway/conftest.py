@@ -8,7 +8,8 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from gateway_testkit import rabbit_connection
+
+from tests.kit.services import rabbit_connection
 
 
 @pytest.fixture

@@ -9,7 +9,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from gateway_testkit import (
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.processing.batch import BatchItem
+from gateway.processing.processed import Processed
+from gateway.processing.processor import Processor
+from gateway.settings import Settings
+from storage.writers import Writer
+from tests.kit.services import (
     CRASH,
     count_rows,
     crash_in_the_middle,
@@ -18,13 +25,6 @@ from gateway_testkit import (
     make_settings,
     publish_together,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gateway.processing.batch import BatchItem
-from gateway.processing.processed import Processed
-from gateway.processing.processor import Processor
-from gateway.settings import Settings
-from storage.writers import Writer
 
 
 class CountingProcessor(Processor):
@@ -70,7 +70,7 @@ async def test_a_batch_goes_through_process_batch_once(database_url: str) -> Non
     assert all(seconds > 0 for seconds in processor.seconds)
     assert observed == 3
     assert total == pytest.approx(sum(processor.seconds))
-    assert sorted(key for key, _ in captured.out) == ["42420001.wmo316", "65656055.wmo306", "65656055.wmo308"]
+    assert sorted(key for key, _ in captured.out) == ["87654321.wmo306", "87654321.wmo308", "87654321.wmo316"]
 
 
 async def test_a_message_raising_in_the_batch_is_isolated_and_the_rest_commits(database_url: str) -> None:
@@ -82,5 +82,5 @@ async def test_a_message_raising_in_the_batch_is_isolated_and_the_rest_commits(d
         assert await count_rows(app.engine, "outbox") == 2
     assert processor.batches[0] == 3  # the fast path first, rolled back
     assert processor.singles >= 3  # then each message in its own savepoint
-    assert sorted(key for key, _ in captured.out) == ["42420001.wmo316", "65656055.wmo308"]
+    assert sorted(key for key, _ in captured.out) == ["87654321.wmo308", "87654321.wmo316"]
     assert app.metrics.failures._value.get() >= 1

@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 import pytest
-from gateway_testkit import wait_for
 
 from gateway.worker.batcher import Batcher, BatcherClosed
+from tests.kit.services import wait_for
 
 
 class Recorder:

@@ -11,17 +11,17 @@ import pytest
 from aio_pika import IncomingMessage
 from faststream.message import StreamMessage
 from faststream.rabbit import RabbitBroker, RabbitQueue, TestRabbitBroker
-from gateway_testkit import RABBIT_URL, bind_capture, drain
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway import wire
 from gateway.worker.metrics import Metrics
-from gateway.worker.outbox import OutboxRelay
+from gateway.worker.outbox import OutboxRelay, Pending
 from gateway.worker.publishers import declare_publishers
 from gateway.worker.topology import Topology, declare
 from storage.engine import session_factory
 from storage.models import OutboxRow
+from tests.kit.services import RABBIT_URL, bind_capture, drain
 
 XML = "application/xml"
 
@@ -72,7 +72,7 @@ async def test_a_refused_row_stays_pending_and_does_not_block_others(engine: Asy
     sessions = session_factory(engine)
     sent: list[str] = []
 
-    async def publish(row: OutboxRow) -> None:
+    async def publish(row: Pending) -> None:
         if row.routing_key.startswith("refused"):
             raise ConnectionError("broker said no")
         sent.append(row.routing_key)
@@ -92,7 +92,7 @@ async def test_a_publish_that_is_never_confirmed_is_deferred_instead_of_holding_
     sessions = session_factory(engine)
     sent: list[str] = []
 
-    async def publish(row: OutboxRow) -> None:
+    async def publish(row: Pending) -> None:
         if row.routing_key.startswith("lost"):
             await asyncio.Event().wait()  # nobody will ever set it
         sent.append(row.routing_key)
@@ -108,7 +108,7 @@ async def test_rolled_back_rows_are_never_published(engine: AsyncEngine) -> None
     sessions = session_factory(engine)
     sent: list[str] = []
 
-    async def publish(row: OutboxRow) -> None:
+    async def publish(row: Pending) -> None:
         sent.append(row.routing_key)
 
     async with sessions() as session, session.begin():
@@ -126,7 +126,7 @@ async def test_two_relays_on_postgres_publish_each_row_once(engine: AsyncEngine)
     await _insert(sessions, *(_row(f"r{i:03d}.wmo306", b"x") for i in range(300)))
     sent: list[str] = []
 
-    async def publish(row: OutboxRow) -> None:
+    async def publish(row: Pending) -> None:
         await asyncio.sleep(0)  # let the other relay run while this one holds its page
         sent.append(row.routing_key)
 

@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gateway_testkit import example
-
 from storage.engine import register_location
+from tests.kit.services import example
 
 
 def test_the_location_is_absolute_for_sqlite_and_hides_a_password() -> None:

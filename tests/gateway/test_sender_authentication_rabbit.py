@@ -1,7 +1,7 @@
 """Sender authentication on the real RabbitMQ, with two broker users of our own (removed afterwards).
 
-User `zorg` is mapped to the provider of the reference WMO305, user `gemeente` to the municipality of
-the reference WMO301. Each may send as itself; `gemeente` sending a 305, or anyone publishing without
+User `zorg` is mapped to the provider of the shipped WMO305, user `gemeente` to the municipality of
+the shipped WMO301. Each may send as itself; `gemeente` sending a 305, or anyone publishing without
 `user_id`, is refused: stored with status refused (raw kept), reported on istd.errors, acked. And
 RabbitMQ itself refuses a publish whose `user_id` is not the connection's user, which is why the
 worker may trust the property.
@@ -18,7 +18,13 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from gateway_testkit import (
+from sqlalchemy import text
+
+from gateway.cli.dead_letters import dead_letters
+from gateway.cli.publish import publish
+from gateway.settings import SendersSettings
+from gateway.worker.app import create_app
+from tests.kit.services import (
     CRASH,
     RABBIT_URL,
     FaultyProcessor,
@@ -29,15 +35,9 @@ from gateway_testkit import (
     variant,
     wait_for,
 )
-from sqlalchemy import text
-
-from gateway.cli.dead_letters import dead_letters
-from gateway.cli.publish import publish
-from gateway.settings import SendersSettings
-from gateway.worker.app import create_app
 
 pytestmark = pytest.mark.rabbitmq
-PROVIDER, GEMEENTE = "65656055", "0384"
+PROVIDER, GEMEENTE = "87654321", "0363"
 
 
 def _ctl(*args: str) -> None:
@@ -150,7 +150,7 @@ async def test_a_replayed_dead_letter_is_sent_as_the_replaying_user(
 ) -> None:
     """Parking drops the sender's user_id; `istd dead-letters replay` publishes as its own login."""
     settings = make_settings(sqlite_url, prefix, delivery_limit=0)
-    settings.senders = SendersSettings(enforce=True, users={"guest": ["42420001"]})  # WMO315's Afzender
+    settings.senders = SendersSettings(enforce=True, users={"guest": ["87654321"]})  # WMO315's Afzender
     app = create_app(settings, processor=FaultyProcessor(settings))
     await app.start()
     try:
@@ -174,6 +174,7 @@ def _status_of(engine: object, name: str) -> Callable[[], Awaitable[str | None]]
     async def probe() -> str | None:
         async with engine.connect() as connection:  # type: ignore[attr-defined]
             query = text("SELECT status FROM messages WHERE message_name = :name")
-            return (await connection.execute(query, {"name": name})).scalar()
+            status = (await connection.execute(query, {"name": name})).scalar()
+            return None if status is None else str(status)
 
     return probe

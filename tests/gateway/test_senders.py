@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from gateway_testkit import example, variant
 from sqlalchemy import select
 
 from gateway import codec
@@ -18,10 +17,11 @@ from gateway.processing.senders import Origin, SenderPolicy, load_mapping, party
 from gateway.settings import DatabaseSettings, SendersSettings, Settings
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.models import MessageRow, OutboxRow
+from tests.kit.services import example, variant
 
-PROVIDER = "65656055"  # Afzender of the reference WMO305
-GEMEENTE = "0384"  # Afzender of the reference WMO301
-AANBIEDER_301 = "42420001"  # Ontvanger of the reference WMO301: the provider who answers it with a 302
+PROVIDER = "87654321"  # Afzender of the shipped WMO305
+GEMEENTE = "0363"  # Afzender of the shipped WMO301
+AANBIEDER_301 = "87654321"  # Ontvanger of the shipped WMO301: the provider who answers it with a 302
 TODAY = dt.date(2025, 3, 20)
 
 
@@ -122,14 +122,14 @@ async def test_bytes_refused_for_an_impostor_still_pass_for_their_sender(tmp_pat
     report = json.loads(reports[0].body)
     assert report["outcome"] == "refused"
     assert report["sha256"] == refused.sha256
-    assert report["findings"][0]["text"].startswith("broker user gemeente may not send as Afzender 65656055")
+    assert report["findings"][0]["text"].startswith("broker user gemeente may not send as Afzender 87654321")
     assert {r.status for r in rows[1:]} >= {"sent"}  # the rightful sender's 305 got its retour
 
 
 def test_the_worker_says_at_start_up_when_authentication_is_off() -> None:
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler.emit = records.append  # type: ignore[assignment]
     logger = logging.getLogger("istd.senders")  # its own handler: independent of other tests' set-up
     logger.addHandler(handler)
     level = logger.level

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from gateway_testkit import (
+
+from gateway.worker.app import App
+from tests.kit.services import (
     FaultyProcessor,
     count_rows,
     crash_in_the_middle,
@@ -15,26 +17,24 @@ from gateway_testkit import (
     publish_together,
 )
 
-from gateway.worker.app import App
 
-
-async def test_the_reference_examples_produce_retours_and_register_rows(database_url: str) -> None:
+async def test_the_shipped_examples_produce_retours_and_register_rows(database_url: str) -> None:
     settings = make_settings(database_url)
     async with in_memory(settings) as (app, captured, broker):
         for body in iwmo_examples():
             await publish_one(app, broker, body)
         await app.relay.flush()
         engine = app.engine
-        assert await count_rows(engine, "messages", "WHERE direction = 'in'") == 5  # 315 305 307 317 323
+        assert await count_rows(engine, "messages", "WHERE direction = 'in'") == 5  # 305 307 315 317 323
         assert await count_rows(engine, "allocations") >= 1  # the 301 was recorded as sent
         assert await count_rows(engine, "outbox", "WHERE published_at IS NULL") == 0
     keys = [key for key, _ in captured.out]
     assert keys == [
-        "42420001.wmo316", "42420001.wmo301", "65656055.wmo306", "65656055.wmo308", "65656055.wmo318",
-        "65656055.wmo325",  # the 323 is answered: its lines name allocations the examples do not carry
+        "87654321.wmo301", "87654321.wmo306", "87654321.wmo308", "87654321.wmo316", "87654321.wmo318",
+        "87654321.wmo319", "87654321.wmo325",  # the 323 is answered with a 325
     ]
     assert all(body.startswith(b"<?xml") for _, body in captured.out)
-    assert [key for key, _ in captured.errors] == ["rejected.wmo319"]  # its VOT/VOW is not in the examples
+    assert captured.errors == []  # the 319 answers the VOW of the examples' story
 
 
 REGISTER = ("messages", "clients", "requests", "retours", "outbox")
@@ -53,7 +53,7 @@ async def test_a_redelivered_message_has_no_second_effect(sqlite_url: str) -> No
         await app.relay.flush()
         assert await _counts(app) == first
     assert first["messages"] == 2  # the 315 and the 316 we sent
-    assert [key for key, _ in captured.out] == ["42420001.wmo316"]
+    assert [key for key, _ in captured.out] == ["87654321.wmo316"]
     counted = app.metrics.messages.labels("iwmo", "WMO315", "duplicate")._value.get()
     assert counted == 1
 
@@ -64,7 +64,7 @@ async def test_concurrent_deliveries_share_one_transaction_and_a_crash_is_isolat
     async with in_memory(settings, processor=processor) as (app, captured, broker):
         await publish_together(app, broker, crash_in_the_middle())
         assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 2
-    assert sorted(key for key, _ in captured.out) == ["42420001.wmo316", "65656055.wmo308"]
+    assert sorted(key for key, _ in captured.out) == ["87654321.wmo308", "87654321.wmo316"]
     assert processor.crashes == 2  # on the fast path, then once more in its own savepoint
     assert app.metrics.batch_size._sum.get() == 3  # one batch of three
     assert app.metrics.failures._value.get() == 1

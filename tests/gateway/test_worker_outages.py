@@ -17,7 +17,11 @@ import aio_pika
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
-from gateway_testkit import (
+
+from gateway.worker.app import App, create_app
+from gateway.worker.topology import Topology
+from storage.engine import create_engine
+from tests.kit.services import (
     RABBIT_URL,
     bind_capture,
     count_rows,
@@ -28,10 +32,6 @@ from gateway_testkit import (
     scratch_database,
     wait_for,
 )
-
-from gateway.worker.app import App, create_app
-from gateway.worker.topology import Topology
-from storage.engine import create_engine
 
 pytestmark = pytest.mark.rabbitmq
 ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -127,7 +127,7 @@ async def test_sigterm_finishes_the_batch_acks_flushes_and_exits_0_within_10_s(
         capture = await bind_capture(rabbit, topology, topology.out_exchange.name)
         channel = await rabbit.channel(publisher_confirms=True)
         exchange = await channel.get_exchange(topology.inbound_exchange.name)
-        bodies = [example("WMO315").replace(b"123456789012", f"{i:012d}".encode()) for i in range(40)]
+        bodies = [example("WMO315").replace(b"VB3150001", f"{i:09d}".encode()) for i in range(40)]
         for body in bodies:
             await exchange.publish(aio_pika.Message(body), routing_key="")
         await drain(capture, 1)  # processing is under way

@@ -8,7 +8,13 @@ from typing import Any
 
 import aio_pika
 import pytest
-from gateway_testkit import (
+
+from gateway.cli.dead_letters import dead_letters
+from gateway.cli.publish import publish
+from gateway.settings import Settings
+from gateway.worker.app import App, create_app
+from gateway.worker.topology import ERROR_HEADER, Topology
+from tests.kit.services import (
     CRASH,
     HOLD,
     FaultyProcessor,
@@ -21,12 +27,6 @@ from gateway_testkit import (
     variant,
     wait_for,
 )
-
-from gateway.cli.dead_letters import dead_letters
-from gateway.cli.publish import publish
-from gateway.settings import Settings
-from gateway.worker.app import App, create_app
-from gateway.worker.topology import ERROR_HEADER, Topology
 
 pytestmark = pytest.mark.rabbitmq
 
@@ -69,11 +69,11 @@ async def test_publishing_the_examples_yields_retours_on_istd_out_and_register_r
     async with running(settings) as app:
         capture = await bind_capture(rabbit, app.topology, app.topology.out_exchange.name)
         assert await publish(settings, files) == 7
-        retours = await drain(capture, 6)
+        retours = await drain(capture, 7)
         assert await count_rows(app.engine, "messages", "WHERE direction = 'in'") == 5
     assert sorted(m.routing_key or "" for m in retours) == [
-        "42420001.wmo301", "42420001.wmo316", "65656055.wmo306", "65656055.wmo308", "65656055.wmo318",
-        "65656055.wmo325",  # the 323 is answered
+        "87654321.wmo301", "87654321.wmo306", "87654321.wmo308", "87654321.wmo316", "87654321.wmo318",
+        "87654321.wmo319", "87654321.wmo325",  # the 323 is answered with a 325
     ]
     assert all(m.delivery_mode == aio_pika.DeliveryMode.PERSISTENT for m in retours)
     assert await _queue_depth(rabbit, app.topology.inbound_queue.name) == 0
@@ -118,7 +118,7 @@ async def test_a_crashing_message_is_retried_then_parked_with_its_reason_and_can
         assert app.metrics.dead_lettered._value.get() == 1
     reason = parked.headers[ERROR_HEADER]
     assert isinstance(reason, str)
-    assert reason.startswith("ZeroDivisionError at tests/gateway/gateway_testkit.py")
+    assert reason.startswith("ZeroDivisionError at tests/kit/services.py")
     assert parked.body == poison
     assert parked.headers["x-istd-attempts"] == 3
 

@@ -4,21 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers_testkit import (
-    AANBIEDER,
-    TODAY,
-    FakeState,
-    allocation,
-    antwoord_msg,
-    product,
-    request,
-    start_key,
-    start_msg,
-    start_record,
-    toewijzing_msg,
-    vot_msg,
-)
-
 from handlers import antwoord, start, toewijzing, verzoek
 from handlers.context import Context
 from handlers.findings import CROSS_MESSAGE, EXTERNAL, IN_MESSAGE, Finding
@@ -32,6 +17,20 @@ from handlers.outcome import (
     UpsertClient,
     owner,
     plan_retour,
+)
+from tests.kit.typed_messages import (
+    AANBIEDER,
+    TODAY,
+    FakeState,
+    allocation,
+    antwoord_msg,
+    product,
+    request,
+    start_key,
+    start_msg,
+    start_record,
+    toewijzing_msg,
+    vot_msg,
 )
 
 CLASSES = [

@@ -14,13 +14,11 @@ from typing import Any
 
 import pytest
 
+from tests.kit import reference
+
 HERE = Path(__file__).resolve().parent
 GENERATOR = HERE / "generate.py"
 REPO_ROOT = HERE.parent.parent
-REFERENCE = REPO_ROOT.parent / "shared" / "reference"
-# The gateway tests' helpers (gateway_testkit), shared rather than copied.
-if str(HERE.parent / "gateway") not in sys.path:
-    sys.path.insert(0, str(HERE.parent / "gateway"))
 
 
 def load_generator() -> ModuleType:
@@ -39,10 +37,8 @@ def load_generator() -> ModuleType:
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    """The published reference material (read-only, outside the repository); skips when absent."""
-    if not REFERENCE.is_dir():
-        pytest.skip(f"reference material not found at {REFERENCE}")
-    return REFERENCE
+    """The published reference material (tests/kit/reference.py): skips, or fails under CI, when absent."""
+    return reference.require()
 
 
 @pytest.fixture(scope="session")

@@ -35,9 +35,9 @@ from typing import Any
 
 import aio_pika
 import pytest
-from gateway_testkit import RABBIT_URL, rabbit_connection
 
 from gateway.worker.topology import Topology
+from tests.kit.services import RABBIT_URL, rabbit_connection
 
 pytestmark = pytest.mark.rabbitmq
 HERE = Path(__file__).resolve().parent

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import secrets
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aio_pika
 import pytest
 
-HERE = Path(__file__).resolve().parent
-# The helpers of the gateway tests and the benchmark's traffic generator, shared rather than copied.
-for folder in (HERE.parent / "gateway", HERE.parents[1] / "benchmarks"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-from gateway_testkit import rabbit_connection, scratch_database  # noqa: E402
-from reliability_kit import admin, delete_prefixed  # noqa: E402
+from tests.kit.reliability import admin, delete_prefixed
+from tests.kit.services import rabbit_connection, scratch_database
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ from pathlib import Path
 import aio_pika
 import asyncpg  # type: ignore[import-untyped]
 import pytest
-from bench_messages import Traffic
-from gateway_testkit import make_settings
-from reliability_kit import (
+
+from tests.kit.reliability import (
     HEEN_IN,
     PENDING,
     Clock,
@@ -35,6 +34,8 @@ from reliability_kit import (
     tally,
     wait_until,
 )
+from tests.kit.services import make_settings
+from tests.kit.traffic import Traffic
 
 MESSAGES = int(os.environ.get("ISTD_FAULT_MESSAGES", "10000"))
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]

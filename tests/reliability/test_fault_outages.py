@@ -13,13 +13,13 @@ import os
 import secrets
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from pathlib import Path
 
 import aio_pika
 import pytest
-from bench_messages import Traffic
-from gateway_testkit import cut_database, make_settings
-from reliability_kit import (
+
+from tests.kit.reliability import (
     HEEN_IN,
     RABBIT_URL,
     Clock,
@@ -39,6 +39,8 @@ from reliability_kit import (
     tally,
     wait_until,
 )
+from tests.kit.services import cut_database, make_settings
+from tests.kit.traffic import Traffic
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
 OUTAGE_S = float(os.environ.get("ISTD_OUTAGE_SECONDS", "30"))
@@ -169,7 +171,7 @@ async def test_closed_broker_connections_reconnect_resume_and_drain_the_outbox(
             await _rabbitmqctl("close_all_user_connections", user, "reliability test: connection loss")
             await wait_until(lambda: _status(run, 200), within=60)
             more = min(await scalar(run.url, HEEN_IN) + 50, LOAD)
-            await wait_until(lambda n=more: processed_at_least(run.url, n), within=120)  # consuming again
+            await wait_until(partial(processed_at_least, run.url, more), within=120)  # consuming again
         print(f"\nconnections closed twice: {await run.finish()}")
     finally:
         await run.worker.stop()

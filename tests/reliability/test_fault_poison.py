@@ -6,9 +6,10 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from bench_messages import Traffic
-from gateway_testkit import CRASH, FaultyProcessor, make_settings, variant
-from reliability_kit import (
+
+from gateway.worker.app import create_app
+from gateway.worker.topology import ERROR_HEADER
+from tests.kit.reliability import (
     EXPECTED_RETOURS,
     HEEN_IN,
     bind_capture,
@@ -23,9 +24,8 @@ from reliability_kit import (
     tally,
     wait_until,
 )
-
-from gateway.worker.app import create_app
-from gateway.worker.topology import ERROR_HEADER
+from tests.kit.services import CRASH, FaultyProcessor, make_settings, variant
+from tests.kit.traffic import Traffic
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 NORMAL = 400
@@ -53,7 +53,7 @@ async def test_a_poison_message_among_normal_traffic_is_retried_then_parked_and_
     [parked] = await take_all(await channel.get_queue(app.topology.dead_queue.name))
     assert parked.body == poison
     reason = str(parked.headers[ERROR_HEADER])
-    assert reason.startswith("ZeroDivisionError at tests/gateway/gateway_testkit.py")
+    assert reason.startswith("ZeroDivisionError at tests/kit/services.py")
     assert parked.headers["x-istd-attempts"] == LIMIT + 1
     assert app.metrics.failures._value.get() == LIMIT + 1  # bounded: the first delivery and LIMIT more
     assert app.metrics.dead_lettered._value.get() == 1

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from bench_messages import Traffic
-from gateway_testkit import make_settings
-from reliability_kit import declare, queue_depth
 
 from gateway.cli.publish import publish
 from gateway.worker.sharding import parse_shard_ids, partition_key, shard_of
+from tests.kit.reliability import declare, queue_depth
+from tests.kit.services import make_settings
+from tests.kit.traffic import Traffic
 
 LIMIT = 25 * 1024 * 1024
 

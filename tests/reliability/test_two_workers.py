@@ -15,9 +15,9 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-from bench_messages import Traffic
-from gateway_testkit import make_settings
-from reliability_kit import (
+
+from gateway.worker.sharding import shard_of
+from tests.kit.reliability import (
     WorkerProcess,
     bind_capture,
     declare,
@@ -31,8 +31,8 @@ from reliability_kit import (
     wait_until,
     without_generated,
 )
-
-from gateway.worker.sharding import shard_of
+from tests.kit.services import make_settings
+from tests.kit.traffic import Traffic
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 CLIENTS = 60

@@ -57,6 +57,7 @@ from handlers.messages import (
     VolledigeNaam,
 )
 from handlers.rules.in_message import check
+from tests.kit import identity
 
 STANDARDS: tuple[Standard, ...] = ("iwmo", "ijw")
 DAGTEKENING = date(2024, 5, 1)
@@ -64,10 +65,6 @@ BSN = "999900006"  # test BSNs; each passes the 11-proof
 OTHER_BSN = "999900018"
 GEMEENTE, AANBIEDER = "0363", "12345678"
 
-BERICHTCODE = {"iwmo": {301: "414", 305: "418", 307: "420", 315: "444", 317: "480", 319: "482", 323: "484",
-                        325: "485"},
-               "ijw": {301: "436", 305: "438", 307: "440", 315: "446", 317: "486", 319: "488", 323: "490",
-                       325: "491"}}
 # A specific product (with code, volume per week) and an aspecific one (category only, budget) per standard.
 SPECIFIC = {"iwmo": Product("02", "02A01"), "ijw": Product("45", "45A48")}
 ASPECIFIC = {"iwmo": Product("07"), "ijw": Product("46")}
@@ -75,15 +72,12 @@ PLANNED_END = {"iwmo": "19", "ijw": "31"}  # RedenBeeindiging "ended as planned"
 
 
 def meta(standard: Standard, number: int) -> Meta:
-    prefix = "WMO" if standard == "iwmo" else "JW"
-    return Meta(standard, "3.2", f"{prefix}{number}", number)
+    return identity.meta(standard, number)
 
 
 def header(standard: Standard, number: int, dagtekening: date = DAGTEKENING) -> Header:
-    gemeente_sends = number in (301, 319, 325)
-    afzender, ontvanger = (GEMEENTE, AANBIEDER) if gemeente_sends else (AANBIEDER, GEMEENTE)
-    return Header(BERICHTCODE[standard][number], 3, 2, afzender, ontvanger, f"T{number}-1", dagtekening,
-                  "1.0.0", "1.0.0")
+    ident = f"T{number}-1"
+    return identity.header(standard, number, ident=ident, dagtekening=dagtekening, aanbieder=AANBIEDER)
 
 
 def person_name() -> VolledigeNaam:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
-from rule_factories import BASELINES, STANDARDS
 
 from handlers.messages import Standard
 from handlers.rules.in_message import check
+from tests.rules.rule_factories import BASELINES, STANDARDS, meta, start
 
 
 @pytest.mark.parametrize("number", sorted(BASELINES))
@@ -16,10 +18,6 @@ def test_valid_baseline_has_no_level2_findings(standard: Standard, number: int) 
 
 
 def test_check_refuses_a_message_of_the_wrong_class() -> None:
-    from dataclasses import replace
-
-    from rule_factories import meta, start
-
     mislabelled = replace(start("iwmo"), meta=meta("iwmo", 301))
     with pytest.raises(TypeError, match="301"):
         check(mislabelled)

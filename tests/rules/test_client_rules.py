@@ -7,15 +7,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rule_factories import (
-    BASELINES,
-    STANDARDS,
-    declaratie,
-    findings_of,
-    rejected_at,
-    toewijzing,
-    with_301_client,
-)
 
 from handlers.messages import (
     Achternaam,
@@ -27,6 +18,15 @@ from handlers.messages import (
     Standard,
 )
 from handlers.rules.checks_client import passes_elfproef
+from tests.rules.rule_factories import (
+    BASELINES,
+    STANDARDS,
+    declaratie,
+    findings_of,
+    rejected_at,
+    toewijzing,
+    with_301_client,
+)
 
 TEST_BSNS = ("999900006", "999900018", "999900031", "999900043", "999900055")
 WRONG_BSN = "999900007"  # last digit off by one: fails the 11-proof

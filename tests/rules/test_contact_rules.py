@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from rule_factories import (
+
+from handlers.messages import Adres, Contact, Huis, Periode, Standard, Telefoon, Toewijzing
+from tests.rules.rule_factories import (
     CLIENT_CONTACT,
     STANDARDS,
     contact,
@@ -15,8 +17,6 @@ from rule_factories import (
     toewijzing,
     with_301_client,
 )
-
-from handlers.messages import Adres, Contact, Huis, Periode, Standard, Telefoon, Toewijzing
 
 RELATIE_CONTACT = "/Bericht/Client/Relaties/Relatie[1]/Contact"
 

@@ -8,7 +8,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rule_factories import (
+
+from handlers.messages import Geboortedatum, Message, Periode, Standard
+from tests.rules.rule_factories import (
     DAGTEKENING,
     STANDARDS,
     declaratie,
@@ -32,8 +34,6 @@ from rule_factories import (
     with_toegewezen,
     with_verzoek,
 )
-
-from handlers.messages import Geboortedatum, Message, Periode, Standard
 
 NEXT_DAY = date(2024, 5, 2)  # the day after the baseline Dagtekening
 

@@ -7,16 +7,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rule_factories import (
-    STANDARDS,
-    declaratie,
-    declaratie_antwoord,
-    euro_prestatie,
-    findings_of,
-    prestatie,
-    rejected_at,
-    with_prestaties,
-)
 
 from handlers.messages import (
     BedragMetDC,
@@ -25,6 +15,16 @@ from handlers.messages import (
     Periode,
     Prestatie,
     Standard,
+)
+from tests.rules.rule_factories import (
+    STANDARDS,
+    declaratie,
+    declaratie_antwoord,
+    euro_prestatie,
+    findings_of,
+    prestatie,
+    rejected_at,
+    with_prestaties,
 )
 
 DECLARATIE = "/Bericht/Declaratie"

@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from rule_factories import (
+
+from handlers.messages import Product, Relatie, Standard
+from tests.rules.rule_factories import (
     BSN,
     SPECIFIC,
     STANDARDS,
@@ -35,8 +37,6 @@ from rule_factories import (
     with_toegewezen,
     with_verzoek,
 )
-
-from handlers.messages import Product, Relatie, Standard
 
 TOEGEWEZEN_2 = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct[2]"
 

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rule_factories import (
+
+from handlers.messages import Message, Omvang, Product, Standard
+from tests.rules.rule_factories import (
     SPECIFIC,
     STANDARDS,
     findings_of,
@@ -19,8 +21,6 @@ from rule_factories import (
     with_toegewezen,
     with_verzoek,
 )
-
-from handlers.messages import Message, Omvang, Product, Standard
 
 # The line kinds: the first product line of a 301, 315, or a 317's first NieuwProduct / TeWijzigenProduct.
 XPATH = {

@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from rule_factories import (
+
+from handlers.messages import Standard, Verwijzer, VerzoekToewijzing, Woonplaatsbeginsel
+from tests.rules.rule_factories import (
     STANDARDS,
     aangevraagd,
     antwoord,
@@ -27,8 +29,6 @@ from rule_factories import (
     with_toegewezen,
     with_verzoek,
 )
-
-from handlers.messages import Standard, Verwijzer, VerzoekToewijzing, Woonplaatsbeginsel
 
 FIRST_TOEGEWEZEN = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct[1]"
 FIRST_AANGEVRAAGD = "/Bericht/Client/AangevraagdeProducten/AangevraagdProduct[1]"

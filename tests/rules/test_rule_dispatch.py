@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from gateway import codec
 from handlers import messages as m
+from handlers.findings import Finding
 from handlers.rules import in_message
 from handlers.rules.checks_base import RULES, InMessageRule, finding, product_lines, toewijzing_lines
-
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "examples"
-WMO301 = EXAMPLES / "iwmo-3.2" / "WMO301.xml"
+from tests.kit.examples import example
 
 
 def _toewijzing() -> m.Toewijzing:
-    message = codec.decode(codec.parse(WMO301.read_bytes(), max_bytes=25 * 1024 * 1024))
+    message = codec.decode(codec.parse(example("WMO301"), max_bytes=25 * 1024 * 1024))
     assert isinstance(message, m.Toewijzing)
     return message
 
@@ -41,7 +39,7 @@ def test_a_rule_registered_later_is_dispatched_too() -> None:
     message = _toewijzing()
     before = in_message.check(message)
 
-    def always(msg: m.Toewijzing) -> list[object]:
+    def always(msg: m.Toewijzing) -> list[Finding]:
         return [finding("ZZ999", msg.client.xpath, "registered after the first dispatch")]
 
     RULES.append(InMessageRule("ZZ999", frozenset({301}), frozenset({"iwmo"}), always))

@@ -8,7 +8,17 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rule_factories import (
+
+from handlers.messages import (
+    Message,
+    Omvang,
+    Product,
+    Standard,
+    Toewijzing,
+    VerzoekToewijzing,
+    VerzoekWijziging,
+)
+from tests.rules.rule_factories import (
     SPECIFIC,
     STANDARDS,
     aangevraagd,
@@ -22,16 +32,6 @@ from rule_factories import (
     with_aangevraagd,
     with_toegewezen,
     with_verzoek,
-)
-
-from handlers.messages import (
-    Message,
-    Omvang,
-    Product,
-    Standard,
-    Toewijzing,
-    VerzoekToewijzing,
-    VerzoekWijziging,
 )
 
 WEEKLY = Omvang(4, "04", "2")

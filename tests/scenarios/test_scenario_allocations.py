@@ -9,11 +9,20 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from scenario_messages import AANBIEDER, BSN, GEMEENTE, OTHER_PRODUCT, PRODUCT, Assigned, Idents, toewijzing
-from scenario_testkit import AllocationVersionRow, Harness, MessageRow, OutboxRow
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.codec import build_retour, parse
+from tests.kit.harness import AllocationVersionRow, Harness, MessageRow, OutboxRow
+from tests.kit.xml_messages import (
+    AANBIEDER,
+    BSN,
+    GEMEENTE,
+    OTHER_PRODUCT,
+    PRODUCT,
+    Assigned,
+    Idents,
+    toewijzing,
+)
 
 DAG = date(2024, 3, 1)
 STANDARDS = ["iwmo", "ijw"]

@@ -16,7 +16,6 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
-from scenario_messages import Assigned, Change, Delivery, Idents, antwoord, start, stop, toewijzing, vot, vow
 from sqlalchemy import text
 
 from gateway.codec import build_retour, parse
@@ -26,6 +25,18 @@ from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
+from tests.kit.xml_messages import (
+    Assigned,
+    Change,
+    Delivery,
+    Idents,
+    antwoord,
+    start,
+    stop,
+    toewijzing,
+    vot,
+    vow,
+)
 
 DAG, TODAY = date(2024, 3, 1), date(2024, 3, 4)
 BSNS = ["999900006", "999900018", "999900031", "999900043"]  # 11-proof test BSNs

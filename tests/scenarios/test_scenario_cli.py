@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from scenario_messages import BSN, Assigned, Delivery, Idents, start, stop, toewijzing
 
 from gateway.cli.main import main
+from tests.kit.xml_messages import BSN, Assigned, Delivery, Idents, start, stop, toewijzing
 
 DAG = date(2024, 3, 1)
 FIELDS = ["standard", "gemeente", "aanbieder", "toewijzingnummer", "bsn", "product_categorie", "product_code",

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from scenario_messages import Assigned, Delivery, Idents, start, stop, toewijzing
-from scenario_testkit import DeliveryRow, Harness, read_retour
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.kit.harness import DeliveryRow, Harness, read_retour
+from tests.kit.xml_messages import Assigned, Delivery, Idents, start, stop, toewijzing
 
 DAG = date(2024, 3, 1)
 STANDARDS = ["iwmo", "ijw"]

@@ -10,13 +10,13 @@ import json
 from datetime import date
 
 import pytest
-from scenario_messages import Assigned, Delivery, Idents, start, toewijzing
-from scenario_testkit import DeliveryRow, Harness, MessageRow, OutboxRow, read_retour
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import session_factory
 from storage.unit_of_work import unit_of_work
+from tests.kit.harness import DeliveryRow, Harness, MessageRow, OutboxRow, read_retour
+from tests.kit.xml_messages import Assigned, Delivery, Idents, start, toewijzing
 
 DAG = date(2024, 3, 1)
 STANDARDS = ["iwmo", "ijw"]

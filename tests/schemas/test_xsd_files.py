@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from schema_testkit import xs_schema
 
 from schemas import MessageType, by_number, message_types, schema
 from schemas.build import generated
 from schemas.registry import SCHEMA_ROOT
+from tests.kit.conformance import xs_schema
 
 OUR_XSDS = sorted(SCHEMA_ROOT.glob("*/3_2/*.xsd"))
 XS = "{http://www.w3.org/2001/XMLSchema}"

@@ -11,15 +11,15 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from register_scenario import build
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from web_helpers import PASSWORD, USERS
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
 from gateway.web import accounts, security
 from gateway.web.app import create_web_app
 from storage.engine import session_factory
 from storage.unit_of_work import unit_of_work
+from tests.web.register_scenario import build
+from tests.web.web_helpers import PASSWORD, USERS
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from storage.web_models import AuditRow
+from tests.web.web_helpers import bearer, login
 
 ON = "2025-03-10"
 

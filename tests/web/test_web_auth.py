@@ -8,12 +8,12 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import PASSWORD, bearer, csrf_of, login
 
 from gateway.web import accounts
 from gateway.web.security import hash_password, sign, unsign, verify_password
 from storage.unit_of_work import unit_of_work
 from storage.web_models import ApiTokenRow, SessionRow, UserRow
+from tests.web.web_helpers import PASSWORD, bearer, csrf_of, login
 
 
 def test_password_hash_is_salted_pbkdf2_and_verifies() -> None:

@@ -13,8 +13,6 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from ingest_messages import ingest
-from web_helpers import PASSWORD, bearer, login
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
 from gateway.web import accounts, pages_signals
@@ -22,6 +20,8 @@ from gateway.web.app import SECURITY_HEADERS, create_web_app
 from handlers.insight import signals as signal_rules
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
+from tests.web.ingest_messages import ingest
+from tests.web.web_helpers import PASSWORD, bearer, login
 
 ON = "2025-03-10"
 

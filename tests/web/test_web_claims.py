@@ -8,12 +8,12 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer
 
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.models import ClientRow
 from storage.unit_of_work import unit_of_work
+from tests.web.web_helpers import bearer
 
 NS = "http://www.istandaarden.nl/iwmo/3_2"
 

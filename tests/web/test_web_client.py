@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, csrf_of, login
 
 from storage.models import ClientRow
 from storage.web_models import AuditRow
+from tests.web.web_helpers import bearer, csrf_of, login
 
 
 async def _public_id(sessions: async_sessionmaker[AsyncSession], bsn: str) -> tuple[str, int]:
@@ -21,7 +21,7 @@ async def _public_id(sessions: async_sessionmaker[AsyncSession], bsn: str) -> tu
     return row[0], row[1]
 
 
-async def _audit(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, int, str, str]]:
+async def _audit(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, int | None, str, str]]:
     async with sessions() as session:
         rows = await session.execute(
             select(AuditRow.username, AuditRow.client_id, AuditRow.view, AuditRow.reason).order_by(

@@ -8,11 +8,11 @@ import io
 import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer
 
 from gateway.web.render import csv_cell
 from storage.models import ClientRow, MessageRow
 from storage.unit_of_work import unit_of_work
+from tests.web.web_helpers import bearer
 
 
 def test_formula_cells_are_quoted_and_numbers_kept() -> None:

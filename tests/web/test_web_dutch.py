@@ -9,9 +9,9 @@ import re
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from storage.models import ClientRow
+from tests.web.web_helpers import bearer, login
 
 
 async def test_the_timeline_shows_dutch_time_on_both_databases(

@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import httpx
-from ingest_messages import toewijzing, vot
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from storage.models import ClientRow
 from storage.unit_of_work import unit_of_work
+from tests.web.ingest_messages import toewijzing, vot
+from tests.web.web_helpers import bearer, login
 
 OWN, OTHER = "0599", "0344"
 FORGED, SHARED = "999900067", "999900109"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import httpx
-from ingest_messages import ingest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer
 
 from storage.models import ClientRow
+from tests.web.ingest_messages import ingest
+from tests.web.web_helpers import bearer
 
 ON = {"on": "2025-03-10"}
 

@@ -9,12 +9,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import PASSWORD, bearer, login
 
 from gateway.web import accounts, security
 from gateway.web.password_policy import problem
 from storage.unit_of_work import unit_of_work
 from storage.web_models import ApiTokenRow, AuditRow, SessionRow, UserRow
+from tests.web.web_helpers import PASSWORD, bearer, login
 
 
 async def _stored_hash(sessions: async_sessionmaker[AsyncSession], username: str) -> str:

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from storage.models import MessageRow
 from storage.unit_of_work import unit_of_work
+from tests.web.web_helpers import bearer, login
 
 
 async def _add_problems(sessions: async_sessionmaker[AsyncSession]) -> None:

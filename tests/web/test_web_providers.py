@@ -11,7 +11,6 @@ import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import login
 
 from handlers.insight.code_texts import PRODUCT_CATEGORIES, RETOURCODES, category_text
 from handlers.insight.provider_file import Provider, ProviderFileError, read_providers
@@ -19,6 +18,7 @@ from schemas.spec.codes import code_lists
 from storage.models import ClientRow, DeliveryRow, MessageRow, RetourRow
 from storage.providers import replace_providers
 from storage.unit_of_work import unit_of_work
+from tests.web.web_helpers import login
 
 ISTD = Path(sys.executable).with_name("istd")
 GOOD = "\ufeffAGB_code;Naam\n12345678;Zorg Noord B.V.\n87654321;  Thuishulp   Zuid \n".encode()
@@ -113,7 +113,9 @@ async def test_the_client_view_shows_categories_and_retourcodes_with_their_meani
         start = await session.scalar(select(MessageRow)
                                      .join(DeliveryRow, DeliveryRow.message_id == MessageRow.id)
                                      .where(DeliveryRow.client_id == client_id))
+        assert start is not None
         retour = await session.scalar(select(RetourRow).where(RetourRow.heen_message_id == start.id))
+        assert retour is not None
         retour.header_codes, retour.class_codes, retour.accepted = ["0200"], {"StartProduct": ["9326"]}, False
     await login(client, "wijk")
     html = (await client.get(f"/clienten/{public_id}")).text

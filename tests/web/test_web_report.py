@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from web_helpers import bearer
 
 from gateway.cli import report
+from tests.web.web_helpers import bearer
 
 ON = "2025-03-10"
 

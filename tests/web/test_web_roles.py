@@ -8,7 +8,6 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from gateway.web import (
     pages_allocations,
@@ -22,6 +21,7 @@ from gateway.web import (
     pages_waiting,
 )
 from storage.models import ClientRow
+from tests.web.web_helpers import bearer, login
 
 MODULES = (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
            pages_waiting, pages_analysis, pages_monitor)

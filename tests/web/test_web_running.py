@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from web_helpers import bearer, login
+
+from tests.web.web_helpers import bearer, login
 
 ON = "2025-03-10"
 

@@ -17,13 +17,13 @@ import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer
 
 from storage.insight_queries.common import Scope
 from storage.insight_queries.running import page_rows, running_allocations
 from storage.insight_queries.running_set import RunningFilter
 from storage.insight_queries.running_totals import Sampling
 from storage.models import ClientRow
+from tests.web.web_helpers import bearer
 
 ON = "2025-03-10"
 TEAM = Scope(frozenset({"0599"}))

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from test_web_gemeente_scope import FORGED, SHARED, _ingest
-from web_helpers import bearer, csrf_of, login
 
 from handlers.insight.search_terms import SearchError, SearchTerms, parse_terms
 from storage.web_models import AuditRow
+from tests.web.test_web_gemeente_scope import FORGED, SHARED, _ingest
+from tests.web.web_helpers import bearer, csrf_of, login
 
 
 async def _search(client: httpx.AsyncClient, token: str, q: str) -> Any:

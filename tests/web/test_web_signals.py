@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from web_helpers import bearer, login
 
 from handlers.insight.calendar import working_days_between
 from storage.models import ClientRow
 from storage.web_models import AuditRow, SignalHandledRow
+from tests.web.web_helpers import bearer, login
 
 ON = "2025-03-10"
 P1, P2 = "12345678", "87654321"

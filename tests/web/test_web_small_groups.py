@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from web_helpers import bearer, login
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
 from gateway.web.app import create_web_app
+from tests.web.web_helpers import bearer, login
 
 ON = "2025-03-10"
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from web_helpers import bearer, login
 
 from handlers.insight.waiting import OTHER, Wait, first_month, ranked
+from tests.web.web_helpers import bearer, login
 
 P1, P2 = "12345678", "87654321"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from playwright.sync_api import Page
-from web_helpers import PASSWORD
+
+from tests.web.web_helpers import PASSWORD
 
 ARTEFACTS = Path("var/test-artefacts/browser")
 HOUSEHOLD = {"999900067": "A Visser", "999900079": "B Visser"}  # BSN -> name on the pages

@@ -20,11 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from browser_kit import Site
-from ingest_messages import ingest
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from sqlalchemy import select
-from web_helpers import PASSWORD
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
 from gateway.web import accounts
@@ -32,6 +29,9 @@ from gateway.web.app import create_web_app
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.models import ClientRow
 from storage.unit_of_work import unit_of_work
+from tests.web.browser.browser_kit import Site
+from tests.web.ingest_messages import ingest
+from tests.web.web_helpers import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -109,9 +109,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-def _profile(browser: Browser, **options: bool) -> Iterator[BrowserContext]:
+def _profile(
+    browser: Browser, *, accept_downloads: bool = False, java_script_enabled: bool = True
+) -> Iterator[BrowserContext]:
     """A new profile at the pages' test size and timeout, closed after the test: every profile alike."""
-    fresh = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    fresh = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=accept_downloads,
+        java_script_enabled=java_script_enabled,
+    )
     fresh.set_default_timeout(15_000)
     yield fresh
     fresh.close()

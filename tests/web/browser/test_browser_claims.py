@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from browser_kit import HOUSEHOLD, Site, log_in, screenshot
 from playwright.sync_api import BrowserContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -22,6 +21,7 @@ from gateway.settings import Settings
 from storage.engine import session_factory
 from storage.models import ClaimLineRow
 from storage.unit_of_work import unit_of_work
+from tests.web.browser.browser_kit import HOUSEHOLD, Site, log_in, screenshot
 
 A = "999900067"
 NS = "http://www.istandaarden.nl/iwmo/3_2"

@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from browser_kit import HOUSEHOLD, Site, log_in, screenshot
 from playwright.sync_api import BrowserContext, Page
 
 from handlers.insight.provider_file import Provider
 from storage.engine import create_engine, session_factory
 from storage.providers import replace_providers
 from storage.unit_of_work import unit_of_work
+from tests.web.browser.browser_kit import HOUSEHOLD, Site, log_in, screenshot
 
 ON = "2025-03-10"
 A, B = "999900067", "999900079"

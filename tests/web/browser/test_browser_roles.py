@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from browser_kit import PERSONAL, Site, log_in, screenshot
 from fastapi.routing import APIRoute
 from playwright.sync_api import APIResponse, BrowserContext, Page, Route
 
@@ -24,6 +23,7 @@ from gateway.web import (
     pages_signals,
     pages_waiting,
 )
+from tests.web.browser.browser_kit import PERSONAL, Site, log_in, screenshot
 
 ON = "2025-03-10"
 MODULES = (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
@@ -80,7 +80,7 @@ def _links(page: Page, base: str) -> set[str]:
 
 def _crawl(page: Page, site: Site, seeds: list[str]) -> tuple[set[str], list[APIResponse]]:
     """Open every page reachable from the seeds by links; fetch exports and API links with the session."""
-    todo, seen, fetched = [f"{site.base}{seed}" for seed in seeds], set(), []
+    todo, seen, fetched = [f"{site.base}{seed}" for seed in seeds], set[str](), []
     while todo and len(seen) < 40:
         url = todo.pop()
         if url in seen:

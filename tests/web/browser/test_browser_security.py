@@ -6,8 +6,9 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from browser_kit import Site, log_in, screenshot
 from playwright.sync_api import BrowserContext
+
+from tests.web.browser.browser_kit import Site, log_in, screenshot
 
 ON = "2025-03-10"
 

@@ -11,8 +11,9 @@ import csv
 import io
 from pathlib import Path
 
-from browser_kit import HOUSEHOLD, Site, log_in, screenshot
 from playwright.sync_api import BrowserContext, Page
+
+from tests.web.browser.browser_kit import HOUSEHOLD, Site, log_in, screenshot
 
 ON = "2025-03-10"
 A, B = "999900067", "999900079"

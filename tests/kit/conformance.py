@@ -1,4 +1,4 @@
-"""Shared helpers for the schema tests: reference paths, reference XSDs, seed documents."""
+"""Helpers for the schema conformance tests: reference XSDs, seed documents, xmlschema introspection."""
 
 from __future__ import annotations
 
@@ -12,15 +12,11 @@ from schemas import MessageType, by_namespace
 from schemas.mutants import build
 from schemas.spec.messages import message
 from schemas.spec.model import Message
+from tests.kit import reference
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = PROJECT_ROOT / ".." / "shared" / "reference"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=True)
-
-
-def reference_xsd(mt: MessageType) -> Path:
-    """Where the published reference XSD of this message type would be."""
-    return REFERENCE / "xsd" / f"{mt.standard}-{mt.release}" / f"{mt.name}.xsd"
+REFERENCE = reference.REFERENCE
+reference_xsd = reference.xsd_path
 
 
 @functools.cache
@@ -29,9 +25,18 @@ def reference_schema(mt: MessageType) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(reference_xsd(mt)), PARSER))
 
 
+# The published set (STANDARD.md 0): every iJw XSD, and the iWmo heen messages only (no iWmo retour XSDs).
+PUBLISHED_WMO = frozenset({301, 305, 307, 315, 317, 319, 323})
+
+
+def published(mt: MessageType) -> bool:
+    """Whether the reference set has an XSD of this message type (fixed, so tests collect without it)."""
+    return mt.standard == "ijw" or mt.number in PUBLISHED_WMO
+
+
 def examples() -> list[Path]:
     """The 3.2 reference example messages."""
-    return sorted(REFERENCE.glob("examples/*-3.2/*.xml"))
+    return reference.examples()
 
 
 def example_type(path: Path) -> MessageType:

@@ -1,15 +1,14 @@
 """The scenario harness: messages through `Processor.process`, one committed transaction each.
 
 Every retour the harness sees is validated against our retour XSD (the codec does that while building)
-and, for iJw, against the reference XSD in ../shared/reference/xsd/ijw-3.2/.
+and, for iJw, against the published XSD when the reference material is there (tests/kit/reference.py;
+under CI it must be).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
-from pathlib import Path
 
 from lxml import etree
 from sqlalchemy import ColumnElement, func, select
@@ -19,17 +18,12 @@ from gateway.codec import paths
 from gateway.processing.processed import Processed
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
+from schemas import by_name
 from storage.engine import session_factory
 from storage.models import AllocationVersionRow, DeliveryRow, MessageRow, OutboxRow, RequestRow
 from storage.queries import RunningAllocation, running_allocations
 from storage.unit_of_work import unit_of_work
-
-REFERENCE_XSD = Path(__file__).resolve().parents[3] / "shared" / "reference" / "xsd" / "ijw-3.2"
-
-
-@cache
-def reference_schema(name: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(REFERENCE_XSD / f"{name}.xsd")))
+from tests.kit import reference
 
 
 def local(tag: str) -> str:
@@ -83,8 +77,10 @@ class Harness:
 
     def check_reference(self, body: bytes) -> None:
         view = read_retour(body)
-        if view.name.startswith("JW"):
-            schema = reference_schema(view.name)
+        if view.name.startswith("JW") and (reference.available() or reference.required()):
+            reference.require()
+            schema = reference.schema(by_name(view.name))
+            assert schema is not None, view.name
             assert schema.validate(etree.fromstring(body)), schema.error_log
 
     async def running(self, on: date) -> list[RunningAllocation]:

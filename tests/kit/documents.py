@@ -1,8 +1,7 @@
-"""Shared helpers for the codec tests: reference paths and schemas, examples, generated documents."""
+"""Helpers for the codec tests: example documents (shipped and published), generated documents."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,35 +12,36 @@ from gateway.codec.paths import element_children, line, local_name
 from schemas import MessageType, message_types
 from schemas.mutants import build
 from schemas.spec.messages import message
+from tests.kit import examples as shipped
+from tests.kit import reference
+from tests.kit.reference import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = PROJECT_ROOT / ".." / "shared" / "reference"
-EXAMPLES = REFERENCE / "examples"
+__all__ = ["PROJECT_ROOT"]
 MAX = 25 * 1024 * 1024
-INVALID_EXAMPLES = {"JW315.xml", "JW318.xml"}
+INVALID_EXAMPLES = {"JW315.xml", "JW318.xml"}  # published examples that are not XSD-valid (STANDARD.md 7)
 HEEN_WITH_RETOUR = (301, 305, 307, 315, 317, 319)
+EXAMPLES = reference.EXAMPLES
+SHIPPED = shipped.EXAMPLES
+reference_schema = reference.schema
 
 
 def examples() -> list[Path]:
-    return sorted(EXAMPLES.glob("*-3.2/*.xml"))
+    """The published examples (reference tests only)."""
+    return reference.examples()
 
 
 def example(name: str) -> bytes:
-    return next(path for path in examples() if path.name == name).read_bytes()
+    """A published example by file name (reference tests only)."""
+    return reference.example(name)
 
 
 def parsed(name: str) -> codec.ParsedDocument:
     return codec.parse(example(name), max_bytes=MAX)
 
 
-@functools.cache
-def reference_schema(mt: MessageType) -> etree.XMLSchema | None:
-    """The published reference XSD of this message type, if the reference set has it."""
-    path = REFERENCE / "xsd" / f"{mt.standard}-{mt.release}" / f"{mt.name}.xsd"
-    if not path.is_file():
-        return None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.XMLSchema(etree.parse(str(path), parser))
+def shipped_example(name: str) -> bytes:
+    """One of our shipped examples by message or file name (``"WMO305"``)."""
+    return shipped.example(name)
 
 
 def generated(mt: MessageType, *, maximal: bool) -> bytes:

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from handlers_testkit import TODAY, antwoord_msg, product, start_msg, start_record, toewijzing_msg
-
 from handlers.context import Context, ProductCodesError, parse_product_codes
 from handlers.findings import Finding
 from handlers.messages import Product
 from handlers.rules import external
+from tests.kit.typed_messages import TODAY, antwoord_msg, product, start_msg, start_record, toewijzing_msg
 
 CODES = parse_product_codes("standard,categorie,code\niwmo,02,02A01\nijw,45,45A48\n")
 

@@ -7,7 +7,6 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 import aio_pika
@@ -19,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.settings import BrokerSettings, DatabaseSettings, Settings
 from gateway.worker.app import App, create_app
 from gateway.worker.topology import Topology
+from tests.kit import examples as shipped
 
 RABBIT_URL = os.environ.get("ISTD_TEST_RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/")
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "examples"
+EXAMPLES = shipped.EXAMPLES  # the shipped examples (examples/), one per message type
 WAIT_S = 20.0  # upper bound for anything a test waits for; never a sleep
 T = TypeVar("T")
 
@@ -132,13 +132,14 @@ async def drain(queue: aio_pika.abc.AbstractQueue, count: int) -> list[aio_pika.
 
 # ---------------------------------------------------------------- a worker in tests
 
-ORDER = ("315", "301", "305", "307", "317", "319", "323")  # VOT before the toewijzing that honours it
+ORDER = ("301", "305", "307", "315", "317", "319", "323")  # the story of the shipped examples
 CRASH = b"<!--istd-test: crash-->"
 HOLD = b"<!--istd-test: hold-->"
 
 
-def example(name: str, standard: str = "iwmo-3.2") -> bytes:
-    return (EXAMPLES / standard / f"{name}.xml").read_bytes()
+def example(name: str) -> bytes:
+    """A shipped example by message name, e.g. ``"WMO305"`` or ``"JW301"``."""
+    return shipped.example(name)
 
 
 def iwmo_examples() -> list[bytes]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from handlers_testkit import (
+from handlers.outcome import DeliveryKey, DeliveryScope
+from handlers.rules.cross_message_delivery import Ledger, check_records
+from handlers.state import AllocationView
+from tests.kit.typed_messages import (
     AANBIEDER,
     BSN,
     GEMEENTE,
@@ -18,10 +21,6 @@ from handlers_testkit import (
     stop_msg,
     stop_record,
 )
-
-from handlers.outcome import DeliveryKey, DeliveryScope
-from handlers.rules.cross_message_delivery import Ledger, check_records
-from handlers.state import AllocationView
 
 SCOPE = DeliveryScope("iwmo", GEMEENTE, AANBIEDER, BSN)
 

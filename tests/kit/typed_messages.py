@@ -16,6 +16,7 @@ from handlers.messages import (
     NieuwProduct,
     OngewijzigdProduct,
     Product,
+    Standard,
     Start,
     StartClient,
     StartProduct,
@@ -37,25 +38,23 @@ from handlers.messages import (
 )
 from handlers.outcome import AllocationKey, DeliveryKey, DeliveryScope
 from handlers.state import AllocationView, AnswerView, HeenView, RequestView
+from tests.kit import identity
+from tests.kit.identity import AANBIEDER, BSN, GEMEENTE
+
+__all__ = ["AANBIEDER", "BSN", "GEMEENTE"]
 
 HULP = Product("02", "02A01")
-BSN = "999900006"
-GEMEENTE = "0363"
-AANBIEDER = "87654321"
 DAG = date(2024, 3, 1)
 TODAY = date(2024, 3, 4)
 NAMES = {301: "301", 305: "305", 307: "307", 315: "315", 317: "317", 319: "319"}
 
 
-def header(number: int, standard: str = "iwmo", ident: str = "B1", dagtekening: date = DAG) -> Header:
-    gemeente_sends = number in (301, 319)
-    afzender, ontvanger = (GEMEENTE, AANBIEDER) if gemeente_sends else (AANBIEDER, GEMEENTE)
-    return Header("414", 3, 2, afzender, ontvanger, ident, dagtekening, "1.0.0", "1.0.0")
+def header(number: int, standard: Standard = "iwmo", ident: str = "B1", dagtekening: date = DAG) -> Header:
+    return identity.header(standard, number, ident=ident, dagtekening=dagtekening)
 
 
-def meta(number: int, standard: str = "iwmo") -> Meta:
-    prefix = "WMO" if standard == "iwmo" else "JW"
-    return Meta(standard, "3.2", f"{prefix}{number}", number)  # type: ignore[arg-type]
+def meta(number: int, standard: Standard = "iwmo") -> Meta:
+    return identity.meta(standard, number)
 
 
 def naam() -> VerkorteNaam:
@@ -88,12 +87,14 @@ def stop_record(
     )
 
 
-def start_msg(*records: StartProduct, standard: str = "iwmo", ident: str = "B1", dag: date = DAG) -> Start:
+def start_msg(
+    *records: StartProduct, standard: Standard = "iwmo", ident: str = "B1", dag: date = DAG
+) -> Start:
     client = StartClient(BSN, Geboortedatum(date(1950, 1, 1)), "1", naam(), tuple(records))
     return Start(meta(305, standard), header(305, standard, ident, dag), client)
 
 
-def stop_msg(*records: StopProduct, standard: str = "iwmo", ident: str = "B1") -> Stop:
+def stop_msg(*records: StopProduct, standard: Standard = "iwmo", ident: str = "B1") -> Stop:
     client = StopClient(BSN, Geboortedatum(date(1950, 1, 1)), "1", naam(), tuple(records))
     return Stop(meta(307, standard), header(307, standard, ident), client)
 
@@ -122,13 +123,13 @@ def product(
     )
 
 
-def toewijzing_msg(*products: ToegewezenProduct, standard: str = "iwmo", bsn: str = BSN) -> Toewijzing:
+def toewijzing_msg(*products: ToegewezenProduct, standard: Standard = "iwmo", bsn: str = BSN) -> Toewijzing:
     volledige = VolledigeNaam(Achternaam("Test"), "1", voorletters="T")
     client = ToewijzingClient(bsn, Geboortedatum(date(1950, 1, 1)), "1", volledige, (), tuple(products))
     return Toewijzing(meta(301, standard), header(301, standard), client)
 
 
-def vot_msg(*refs: str, standard: str = "iwmo") -> VerzoekToewijzing:
+def vot_msg(*refs: str, standard: Standard = "iwmo") -> VerzoekToewijzing:
     producten = tuple(
         AangevraagdProduct(
             ref,
@@ -171,13 +172,13 @@ def vow_msg(
     ongewijzigd: tuple[OngewijzigdProduct, ...] = (),
     te_wijzigen: tuple[TeWijzigenProduct, ...] = (),
     nieuw: tuple[NieuwProduct, ...] = (),
-    standard: str = "iwmo",
+    standard: Standard = "iwmo",
 ) -> VerzoekWijziging:
     verzoek = Verzoek(ref, "1", V, ongewijzigd, te_wijzigen, nieuw)
     return VerzoekWijziging(meta(317, standard), header(317, standard), VerzoekWijzigingClient(BSN, verzoek))
 
 
-def antwoord_msg(ref: str = "VOT-1", answer: str = "1", standard: str = "iwmo") -> AntwoordBericht:
+def antwoord_msg(ref: str = "VOT-1", answer: str = "1", standard: Standard = "iwmo") -> AntwoordBericht:
     reden = "3" if answer == "1" else None
     return AntwoordBericht(
         meta(319, standard), header(319, standard), Antwoord(ref, answer, reden_afwijzing=reden)
@@ -193,7 +194,7 @@ def allocation(
     code: str | None = "02A01",
     reden: str | None = None,
     bsn: str = BSN,
-    standard: str = "iwmo",
+    standard: Standard = "iwmo",
     **extra: object,
 ) -> AllocationView:
     key = AllocationKey(standard, GEMEENTE, nr)

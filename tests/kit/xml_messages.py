@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-CODES = {
-    "iwmo": {301: "414", 305: "418", 307: "420", 315: "444", 317: "480", 319: "482"},
-    "ijw": {301: "436", 305: "438", 307: "440", 315: "446", 317: "486", 319: "488"},
-}
+from tests.kit.identity import AANBIEDER, BSN, GEMEENTE, berichtcode, gemeente_sends
+
 PRODUCT = {"iwmo": ("02", "02A01"), "ijw": ("45", "45A01")}  # (categorie, code) per standard
 OTHER_PRODUCT = {"iwmo": ("07", "07A01"), "ijw": ("54", "54A01")}
-GEMEENTE = "0363"
-AANBIEDER = "87654321"
-BSN = "999900006"
+
+__all__ = ["AANBIEDER", "BSN", "GEMEENTE"]
 
 
 def names(standard: str, number: int) -> tuple[str, str, str, str]:
@@ -25,12 +22,11 @@ def names(standard: str, number: int) -> tuple[str, str, str, str]:
 
 def wrap(standard: str, number: int, ident: str, dag: date, body: str) -> bytes:
     m, mns, b, bns = names(standard, number)
-    own = number in (301, 319)
-    afzender, ontvanger = (GEMEENTE, AANBIEDER) if own else (AANBIEDER, GEMEENTE)
+    afzender, ontvanger = (GEMEENTE, AANBIEDER) if gemeente_sends(number) else (AANBIEDER, GEMEENTE)
     text = f"""<?xml version="1.0" encoding="UTF-8"?>
 <m:Bericht xmlns:b="{bns}" xmlns:m="{mns}">
   <m:Header>
-    <m:BerichtCode>{CODES[standard][number]}</m:BerichtCode><m:BerichtVersie>3</m:BerichtVersie>
+    <m:BerichtCode>{berichtcode(standard, number)}</m:BerichtCode><m:BerichtVersie>3</m:BerichtVersie>
     <m:BerichtSubversie>2</m:BerichtSubversie><m:Afzender>{afzender}</m:Afzender><m:Ontvanger>{ontvanger}</m:Ontvanger>
     <m:BerichtIdentificatie><b:Identificatie>{ident}</b:Identificatie><b:Dagtekening>{dag}</b:Dagtekening>
     </m:BerichtIdentificatie>

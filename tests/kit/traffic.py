@@ -1,9 +1,9 @@
 """Realistic benchmark traffic: per client a VOT, toewijzing, start, stop, VOW and antwoord, in iWmo and iJw.
 
-Built from the reference examples (../shared/reference/examples/iwmo-3.2), with varied test BSNs
-(11-proof 9999xxxxx), identifications, toewijzingnummers and references, dates around today, and
-about 10 % of the messages spoiled on purpose: half not XSD-valid, half with a future Dagtekening (8848).
-iJw messages are the iWmo templates moved to the iJw namespaces, BerichtCodes and categories.
+Built from the story of the shipped examples (``schemas.examples``), with varied test BSNs (11-proof
+9999xxxxx), identifications, toewijzingnummers and references, dates around today, and about 10 % of the
+messages spoiled on purpose: half not XSD-valid, half with a future Dagtekening (8848). Used by the
+benchmarks (benchmarks/worker_bench.py, benchmarks/soak.py) and the fault tests (tests/reliability).
 """
 
 from __future__ import annotations
@@ -11,17 +11,12 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator
-from copy import deepcopy
 from datetime import date, timedelta
-from pathlib import Path
 
 from lxml import etree
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "examples" / "iwmo-3.2"
-CODES = {  # message number -> (iWmo BerichtCode, iJw BerichtCode)
-    301: ("414", "436"), 305: ("418", "438"), 307: ("420", "440"),
-    315: ("444", "446"), 317: ("480", "486"), 319: ("482", "488"),
-}
+from schemas.examples import render, story
+
 GEMEENTE = "0384"
 AANBIEDERS = ("42420001", "42420002", "65656055", "12345678")
 
@@ -35,43 +30,24 @@ def test_bsns() -> Iterator[str]:
             yield candidate
 
 
-def _template(number: int, standard: str) -> etree._ElementTree:
-    text = (EXAMPLES / f"WMO{number}.xml").read_text()
-    if standard == "ijw":
-        text = text.replace("/iwmo/3_2/basisschema", "/ijw/3_2/basisschema")
-        text = text.replace(f"/iwmo/3_2/wmo{number}/", f"/ijw/3_2/jw{number}/")
-        text = text.replace(f">{CODES[number][0]}</", f">{CODES[number][1]}</", 1)
-    return etree.ElementTree(etree.fromstring(text.encode()))
-
-
 class _Doc:
-    """A copy of a template whose leaf values are set by local-name paths ("Client/Bsn")."""
+    """The values of one message by element path (``"Client/Bsn"``), rendered by schemas.examples."""
 
-    def __init__(self, template: etree._ElementTree) -> None:
-        self.root = deepcopy(template.getroot())
-
-    def find(self, path: str) -> etree._Element:
-        node = self.root
-        for step in path.split("/"):
-            node = next(child for child in node if etree.QName(child).localname == step)
-        return node
+    def __init__(self, standard: str, number: int) -> None:
+        self.standard, self.number = standard, number
+        self.values = story(standard, number)
 
     def set(self, path: str, value: object) -> None:
-        self.find(path).text = str(value)
-
-    def keep_first(self, path: str) -> None:
-        parent = self.find(path)
-        for extra in list(parent)[1:]:
-            parent.remove(extra)
+        self.values[path] = str(value)
 
     def drop(self, path: str) -> None:
-        node = self.find(path)
-        parent = node.getparent()
-        assert parent is not None
-        parent.remove(node)
+        """Leave out an optional element and everything below it."""
+        for key in [key for key in self.values if key == path or key.startswith(path + "/")]:
+            del self.values[key]
 
     def bytes(self) -> bytes:
-        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+        root = render(self.standard, self.number, self.values)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 class Traffic:
@@ -81,7 +57,6 @@ class Traffic:
         self.rng = random.Random(seed)
         self.today = today or date.today()
         self.start = self.today.replace(day=1)
-        self.templates = {(n, s): _template(n, s) for n in CODES for s in ("iwmo", "ijw")}
         # 9,090 test BSNs pass the 11-proof; past 54,000 messages they come round again, each time
         # with another aanbieder (9,090 % 4 == 2), so the new cases do not collide with the old ones.
         self.bsns = itertools.cycle(list(test_bsns()))
@@ -104,7 +79,7 @@ class Traffic:
         cat = "01" if standard == "iwmo" else "45"
         ctx = {"std": standard, "bsn": next(self.bsns), "agb": AANBIEDERS[index % len(AANBIEDERS)],
                "nr": 1_000_000 + index, "ref": f"R{index}", "ref2": f"V{index}", "cat": cat,
-               "code": f"{cat}A{index % 90 + 10:02d}"}
+               "code": f"{cat}A{index % 90 + 10:02d}", "code2": f"{cat}B{index % 90 + 10:02d}"}
         builders = (self._vot, self._toewijzing, self._start, self._stop, self._vow, self._antwoord)
         return [self._spoil(build(ctx)) for build in builders]
 
@@ -118,7 +93,7 @@ class Traffic:
             self.index += 1
 
     def _doc(self, number: int, ctx: dict[str, object], heen_from_provider: bool) -> _Doc:
-        doc = _Doc(self.templates[(number, str(ctx["std"]))])
+        doc = _Doc(str(ctx["std"]), number)
         agb = str(ctx["agb"])
         self._header(doc, agb if heen_from_provider else GEMEENTE, GEMEENTE if heen_from_provider else agb)
         if number != 319:
@@ -127,12 +102,11 @@ class Traffic:
 
     def _vot(self, ctx: dict[str, object]) -> bytes:
         doc = self._doc(315, ctx, True)
-        doc.keep_first("Client/AangevraagdeProducten")
         p = "Client/AangevraagdeProducten/AangevraagdProduct"
         doc.set(f"{p}/ReferentieAanbieder", ctx["ref"])
         doc.set(f"{p}/Product/Categorie", ctx["cat"])
         doc.set(f"{p}/Product/Code", ctx["code"])
-        for name, value in (("BeschikkingIngangsdatum", self.start), ("ToewijzingIngangsdatum", self.start),
+        for name, value in (("ToewijzingIngangsdatum", self.start),
                             ("ToewijzingEinddatum", self.start + timedelta(days=180))):
             doc.set(f"{p}/{name}", value.isoformat())
         return doc.bytes()
@@ -152,7 +126,6 @@ class Traffic:
     def _delivery(self, number: int, ctx: dict[str, object]) -> _Doc:
         doc = self._doc(number, ctx, True)
         kind = "StartProducten" if number == 305 else "StopProducten"
-        doc.keep_first(f"Client/{kind}")
         p = f"Client/{kind}/{kind[:-2]}"
         doc.set(f"{p}/ToewijzingNummer", ctx["nr"])
         doc.set(f"{p}/Product/Categorie", ctx["cat"])
@@ -173,9 +146,9 @@ class Traffic:
         doc = self._doc(317, ctx, True)
         doc.set("Client/Verzoek/ReferentieAanbieder", ctx["ref2"])
         doc.set("Client/Verzoek/OngewijzigdeProducten/OngewijzigdProduct/ToewijzingNummer", ctx["nr"])
-        doc.drop("Client/Verzoek/TeWijzigenProducten")
         p = "Client/Verzoek/NieuweProducten/NieuwProduct"
         doc.set(f"{p}/Product/Categorie", ctx["cat"])
+        doc.set(f"{p}/Product/Code", ctx["code2"])  # another product of the category: no stacking
         doc.set(f"{p}/GewensteIngangsdatum", self.today.isoformat())
         doc.set(f"{p}/Einddatum", (self.start + timedelta(days=180)).isoformat())
         return doc.bytes()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers_testkit import (
+from handlers.findings import Finding
+from handlers.messages import Product
+from handlers.rules import cross_message as cm
+from handlers.state import AnswerView
+from tests.kit.typed_messages import (
     AANBIEDER,
     FakeState,
     allocation,
@@ -15,11 +19,6 @@ from handlers_testkit import (
     start_record,
     toewijzing_msg,
 )
-
-from handlers.findings import Finding
-from handlers.messages import Product
-from handlers.rules import cross_message as cm
-from handlers.state import AnswerView
 
 
 def rc(findings: Sequence[Finding]) -> list[str]:

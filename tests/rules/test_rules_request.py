@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from handlers_testkit import (
+from handlers.findings import Finding
+from handlers.messages import Omvang, Product
+from handlers.rules import cross_message_change as change
+from handlers.rules import cross_message_request as cr
+from tests.kit.typed_messages import (
     FakeState,
     allocation,
     new_product,
@@ -15,11 +19,6 @@ from handlers_testkit import (
     vot_msg,
     vow_msg,
 )
-
-from handlers.findings import Finding
-from handlers.messages import Omvang, Product
-from handlers.rules import cross_message_change as change
-from handlers.rules import cross_message_request as cr
 
 
 def rc(findings: Sequence[Finding]) -> list[str]:
