@@ -54,3 +54,27 @@ async def test_the_whole_household_on_one_screen(
 
     await login(client, "ander")
     assert (await client.get(f"/huishouden/{public['999900006']}")).status_code == 404
+
+
+async def test_households_for_one_plan_are_listed_and_the_list_audited(
+    client: httpx.AsyncClient, register: dict[str, str], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """On 2025-03-10 only the Jansens' address has both laws; nobody has three providers."""
+    async with sessions() as session:
+        jansen = {str(p) for p in await session.scalars(
+            select(ClientRow.public_id).where(ClientRow.bsn.in_(("999900006", "999900018"))))}
+    await login(client, "wijk")
+    html = (await client.get("/huishoudens", params={"on": "2025-03-10"})).text
+    table = html[html.index('id="flagged"'):]
+    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>', table)
+    assert rows == [("Hoofdstraat 10, 3011AB Rotterdam", "2", "2")]
+    assert re.findall(r'href="/huishouden/([^"?]+)\?on=2025-03-10"', table)[0] in jansen
+    assert "Wmo en Jeugd" in table
+    later = (await client.get("/huishoudens", params={"on": "2026-01-05"})).text  # 2001 (Jeugd) has ended
+    assert "Geen huishoudens" in later
+    async with sessions() as session:
+        audit = list(await session.scalars(select(AuditRow).where(AuditRow.view == "lijst:huishoudens")))
+    assert [(a.row_count, a.filter) for a in audit] == [(1, "on=2025-03-10"), (0, "on=2026-01-05")]
+    await login(client, "ander")
+    other = (await client.get("/huishoudens", params={"on": "2025-03-10"})).text
+    assert "Hoofdstraat" not in other
