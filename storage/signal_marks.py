@@ -10,17 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.web_models import SignalHandledRow
 
-CHUNK = 500  # keys per IN list: well under SQLite's and asyncpg's parameter limits
 
-
-async def handled_of(session: AsyncSession, keys: Collection[str]) -> dict[str, SignalHandledRow]:
-    """The marks of those among `keys` that were handled."""
-    ordered, found = sorted(set(keys)), {}
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start:start + CHUNK]
-        found.update({row.key: row for row in await session.scalars(
-            select(SignalHandledRow).where(SignalHandledRow.key.in_(chunk)))})
-    return found
+async def handled_in(session: AsyncSession, gemeenten: Collection[str]) -> dict[str, SignalHandledRow]:
+    """Every mark of these gemeenten (all for none): people mark a few a day, signals are thousands."""
+    query = select(SignalHandledRow)
+    if gemeenten:
+        query = query.where(SignalHandledRow.gemeente.in_(sorted(gemeenten)))
+    return {row.key: row for row in await session.scalars(query)}
 
 
 async def mark_handled(session: AsyncSession, *, key: str, kind: str, gemeente: str | None, subject: str,

@@ -7,6 +7,7 @@ of the caller's, and it is written to the audit log. The start page shows the op
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,10 +25,11 @@ from gateway.web.params import BadParameter, Paging, bounded_date, paging, refer
 from gateway.web.render import csv_response, page
 from handlers.insight.signals import RULES, signal_key
 from storage.insight_queries.signals import SignalFilter, SignalRow, signals
-from storage.signal_marks import handled_of, mark_handled
+from storage.signal_marks import handled_in, mark_handled
 from storage.unit_of_work import unit_of_work
 
 router = APIRouter()
+COUNTS_SECONDS = 120
 Team = Annotated[Principal, Depends(TEAM)]
 On = Annotated[date, Depends(reference_date)]
 Page = Annotated[Paging, Depends(paging)]
@@ -89,15 +91,29 @@ async def signal_items(request: Request, who: Principal, on: date, query: Signal
     """The signals `query` asks for, with their marks; handled ones only when `with_handled`."""
     async with web_state(request).sessions() as session:
         rows = await signals(session, on, scope_of(who), query)
-        handled: dict[str, object] = dict(await handled_of(session, [r.key for r in rows]))
+        handled: dict[str, object] = dict(await handled_in(session, who.gemeenten))
     return [_item(r, handled) for r in rows if with_handled or r.key not in handled]
 
 
 async def open_counts(request: Request, who: Principal, on: date) -> dict[str, int]:
-    """Open (not handled) signals per kind on `on`, every kind listed (0 when none): the start page's."""
-    items = await signal_items(request, who, on, SignalFilter(), with_handled=False)
-    counted = Counter(i.kind for i in items)
-    return {kind: counted.get(kind, 0) for kind in RULES}
+    """Open (not handled) signals per kind on `on`, every kind listed (0 when none): the start page's.
+
+    Computing every signal takes a while on a large register, so the counts are kept per gemeenten and
+    date for COUNTS_SECONDS (a start-page summary; the signals page itself is always computed afresh);
+    marking a signal handled drops the kept counts at once.
+    """
+    state = web_state(request)
+    key = (who.gemeenten, on)
+    kept = state.signal_counts.get(key)
+    if kept is not None and time.monotonic() - kept[0] < COUNTS_SECONDS:
+        return kept[1]
+    async with state.sessions() as session:
+        rows = await signals(session, on, scope_of(who))
+        handled = await handled_in(session, who.gemeenten)
+    counted = Counter(r.signal.kind for r in rows if r.key not in handled)
+    counts = {kind: counted.get(kind, 0) for kind in RULES}
+    state.signal_counts[key] = (time.monotonic(), counts)
+    return counts
 
 
 @router.get("/signalen", include_in_schema=False)
@@ -164,4 +180,5 @@ async def mark_signal_handled(
                            user_id=who.user_id, username=who.username, at=datetime.now(UTC), reason=reason)
         await record_list(session, who, request, "signaal:afgehandeld", 1, reason=reason,
                           what=f"{RULES[kind][0]} {subject}")
+    web_state(request).signal_counts.clear()
     return RedirectResponse(_back(terug), status_code=303)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,3 +22,6 @@ class WebState:
     idle_minutes: int = 30
     min_group_size: int = 5
     providers: ProviderNames = field(default_factory=ProviderNames)
+    # The start page's open signals per kind, per (gemeenten, date): (monotonic time, counts).
+    signal_counts: dict[tuple[frozenset[str], date], tuple[float, dict[str, int]]] = field(
+        default_factory=dict)
