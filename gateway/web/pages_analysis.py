@@ -6,6 +6,7 @@ figure about fewer clients than the minimum group size (gateway.web.small_groups
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Sequence
 from datetime import date
@@ -27,6 +28,7 @@ from gateway.web.charts import bar_chart
 from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.usage import per_group
+from handlers.insight.waiting import Wait, per_month
 from storage.insight_queries import analysis
 from storage.insight_queries.running import area
 
@@ -59,7 +61,13 @@ def _csv_rows(request: Request, who: Principal, items: Sequence[Any],
 
 async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
     async with web_state(request).sessions() as session:
-        result = await analysis.waiting_times(session, scope_of(who))
+        waits = await analysis.waits(session, scope_of(who))
+    return await per_month_items(request, who, waits)
+
+
+async def per_month_items(request: Request, who: Principal, waits: dict[str, list[Wait]]) -> list[WaitItem]:
+    """Count, p50, p90 and max per provider, category and month of both measures (small groups withheld)."""
+    result = {measure: await asyncio.to_thread(per_month, rows) for measure, rows in waits.items()}
     items = [WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
                       count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max)
              for measure, rows in result.items() for r in rows]

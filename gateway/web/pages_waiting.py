@@ -22,11 +22,11 @@ from gateway.web.accounts import Principal
 from gateway.web.api_models import OpenRequestItem, RankItem, WaitItem
 from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.charts import bar_chart
-from gateway.web.pages_analysis import MEASURES, wait_items
+from gateway.web.pages_analysis import MEASURES, per_month_items
 from gateway.web.params import reference_date, scope_of
 from gateway.web.render import page
 from handlers.insight.fmt import nl_month
-from handlers.insight.waiting import PERIODS, first_month, ranked
+from handlers.insight.waiting import PERIODS, Wait, first_month, ranked
 from storage.insight_queries import analysis
 
 router = APIRouter()
@@ -41,9 +41,15 @@ def _months(maanden: int) -> int:
     return maanden if maanden in PERIODS else 12
 
 
-async def rank_items(request: Request, who: Principal, on: date, months: int) -> list[RankItem]:
+async def _waits(request: Request, who: Principal) -> dict[str, list[Wait]]:
     async with web_state(request).sessions() as session:
-        waits = await analysis.waits(session, scope_of(who))
+        return await analysis.waits(session, scope_of(who))
+
+
+async def rank_items(request: Request, who: Principal, on: date, months: int,
+                     waits: dict[str, list[Wait]] | None = None) -> list[RankItem]:
+    """The ranking over the period; `waits` when the caller read them already (the page reads once)."""
+    waits = waits if waits is not None else await _waits(request, who)
     since, until = first_month(on, months), on.strftime("%Y-%m")
     ranks = {measure: await asyncio.to_thread(ranked, rows, since, until) for measure, rows in waits.items()}
     items = [RankItem(measure=measure, provider=r.provider, category=r.category, count=r.summary.count,
@@ -83,8 +89,9 @@ def _trend_charts(items: list[WaitItem]) -> dict[str, Markup]:
 @router.get("/wachttijden", include_in_schema=False)
 async def waiting_page(request: Request, who: Aggregates, on: On, maanden: Months = 12) -> Response:
     months = _months(maanden)
-    items = await wait_items(request, who)
-    ranks = await rank_items(request, who, on, months)
+    waits = await _waits(request, who)  # read once: the ranking and the months come from the same waits
+    items = await per_month_items(request, who, waits)
+    ranks = await rank_items(request, who, on, months, waits)
     waiting = await open_items(request, who, on)
     minimum = web_state(request).min_group_size if who.role == "analyst" else None
     small = small_groups.label(minimum) if minimum else ""
