@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from gateway.cli.db import USAGE_OR_DATABASE_ERROR, database_url
-from storage.engine import DatabaseUrlError, create_engine, ensure_migrated, session_factory
+from gateway.cli.common import add_database_option, database_error, database_url, iso_date
+from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.queries import RunningAllocation, running_allocations
 from storage.unit_of_work import unit_of_work
 
@@ -33,9 +32,12 @@ FIELDS = (
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("allocations", help="list the allocations running on a date")
-    parser.add_argument("--database", help="sqlite:///PATH or postgresql://... (default: ISTD_DATABASE__URL)")
-    parser.add_argument("--on", type=date.fromisoformat, help="the date (YYYY-MM-DD; default: today)")
+    parser = subparsers.add_parser(
+        "allocations", help="list the allocations running on a date",
+        description="List the allocations (toewijzingen) running on a date, with their delivery state "
+                    "(started, stopped, not started), as a table or JSON.")
+    add_database_option(parser)
+    parser.add_argument("--on", type=iso_date, metavar="YYYY-MM-DD", help="the date (default: today)")
     parser.add_argument("--json", action="store_true", help="a JSON array instead of a table")
     parser.set_defaults(handler=run)
 
@@ -68,10 +70,10 @@ async def fetch(url: str, on: date) -> list[RunningAllocation]:
 
 def run(args: argparse.Namespace) -> int:
     on = args.on or datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    url = database_url(args)
     try:
-        items = asyncio.run(fetch(database_url(args), on))
-    except (DatabaseUrlError, SQLAlchemyError, OSError) as error:
-        print(f"istd allocations: database error: {type(error).__name__}: {error}", file=sys.stderr)
-        return USAGE_OR_DATABASE_ERROR
+        items = asyncio.run(fetch(url, on))
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
     print(json.dumps([as_dict(item) for item in items], indent=2) if args.json else table(items))
     return 0

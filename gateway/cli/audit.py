@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.cli.database import database_url, run_in_unit_of_work
+from gateway.cli.common import add_database_option, database_error, database_url, iso_date
+from gateway.cli.database import run_in_unit_of_work
 from gateway.web import audit
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("audit", help="read the audit log of client views")
-    parser.add_argument("--database", help="register URL (default: ISTD_DATABASE__URL)")
-    parser.add_argument("--since", type=date.fromisoformat, help="from this date (YYYY-MM-DD)")
+    parser = subparsers.add_parser(
+        "audit", help="read the audit log of client views",
+        description="Who was shown which client's personal data on the web pages, when and why "
+                    "(newest first).")
+    add_database_option(parser)
+    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="from this date")
     parser.add_argument("--user", help="only this username")
     parser.add_argument("--client", type=int, help="only this client (internal id)")
     parser.add_argument("--bsn", help="only this client, by BSN (the log itself holds no BSN)")
@@ -49,5 +54,10 @@ def run(args: argparse.Namespace) -> int:
         return await audit.entries(session, since=since, username=args.user, client_id=args.client,
                                    bsn=args.bsn, limit=args.limit)
 
-    print(_render(run_in_unit_of_work(database_url(args.database), work), args.format))
+    url = database_url(args)
+    try:
+        entries = run_in_unit_of_work(url, work)
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
+    print(_render(entries, args.format))
     return 0

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from gateway.cli.db import USAGE_OR_DATABASE_ERROR, database_url
+from gateway.cli.common import add_database_option, database_error, database_url
 from storage.contracts import (
     COLUMNS,
     Contract,
@@ -25,23 +25,28 @@ from storage.contracts import (
     parse_contracts,
     replace_contracts,
 )
-from storage.engine import DatabaseUrlError, create_engine, ensure_migrated, session_factory
+from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
 
 BAD_FILE = 1
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("contracts", help="load or list the contract tariffs (TR418)")
+    parser = subparsers.add_parser(
+        "contracts", help="load or list the contract tariffs (TR418)",
+        description="Load the contract tariffs that TR418 checks declared amounts against (a file "
+                    "replaces the whole list), or list them.")
+    add_database_option(parser)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    load = actions.add_parser("load", help="replace the contract list by the rows of a CSV file")
+    load = actions.add_parser(
+        "load", help="replace the contract list by the rows of a CSV file",
+        description="Replace the contract list by the rows of a CSV file; a bad row refuses the file.")
     load.add_argument("file", type=Path, help=f"CSV with the columns {','.join(COLUMNS)}")
-    listing = actions.add_parser("list", help="show the loaded contracts")
+    listing = actions.add_parser("list", help="show the loaded contracts",
+                                 description="Show the loaded contracts as a table or JSON.")
     listing.add_argument("--json", action="store_true", help="a JSON array instead of a table")
     for sub in (load, listing):
-        sub.add_argument(
-            "--database", help="sqlite:///PATH or postgresql://... (default: ISTD_DATABASE__URL)"
-        )
+        add_database_option(sub)
     parser.set_defaults(handler=run)
 
 
@@ -100,14 +105,14 @@ def run(args: argparse.Namespace) -> int:
         except ContractFileError as error:
             print(f"istd contracts load: {args.file}: {error}; nothing was loaded", file=sys.stderr)
             return BAD_FILE
+    url = database_url(args)
     try:
         if args.action == "load":
-            asyncio.run(_load(database_url(args), contracts))
+            asyncio.run(_load(url, contracts))
             print(f"loaded {len(contracts)} contracts from {args.file} (the previous list is replaced)")
             return 0
-        found = asyncio.run(_list(database_url(args)))
-    except (DatabaseUrlError, SQLAlchemyError, OSError) as error:
-        print(f"istd contracts: database error: {type(error).__name__}: {error}", file=sys.stderr)
-        return USAGE_OR_DATABASE_ERROR
+        found = asyncio.run(_list(url))
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
     print(json.dumps([as_dict(c) for c in found], indent=2) if args.json else table(found))
     return 0

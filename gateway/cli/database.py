@@ -1,4 +1,4 @@
-"""Opening the register for a command: engine from a URL (or the settings), migrated, one unit of work."""
+"""Opening the register for a command: engine from a URL, migrated, one unit of work."""
 
 from __future__ import annotations
 
@@ -8,15 +8,10 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.settings import Settings
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
 
 T = TypeVar("T")
-
-
-def database_url(explicit: str | None) -> str:
-    return explicit or Settings().database.url
 
 
 def run_in_unit_of_work(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

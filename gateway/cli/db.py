@@ -9,22 +9,19 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from gateway.settings import Settings
-from storage.engine import DatabaseUrlError, create_engine, upgrade
-
-USAGE_OR_DATABASE_ERROR = 2
-
-
-def database_url(args: argparse.Namespace) -> str:
-    """--database, else ISTD_DATABASE__URL, else the default SQLite file."""
-    return str(args.database) if args.database else Settings().database.url
+from gateway.cli.common import add_database_option, database_error, database_url
+from storage.engine import create_engine, upgrade
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("db", help="database maintenance")
+    parser = subparsers.add_parser("db", help="database maintenance",
+                                   description="Database maintenance of the register.")
+    add_database_option(parser)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    up = actions.add_parser("upgrade", help="apply all migrations")
-    up.add_argument("--database", help="sqlite:///PATH or postgresql://... (default: ISTD_DATABASE__URL)")
+    up = actions.add_parser("upgrade", help="apply all migrations",
+                            description="Apply all Alembic migrations to the register (an empty "
+                                        "database is also migrated on first use by every command).")
+    add_database_option(up)
     up.set_defaults(handler=run)
 
 
@@ -37,10 +34,10 @@ async def _upgrade(url: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    url = database_url(args)
     try:
-        asyncio.run(_upgrade(database_url(args)))
-    except (DatabaseUrlError, SQLAlchemyError, OSError) as error:
-        print(f"istd db upgrade: {type(error).__name__}: {error}", file=sys.stderr)
-        return USAGE_OR_DATABASE_ERROR
+        asyncio.run(_upgrade(url))
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
     print("database is at the latest revision", file=sys.stderr)
     return 0

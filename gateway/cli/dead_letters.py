@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,23 +13,34 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
-from aio_pika.exceptions import AMQPError
+from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity
 
+from gateway.cli.common import add_broker_option
 from gateway.cli.publish import broker_user
 from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
 from gateway.settings import Settings
+from gateway.worker.app import broker_refusal
 from gateway.worker.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
 
 _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", DELIVERY_COUNT_HEADER, "x-istd-")
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("dead-letters", help="list or replay messages parked in istd.dead")
-    parser.add_argument("--broker", help="RabbitMQ URL (default: ISTD_BROKER__URL)")
+    parser = subparsers.add_parser(
+        "dead-letters", help="list or replay messages parked in istd.dead",
+        description="Inspect the messages parked in istd.dead (never their content) and requeue them "
+                    "to istd.in.")
+    add_broker_option(parser)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="position, id, message, size, attempts and reason of each parked message")
-    replay = actions.add_parser("replay", help="requeue parked messages to istd.in (all, or the IDs given)")
+    listing = actions.add_parser(
+        "list", help="position, id, message, size, attempts and reason of each parked message",
+        description="Position, id, message, size, attempts and reason of each parked message.")
+    replay = actions.add_parser(
+        "replay", help="requeue parked messages to istd.in (all, or the IDs given)",
+        description="Requeue parked messages to istd.in: all of them, or the IDs or positions given.")
+    for action in (listing, replay):
+        add_broker_option(action)
     replay.add_argument("ids", nargs="*", metavar="ID", help="message id or position from `list`")
     parser.set_defaults(handler=run)
 
@@ -133,12 +145,17 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.broker:
         settings.broker.url = args.broker
+    # aiormq logs a failed connect itself ("error when creating transport"): a second line for the user.
+    logging.getLogger("aiormq").setLevel(logging.CRITICAL)
     try:
         parked = asyncio.run(dead_letters(settings, args.action, getattr(args, "ids", ())))
-    except (AMQPError, OSError) as exc:
+    except ChannelNotFoundEntity:
         where = redact_url(settings.broker.url)
-        print(f"istd dead-letters: RabbitMQ at {where} is unreachable or has no {topology_name(settings)} "
-              f"topology ({type(exc).__name__})", file=sys.stderr)
+        print(f"istd dead-letters: RabbitMQ at {where} has no {topology_name(settings)} topology yet "
+              "(start `istd worker` once, or check ISTD_BROKER__PREFIX)", file=sys.stderr)
+        return 1
+    except (AMQPError, OSError) as exc:
+        print(f"istd dead-letters: {broker_refusal(exc, settings.broker.url)}", file=sys.stderr)
         return 1
     if args.action == "list":
         print(_table(parked))

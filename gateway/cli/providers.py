@@ -7,7 +7,6 @@ columns); a file with any bad line is refused with that line's number and nothin
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.cli.database import database_url, run_in_unit_of_work
+from gateway.cli.common import CommandError, add_database_option, database_error, database_url
+from gateway.cli.database import run_in_unit_of_work
 from handlers.insight.provider_file import Provider, ProviderFileError, read_providers
 from storage.providers import all_providers, replace_providers
 
@@ -23,12 +23,22 @@ MAX_FILE = 10 * 1024 * 1024  # a national register of providers is a few hundred
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("providers", help="load or list the provider names shown on the web pages")
-    parser.add_argument("--database", help="register URL (default: ISTD_DATABASE__URL)")
+    parser = subparsers.add_parser(
+        "providers", help="load or list the provider names shown on the web pages",
+        description="The provider register: the names the web pages show beside AGB codes. Names come "
+                    "from this file only, never from messages.")
+    add_database_option(parser)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    load = actions.add_parser("load", help="replace the provider register with a CSV file (agb_code;naam)")
+    load = actions.add_parser(
+        "load", help="replace the provider register with a CSV file (agb_code;naam)",
+        description="Replace the whole provider register with FILE: a CSV with a header naming the "
+                    "columns agb_code and naam (separator ; or ,; UTF-8). A file with any bad line is "
+                    "refused with that line's number and nothing is loaded (exit 1).")
     load.add_argument("file", type=Path)
-    actions.add_parser("list", help="list the loaded providers (AGB code, name)")
+    listing = actions.add_parser("list", help="list the loaded providers (AGB code, name)",
+                                 description="Print the provider register: AGB code and name, tab separated.")
+    for action in (load, listing):
+        add_database_option(action)
     parser.set_defaults(handler=run)
 
 
@@ -52,16 +62,16 @@ async def _list(session: AsyncSession) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """One line on failure: a bad file (exit 1, nothing loaded) or the register (exit 2, via CommandError)."""
+    url = database_url(args)
     try:
         if args.action == "load":
             providers = _read(args.file)
-            print(run_in_unit_of_work(database_url(args.database), lambda s: _load(s, providers)))
+            print(run_in_unit_of_work(url, lambda s: _load(s, providers)))
         else:
-            print(run_in_unit_of_work(database_url(args.database), _list))
+            print(run_in_unit_of_work(url, _list))
     except ProviderFileError as error:
-        print(f"istd providers: {args.file}: {error}; nothing loaded", file=sys.stderr)
-        return 1
-    except (SQLAlchemyError, OSError, ValueError) as error:
-        print(f"istd providers: database error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 2
+        raise CommandError(f"{args.file}: {error}; nothing loaded", exit_code=1) from None
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
     return 0

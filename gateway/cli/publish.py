@@ -15,6 +15,15 @@ from urllib.parse import unquote, urlsplit
 from faststream.rabbit import RabbitBroker
 
 from gateway import wire
+from gateway.cli.common import (
+    INTERRUPTED,
+    CommandError,
+    Interrupt,
+    Progress,
+    add_broker_option,
+    collect_files,
+    elapsed_since,
+)
 from gateway.settings import Settings
 from gateway.worker.app import StartupError, connect_broker
 from gateway.worker.sharding import shard_of
@@ -24,42 +33,20 @@ WINDOW = 256  # publishes in flight, awaiting their confirms
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("publish", help="publish XML files or directories of them to istd.in")
+    parser = subparsers.add_parser(
+        "publish", help="publish XML files or directories of them to istd.in",
+        description="Publish message files to istd.in (persistent, with publisher confirms), in the order "
+                    "given; a directory contributes its *.xml files, recursively, in sorted order. "
+                    "Ctrl-C stops after the window in hand is confirmed and says how many were published "
+                    "(exit 130).")
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a .xml file or a directory")
-    parser.add_argument("--broker", help="RabbitMQ URL (default: ISTD_BROKER__URL)")
+    add_broker_option(parser)
     parser.set_defaults(handler=run)
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
     """The files named, and every *.xml under the directories named, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".xml")
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise FileNotFoundError(f"no such file or directory: {path}")
-    return found
-
-
-class _Progress:
-    """`published 120/500` rewritten in place on a terminal; silent otherwise."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.enabled = sys.stderr.isatty()
-        self.last = 0.0
-
-    def show(self, done: int) -> None:
-        now = time.monotonic()
-        if self.enabled and (now - self.last > 0.1 or done == self.total):
-            self.last = now
-            print(f"\rpublished {done}/{self.total}", end="", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.enabled:
-            print(file=sys.stderr)
+    return collect_files(paths)
 
 
 def broker_user(url: str) -> str:
@@ -86,35 +73,52 @@ async def _publish_one(
     )
 
 
-async def publish(settings: Settings, files: Sequence[Path]) -> int:
-    """Publish `files` in windows of confirmed publishes; returns how many the broker confirmed."""
+async def publish(settings: Settings, files: Sequence[Path], interrupt: Interrupt | None = None) -> int:
+    """Publish `files` in windows of confirmed publishes; returns how many the broker confirmed.
+
+    With an `interrupt`, stops between windows once it is requested (the window in hand is confirmed).
+    """
     bs = settings.broker
     topology = Topology(prefix=bs.prefix, delivery_limit=bs.delivery_limit, shards=bs.shards)
-    progress = _Progress(len(files))
+    progress = Progress(len(files), "published")
     user = broker_user(settings.broker.url)
-    async with RabbitBroker(settings.broker.url, apply_types=False) as broker:
+    broker = RabbitBroker(settings.broker.url, apply_types=False)
+    confirmed = 0
+    try:
         await connect_broker(broker, settings, topology)
         for start in range(0, len(files), WINDOW):
+            if interrupt is not None and interrupt.requested:
+                break
             window = files[start:start + WINDOW]
             limit = settings.parser.max_bytes
             # Read first, then publish: the publishes start in file order and the broker queues them
             # in that order (a client's 315 before the 301 that honours it).
             bodies = await asyncio.to_thread(_read_all, window)
             await asyncio.gather(*(_publish_one(broker, topology, body, user, limit) for body in bodies))
-            progress.show(start + len(window))
-    progress.close()
-    return len(files)
+            confirmed += len(window)
+            progress.show(confirmed)
+    finally:
+        progress.close()
+        await broker.stop()
+    return confirmed
 
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.broker:
         settings.broker.url = args.broker
+    files = collect(args.paths)
+    interrupt, started = Interrupt(), time.monotonic()
     try:
-        files = collect(args.paths)
-        count = asyncio.run(publish(settings, files))
-    except (FileNotFoundError, StartupError) as exc:
-        print(f"istd publish: {exc}", file=sys.stderr)
-        return 1
-    print(f"published {count} message(s) to {settings.broker.prefix}{wire.EXCHANGE_IN}")
+        with interrupt.armed():
+            count = asyncio.run(publish(settings, files, interrupt))
+    except StartupError as exc:
+        raise CommandError(str(exc), exit_code=1) from None
+    where = f"{settings.broker.prefix}{wire.EXCHANGE_IN}"
+    if count < len(files):
+        print(f"istd publish: interrupted: published {count} of {len(files)} message(s) to {where} in "
+              f"{elapsed_since(started)}; the first {count} files in order were confirmed, the rest not sent",
+              file=sys.stderr)
+        return INTERRUPTED
+    print(f"published {count} message(s) to {where}")
     return 0

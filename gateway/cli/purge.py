@@ -15,19 +15,20 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from gateway.cli.db import USAGE_OR_DATABASE_ERROR, database_url
-from storage.engine import DatabaseUrlError, create_engine, ensure_migrated, session_factory
+from gateway.cli.common import USAGE, add_database_option, database_error, database_url
+from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.retention import PurgeCounts, count_due, cutoff, parse_period, purge
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "purge", help="remove raw XML older than a retention period (keeps the register)"
-    )
+        "purge", help="remove raw XML older than a retention period (keeps the register)",
+        description="Remove the raw XML (and texts that quote it) of messages received before the "
+                    "retention period; the register and each message's metadata are kept.")
     parser.add_argument(
         "--older-than", required=True, metavar="PERIOD", help="e.g. 24m (months) or 90d (days)"
     )
-    parser.add_argument("--database", help="sqlite:///PATH or postgresql://... (default: ISTD_DATABASE__URL)")
+    add_database_option(parser)
     parser.add_argument("--dry-run", action="store_true", help="only count what would be removed")
     parser.set_defaults(handler=run)
 
@@ -48,13 +49,13 @@ def run(args: argparse.Namespace) -> int:
         parse_period(args.older_than)
     except ValueError as error:
         print(f"istd purge: {error}", file=sys.stderr)
-        return USAGE_OR_DATABASE_ERROR
+        return USAGE
     before = cutoff(now, args.older_than)
+    url = database_url(args)
     try:
-        counts = asyncio.run(_run(database_url(args), before, now, args.dry_run))
-    except (DatabaseUrlError, SQLAlchemyError, OSError) as error:
-        print(f"istd purge: database error: {type(error).__name__}: {error}", file=sys.stderr)
-        return USAGE_OR_DATABASE_ERROR
+        counts = asyncio.run(_run(url, before, now, args.dry_run))
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
     verb = "would remove" if args.dry_run else "removed"
     print(
         f"{verb} the raw XML of {counts.messages} message(s) ({counts.raw_bytes} bytes) received before "

@@ -16,13 +16,18 @@ import sys
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.cli.database import database_url, run_in_unit_of_work
+from gateway.cli.common import add_database_option, database_error, database_url, iso_date
+from gateway.cli.database import run_in_unit_of_work
 from gateway.web.render import csv_cell
+from handlers.insight.signals import Signal
+from handlers.insight.stats import Summary
+from handlers.insight.usage import UsageGroup
 from storage.insight_queries import analysis
 from storage.insight_queries.common import Scope
-from storage.insight_queries.running import area, page_rows
+from storage.insight_queries.running import AreaRow, RunningRow, area, page_rows
 from storage.insight_queries.running_set import RunningFilter
 from storage.insight_queries.signals import signals
 
@@ -31,10 +36,15 @@ REPORTS = ("running", "waiting", "signals", "usage", "area")
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("report", help="print the insight figures (same as the pages)")
+    parser = subparsers.add_parser(
+        "report", help="print the insight figures (same as the pages)",
+        description="The figures of the web pages for scripts: running allocations (opaque client id, "
+                    "never a BSN or name), waiting times, signals, usage, area; as a table, JSON or CSV. "
+                    "The header is printed even when nothing matches.")
     parser.add_argument("report", choices=REPORTS)
-    parser.add_argument("--on", type=date.fromisoformat, default=None, help="reference date (default today)")
-    parser.add_argument("--database", help="register URL (default: ISTD_DATABASE__URL)")
+    parser.add_argument("--on", type=iso_date, default=None, metavar="YYYY-MM-DD",
+                        help="reference date (default today)")
+    add_database_option(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.set_defaults(handler=run)
 
@@ -67,20 +77,34 @@ async def _area(session: AsyncSession, on: date) -> list[dict[str, Any]]:
 QUERIES = {"running": _running, "waiting": _waiting, "signals": _signals, "usage": _usage, "area": _area}
 
 
-def render(rows: list[dict[str, Any]], fmt: str) -> str:
+def _names(row_type: type[Any]) -> list[str]:
+    return [f.name for f in dataclasses.fields(row_type)]
+
+
+# The columns of each report, as the query functions above build their rows: the header when none match.
+COLUMNS: dict[str, list[str]] = {
+    "running": [name for name in _names(RunningRow) if name != "client_name"],
+    "waiting": ["measure", "provider", "category", "month", *_names(Summary)],
+    "signals": [*_names(Signal), "gemeente", "aanbieder"],
+    "usage": [*_names(UsageGroup), "never_started_share", "ratio"],
+    "area": _names(AreaRow),
+}
+
+
+def render(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> str:
     if fmt == "json":
         return json.dumps(rows, default=str, ensure_ascii=False, indent=1)
-    if not rows:
+    header = list(rows[0]) if rows else list(columns or [])
+    if not header:
         return ""
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
         return buffer.getvalue().rstrip("\n")
-    header = list(rows[0])
     cells = [[("" if row[h] is None else str(row[h])) for h in header] for row in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
+    widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(line.rstrip() for line in lines)
@@ -93,6 +117,11 @@ def run(args: argparse.Namespace) -> int:
     async def work(session: AsyncSession) -> list[dict[str, Any]]:
         return await query(session, on)
 
-    text = render(run_in_unit_of_work(database_url(args.database), work), args.format)
+    url = database_url(args)
+    try:
+        rows = run_in_unit_of_work(url, work)
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
+    text = render(rows, args.format, COLUMNS[args.report])
     sys.stdout.write(text + ("\n" if text else ""))
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -20,11 +21,13 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
-from aio_pika.exceptions import AMQPError, ChannelPreconditionFailed
+from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity, ChannelPreconditionFailed
 
+from gateway.cli.common import add_broker_option
 from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
 from gateway.settings import Settings
+from gateway.worker.app import broker_refusal
 from gateway.worker.topology import Topology
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
@@ -33,19 +36,29 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "unrouted", help="read (or re-create) what istd.out could route to no queue: kept in istd.unrouted",
+        description="Read what istd.out could route to no queue (kept in istd.unrouted by its alternate "
+                    "exchange) without losing it, or re-create an istd.out of an earlier version with "
+                    "that alternate exchange.",
     )
-    parser.add_argument("--broker", help="RabbitMQ URL (default: ISTD_BROKER__URL)")
+    add_broker_option(parser)
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="position, id, routing key, message, size of each kept message")
-    save = actions.add_parser("save", help="write each kept message to DIR as an .xml file")
+    listing = actions.add_parser(
+        "list", help="position, id, routing key, message, size of each kept message",
+        description="Position, id, routing key, message and size of each kept message (never its content).")
+    save = actions.add_parser("save", help="write each kept message to DIR as an .xml file",
+                              description="Write each kept message to DIR as an .xml file; with --remove "
+                                          "take it out of the queue once its file is written.")
     save.add_argument("directory", metavar="DIR", type=Path)
     save.add_argument("--remove", action="store_true", help="take the saved messages out of the queue")
     migrate = actions.add_parser(
         "migrate", help="re-create istd.out with its alternate exchange (once, workers stopped)",
+        description="Re-create istd.out with its alternate exchange (once, with the workers stopped).",
     )
     migrate.add_argument(
         "--force", action="store_true", help="also when queues are bound to istd.out (bindings are lost)",
     )
+    for action in (listing, save, migrate):
+        add_broker_option(action)
     parser.set_defaults(handler=run)
 
 
@@ -141,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
     if args.broker:
         settings.broker.url = args.broker
     queue = Topology(prefix=settings.broker.prefix).unrouted_queue.name
+    logging.getLogger("aiormq").setLevel(logging.CRITICAL)  # its own line for a failed connect: one too many
     try:
         if args.action == "migrate":
             name = asyncio.run(migrate(settings, force=args.force))
@@ -154,10 +168,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"istd unrouted migrate: queues are bound to {exc}; note their bindings, then run it again "
               "with --force and bind them again", file=sys.stderr)
         return 1
-    except (AMQPError, OSError) as exc:
+    except ChannelNotFoundEntity as exc:
         where = redact_url(settings.broker.url)
-        print(f"istd unrouted: RabbitMQ at {where} is unreachable or has no queue {queue}; start the worker "
+        print(f"istd unrouted: RabbitMQ at {where} has no queue {queue}; start the worker "
               f"once to declare it ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    except (AMQPError, OSError) as exc:
+        print(f"istd unrouted: {broker_refusal(exc, settings.broker.url)}", file=sys.stderr)
         return 1
     if save_to is None:
         print(_table(items))

@@ -5,25 +5,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from gateway.cli.common import (
+    INTERRUPTED,
+    CommandError,
+    Interrupt,
+    Progress,
+    collect_files,
+    counts,
+    elapsed_since,
+)
 from gateway.processing.validation import Verdict, check_document, oversize
 from gateway.settings import Settings
-
-
-class UsageError(Exception):
-    """Bad arguments: exit code 2."""
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "validate", help="validate message files (XSD and in-message rules)",
         description="Validate iWmo/iJw 3.2 message files: XSD (level 1) and in-message rules (level 2). "
-                    "Directories are searched recursively for *.xml files. Exit 0 when every document "
-                    "is valid, 1 when any is not, 2 on usage errors.")
+                    "Directories are searched recursively for *.xml files. Progress (on a terminal) and "
+                    "a summary on stderr; Ctrl-C stops after the document in hand and reports what was "
+                    "checked. Exit 0 when every document is valid, 1 when any is not, 2 on usage errors, "
+                    "130 when interrupted.")
     parser.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="message file or directory")
     parser.add_argument("--json", action="store_true", help="one JSON object per document per line")
     parser.add_argument("--max-bytes", type=_positive, default=None, metavar="N",
@@ -33,40 +41,49 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     max_bytes: int = args.max_bytes or Settings().parser.max_bytes
-    try:
-        results = check_files(collect(args.paths), max_bytes)
-    except UsageError as error:
-        print(f"istd validate: error: {error}", file=sys.stderr)
-        return 2
-    if args.json:
-        for path, verdict in results:
-            print(json.dumps(as_json(path, verdict), ensure_ascii=False))
-    else:
+    files = collect(args.paths)
+    started, interrupt = time.monotonic(), Interrupt()
+    emit = _print_json if args.json else None
+    with interrupt.armed():
+        results = check_files(files, max_bytes, emit=emit, interrupt=interrupt)
+    if not args.json:
         print_table(results, sys.stdout)
+    noun = "document" if len(results) == 1 else "documents"
+    summary = f"{len(results)} {noun} in {elapsed_since(started)}: {counts(v.verdict for _, v in results)}"
+    if interrupt.requested and len(results) < len(files):
+        print(f"istd validate: interrupted: {summary}; {len(files) - len(results)} not checked",
+              file=sys.stderr)
+        return INTERRUPTED
+    print(f"istd validate: {summary}", file=sys.stderr)
     return 0 if all(verdict.valid for _, verdict in results) else 1
 
 
 def collect(paths: Sequence[Path]) -> list[Path]:
     """The files to check: given files as they are, *.xml files under given directories; sorted."""
-    files: set[Path] = set()
-    for path in paths:
-        if path.is_dir():
-            files.update(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".xml")
-        elif path.is_file():
-            files.add(path)
-        else:
-            raise UsageError(f"no such file or directory: {path}")
+    files = sorted(set(collect_files(paths)))
     if not files:
-        raise UsageError(f"no .xml files found in {', '.join(str(p) for p in paths)}")
-    return sorted(files)
+        raise CommandError(f"no .xml files found in {', '.join(str(p) for p in paths)}")
+    return files
 
 
-def check_files(files: Sequence[Path], max_bytes: int) -> list[tuple[Path, Verdict]]:
-    results = []
-    with _Progress(len(files), sys.stderr) as progress:
+def check_files(
+    files: Sequence[Path], max_bytes: int, *, emit: Callable[[Path, Verdict], None] | None = None,
+    interrupt: Interrupt | None = None,
+) -> list[tuple[Path, Verdict]]:
+    """The verdict of each file, in order; `emit` sees each as it comes; stops early on an interrupt."""
+    results: list[tuple[Path, Verdict]] = []
+    progress = Progress(len(files), "checked", lines_on_stdout=emit is not None)
+    try:
         for path in files:
-            results.append((path, _check(path, max_bytes)))
-            progress.step()
+            if interrupt is not None and interrupt.requested:
+                break
+            verdict = _check(path, max_bytes)
+            results.append((path, verdict))
+            if emit is not None:
+                emit(path, verdict)
+            progress.show(len(results))
+    finally:
+        progress.close()
     return results
 
 
@@ -77,7 +94,11 @@ def _check(path: Path, max_bytes: int) -> Verdict:
             return oversize(size, max_bytes=max_bytes)
         return check_document(path.read_bytes(), max_bytes=max_bytes)
     except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+        raise CommandError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _print_json(path: Path, verdict: Verdict) -> None:
+    print(json.dumps(as_json(path, verdict), ensure_ascii=False), flush=True)
 
 
 def as_json(path: Path, verdict: Verdict) -> dict[str, object]:
@@ -96,8 +117,8 @@ def print_table(results: Sequence[tuple[Path, Verdict]], out: TextIO) -> None:
             line = "-" if finding.line is None else str(finding.line)
             out.write(f"    level {finding.level}  {finding.code:<8} line {line:<5} {finding.xpath}\n")
             out.write(f"        {finding.text}\n")
-    counts = Counter(verdict.verdict for _, verdict in results)
-    summary = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+    tally = Counter(verdict.verdict for _, verdict in results)
+    summary = ", ".join(f"{count} {name}" for name, count in sorted(tally.items()))
     out.write(f"{len(results)} document{'s' if len(results) != 1 else ''}: {summary}\n")
 
 
@@ -109,28 +130,3 @@ def _positive(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be positive: {value}")
     return value
-
-
-class _Progress:
-    """A one-line progress bar on `stream`, drawn only when it is a terminal."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total, self.done, self.stream = total, 0, stream
-        self.enabled = stream.isatty()
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def step(self) -> None:
-        self.done += 1
-        if self.enabled:
-            filled = 30 * self.done // self.total
-            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
-            self.stream.flush()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 50 + "\r")
-            self.stream.flush()
-
-

@@ -6,12 +6,15 @@ import argparse
 import asyncio
 import contextlib
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 
+from gateway.cli.common import add_broker_option, add_database_option, database_error, database_url, listen
 from gateway.logs import configure, get_logger
 from gateway.settings import Settings
 from gateway.worker.app import App, StartupError, create_app
@@ -20,7 +23,14 @@ log = get_logger("worker")
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("worker", help="consume istd.in, publish retours, serve health/metrics")
+    parser = subparsers.add_parser(
+        "worker", help="consume istd.in, publish retours, serve health/metrics",
+        description="The RabbitMQ worker: consumes istd.in, processes each message into the register, "
+                    "publishes retours to istd.out and error reports to istd.errors, and serves "
+                    "/health/live, /health/ready, /metrics and /asyncapi.json on ISTD_HTTP__HOST:PORT. "
+                    "SIGTERM or Ctrl-C: finish the batch in hand, flush the outbox, exit 0.")
+    add_database_option(parser)
+    add_broker_option(parser)
     parser.add_argument("--asyncapi", action="store_true", help="print the AsyncAPI document (JSON) and exit")
     parser.set_defaults(handler=run)
 
@@ -35,31 +45,35 @@ class _Server(uvicorn.Server):
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings()
+    if args.broker:
+        settings.broker.url = args.broker
+    settings.database.url = database_url(args)
     configure()
     if args.asyncapi:
         print(create_app(settings).asyncapi())
         return 0
-    return asyncio.run(serve(create_app(settings)))
+    sock = listen(settings.http.host, settings.http.port, "ISTD_HTTP__PORT")
+    return asyncio.run(serve(create_app(settings), sock))
 
 
-async def _start_http(app: App) -> tuple[_Server, asyncio.Task[None]]:
+async def _start_http(app: App, sock: socket.socket) -> tuple[_Server, asyncio.Task[None]]:
     config = uvicorn.Config(
         app.http, host=app.settings.http.host, port=app.settings.http.port,
         log_config=None, lifespan="off", access_log=False,
     )
     server = _Server(config)
-    task = asyncio.create_task(server.serve(), name="istd-http")
+    task = asyncio.create_task(server.serve(sockets=[sock]), name="istd-http")
     while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no start-up event
         await asyncio.sleep(0.01)
-    if task.done():  # uvicorn ends with SystemExit when it cannot bind
+    if task.done():  # uvicorn ends with SystemExit when it cannot serve
         with contextlib.suppress(SystemExit, OSError):
             task.result()
         where = f"{app.settings.http.host}:{app.settings.http.port}"
-        raise StartupError(f"cannot serve HTTP on {where} (in use?); set ISTD_HTTP__PORT")
+        raise StartupError(f"cannot serve HTTP on {where}; set ISTD_HTTP__PORT")
     return server, task
 
 
-async def serve(app: App) -> int:
+async def serve(app: App, sock: socket.socket) -> int:
     """Run until a signal; 0 after a graceful stop, 1 when start-up failed (one line on stderr)."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -67,10 +81,12 @@ async def serve(app: App) -> int:
         loop.add_signal_handler(sig, stopping.set)
     server: _Server | None = None
     try:
-        server, http = await _start_http(app)
+        server, http = await _start_http(app, sock)
         await app.start()
-    except StartupError as exc:
-        print(f"istd worker: {exc}", file=sys.stderr)
+    except (StartupError, SQLAlchemyError) as exc:
+        url = app.settings.database.url
+        line = str(exc) if isinstance(exc, StartupError) else str(database_error(exc, url))
+        print(f"istd worker: {line}", file=sys.stderr)
         await app.close()
         if server is not None:
             server.should_exit = True

@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 import aio_pika.abc
 from aio_pika.exceptions import AMQPError, ChannelPreconditionFailed
+from aiormq.exceptions import InvalidFrameError, ProbableAuthenticationError
 from faststream.rabbit import RabbitBroker
 from faststream.rabbit.schemas import Channel
 from faststream.rabbit.subscriber import RabbitSubscriber
@@ -190,11 +192,7 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
     try:
         connection: object = await broker.connect()
     except (AMQPError, OSError, ConnectionError) as exc:
-        where = redact_url(settings.broker.url)
-        raise StartupError(
-            f"cannot reach RabbitMQ at {where} ({type(exc).__name__}); start it with "
-            "`rabbitmq-server -detached` or `docker compose up -d rabbitmq`, or set ISTD_BROKER__URL"
-        ) from exc
+        raise StartupError(broker_refusal(exc, settings.broker.url)) from exc
     finally:
         quiet.setLevel(level)
     try:
@@ -207,6 +205,25 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
             "delete it or set the same ISTD_BROKER__DELIVERY_LIMIT"
         ) from exc
     return connection
+
+
+def broker_refusal(exc: BaseException, url: str) -> str:
+    """The one line for a failed connection: wrong login, missing vhost, or nothing listening."""
+    where, parts = redact_url(url), urlsplit(url)
+    if isinstance(exc, ProbableAuthenticationError):
+        user = unquote(parts.username or "") or "guest"
+        return (f"RabbitMQ at {where} refused the login of user {user!r}: check the user and password "
+                "in ISTD_BROKER__URL / --broker")
+    if isinstance(exc, InvalidFrameError) and "Connection.Close" in str(exc):
+        # The broker closes instead of opening: the vhost does not exist or the user may not use it.
+        vhost = unquote(parts.path[1:]) if len(parts.path) > 1 else "/"
+        return (f"RabbitMQ at {where} refused to open virtual host {vhost!r} (it does not exist, or the "
+                f"user has no permission on it): create it (rabbitmqctl add_vhost {vhost}; rabbitmqctl "
+                f"set_permissions -p {vhost} USER '.*' '.*' '.*') or fix the vhost in "
+                "ISTD_BROKER__URL / --broker")
+    return (f"cannot reach RabbitMQ at {where} ({type(exc).__name__}); start it with "
+            "`rabbitmq-server -detached` or `docker compose up -d rabbitmq`, or fix "
+            "ISTD_BROKER__URL / --broker")
 
 
 def _begin_explicitly(engine: AsyncEngine) -> None:

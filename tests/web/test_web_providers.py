@@ -60,7 +60,7 @@ def test_istd_providers_load_and_list_and_a_bad_file_loads_nothing(tmp_path: Pat
 
     refused = _istd("providers", "--database", url, "load", str(bad))
     assert refused.returncode == 1
-    assert refused.stderr == (f"istd providers: {bad}: line 3: AGB code '2222' is not 8 digits; "
+    assert refused.stderr == (f"istd providers load: {bad}: line 3: AGB code '2222' is not 8 digits; "
                               "nothing loaded\n")
     missing = _istd("providers", "--database", url, "load", str(tmp_path / "nergens.csv"))
     assert (missing.returncode, missing.stderr.count("\n")) == (1, 1)
