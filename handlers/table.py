@@ -43,6 +43,7 @@ class Row:
     retour: int | None = None  # the number of its retour
     # The berichtklassen (paths below Bericht) that get RetourCodes in its retour with class codes.
     classes: frozenset[str] = frozenset()
+    answer: int | None = None  # a declaration's answer (323 → 325): its own message, not a retour
 
 
 def _client(*below: str) -> frozenset[str]:
@@ -67,7 +68,7 @@ TABLE: tuple[Row, ...] = (
     Row(318, _R, m.VerzoekWijzigingRetour, "Client"),
     Row(319, _O, m.AntwoordBericht, "Antwoord", 320, frozenset({"Antwoord", "Antwoord/Woonplaatsbeginsel"})),
     Row(320, _R, m.AntwoordRetour, "Antwoord"),
-    Row(323, _D, m.DeclaratieBericht, "Declaratie"),
+    Row(323, _D, m.DeclaratieBericht, "Declaratie", answer=325),
     Row(325, _D, m.DeclaratieAntwoordBericht, "DeclaratieAntwoord"),
 )
 
@@ -82,6 +83,16 @@ def numbers(*roles: Role) -> frozenset[int]:
 def role_of(number: int) -> Role | None:
     row = BY_NUMBER.get(number)
     return row.role if row else None
+
+
+# The declaration that is judged per Prestatie and answered (323).
+DECLARATION: int = next(row.number for row in TABLE if row.answer is not None)
+
+
+def reply_to(number: int) -> int | None:
+    """The number of what answers this message: its retour, or a declaration's answer; None if nothing."""
+    row = BY_NUMBER.get(number)
+    return None if row is None else row.retour or row.answer
 
 
 # Heen messages that are answered by a retour (the external rules and the retour signals use it).

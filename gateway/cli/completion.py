@@ -123,7 +123,6 @@ complete -o filenames -F _istd istd
 
 
 def run(args: argparse.Namespace) -> int:
-    from gateway.cli.main import build_parser  # main imports this module while it builds the parser
-
-    print(bash_script(build_parser()), end="")
+    root: argparse.ArgumentParser = args.root_parser  # set by gateway.cli.main.build_parser
+    print(bash_script(root), end="")
     return 0

@@ -39,6 +39,7 @@ from gateway.processing.processed import Processed
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
 from handlers.context import ProductCodesError
+from handlers.table import reply_to
 from storage.engine import (
     create_engine,
     ensure_migrated,
@@ -70,9 +71,9 @@ def expand(paths: list[str]) -> list[Path]:
 
 
 def retour_name(message: str) -> str:
-    """WMO305 → WMO306; a declaration WMO323 is answered with a WMO325."""
+    """WMO305 → WMO306; a declaration WMO323 is answered with a WMO325 (handlers/table.py)."""
     number = int(message[-3:])
-    return f"{message[:-3]}{325 if number == 323 else number + 1}"
+    return f"{message[:-3]}{reply_to(number) or number + 1}"
 
 
 def report(path: Path, result: Processed, out: Path | None) -> None:

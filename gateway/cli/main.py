@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    # `istd completion` walks the whole parser; handed over here, it needs no import of this module.
+    parser.set_defaults(root_parser=parser)
     return parser
 
 

@@ -22,6 +22,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top, for start-up cost only (no circle): every `istd` command imports
+    # this module to build its parser, and only `istd web` needs uvicorn and the web app.
     import uvicorn
 
     from gateway.web.app import create_web_app

@@ -19,6 +19,7 @@ from gateway.codec import paths
 from gateway.codec.document import ParsedDocument
 from gateway.codec.retour import _check_valid, _child_steps, _serialise
 from handlers.answer325 import NO_REMARKS, NOT_ASSESSED, AnswerPlan
+from handlers.table import BY_NUMBER, DECLARATION
 from schemas import registry
 from schemas.registry import MessageType
 
@@ -28,9 +29,10 @@ DECLARATIE = "/Bericht/Declaratie"
 def antwoord_type(doc: ParsedDocument) -> MessageType:
     """The 325 of this 323's standard; ValueError for any other document."""
     mt = doc.message_type
-    if mt.number != 323:
-        raise ValueError(f"{mt.name} is not a declaration (323): it has no declaratie-antwoord")
-    return registry.by_number(mt.standard, 325)
+    row = BY_NUMBER.get(mt.number)
+    if row is None or row.answer is None:
+        raise ValueError(f"{mt.name} is not a declaration ({DECLARATION}): it has no declaratie-antwoord")
+    return registry.by_number(mt.standard, row.answer)
 
 
 def build_antwoord(

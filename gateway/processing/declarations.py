@@ -23,7 +23,6 @@ from storage import messages as store
 from storage.contracts import contract_count
 from storage.writers import OrmWriter, StoredMessage, Writer
 
-DECLARATIE = 323
 log = get_logger("declarations")
 
 

@@ -44,13 +44,12 @@ from handlers.data import load_municipalities
 from handlers.findings import TECHNICAL_REJECTION, Finding
 from handlers.messages import DeclaratieBericht
 from handlers.outcome import Outcome, RetourPlan
-from handlers.table import Role, role_of
+from handlers.table import DECLARATION, Role, role_of
 from storage.claims import Claims, record_declaration
 from storage.writers import OrmWriter, StoredMessage, Writer
 
 log = get_logger("processing")
 
-DECLARATIE = 323  # judged per Prestatie and answered with a 325 (gateway.processing.declarations)
 
 
 class Processor:
@@ -111,7 +110,7 @@ class Processor:
         if verdict.document is None or verdict.verdict not in ("valid", "rejected-rules"):
             return await self._invalid(session, item, tuple(verdict.findings))
         number = verdict.document.message_type.number
-        if number == DECLARATIE:
+        if number == DECLARATION:
             level2 = tuple(verdict.findings) if verdict.verdict == "rejected-rules" else ()
             return await self._declaration(session, item, level2)
         role = role_of(number)

@@ -25,5 +25,5 @@ A new state read (a method on a handlers.state Protocol) touches:
     storage/batch/load.py               when it needs rows the snapshot does not load yet
     gateway/processing/batch.py         `_Recorder`: note the key it reads (typed as State, so mypy
                                         names a missing method)
-    tests/handlers/handlers_testkit.py  FakeState, the handlers' tests' stand-in
+    tests/kit/typed_messages.py         FakeState, the handlers' tests' stand-in
 """

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from handlers.insight import signals as rules
 from handlers.insight.signals import Signal, signal_key
-from handlers.table import WITH_RETOUR
+from handlers.table import DECLARATION, WITH_RETOUR
 from storage.insight_queries.common import Scope, counting_version, live_delivery
 from storage.models import (
     AllocationRow,
@@ -39,7 +39,6 @@ HEEN = WITH_RETOUR
 # transaction) and our own 301/319 recorded as sent (the provider owes the 302/320). XSD-invalid
 # messages get no retour at all (IV032), rejected own messages were never sent.
 AWAITING_RETOUR = ("accepted", "recorded")
-DECLARATIE = 323
 JUDGED = ("accepted", "partial", "rejected")  # a 323 answered with a 325 (a level-1 failure gets none)
 
 
@@ -200,7 +199,7 @@ async def _declarations_unanswered(session: AsyncSession, today: date, scope: Sc
                     answer.identificatie)
              .outerjoin(RetourRow, RetourRow.heen_message_id == m.id)
              .outerjoin(answer, answer.id == RetourRow.retour_message_id)
-             .where(m.message_number == DECLARATIE, m.direction == "in", m.status.in_(JUDGED)))
+             .where(m.message_number == DECLARATION, m.direction == "in", m.status.in_(JUDGED)))
     if wanted.aanbieder:
         query = query.where(m.sender == wanted.aanbieder)
     rows = (await session.execute(query)).all()

@@ -8,7 +8,7 @@ import typing
 import pytest
 
 from handlers import antwoord, retour, start, stop, toewijzing, verzoek
-from handlers.table import BY_NUMBER, HEEN_ROLES, TABLE, WITH_RETOUR, Role, numbers
+from handlers.table import BY_NUMBER, DECLARATION, HEEN_ROLES, TABLE, WITH_RETOUR, Role, numbers, reply_to
 from schemas import registry
 from schemas.spec.messages import RETOUR_CLASSES
 
@@ -63,3 +63,12 @@ def test_every_heen_and_retour_class_has_a_handler() -> None:
     for row in TABLE:
         if row.role is not Role.DECLARATION:  # 323/325 are stored and acknowledged only, for now
             assert row.message in handled, row.number
+
+
+def test_the_declaration_is_answered_by_its_own_message_not_a_retour() -> None:
+    assert DECLARATION == 323
+    assert BY_NUMBER[DECLARATION].retour is None
+    assert BY_NUMBER[325].role is Role.DECLARATION
+    assert [row.number for row in TABLE if row.answer is not None] == [DECLARATION]
+    replies = [reply_to(number) for number in (323, 305, 319, 302, 325)]
+    assert replies == [325, 306, 320, None, None]

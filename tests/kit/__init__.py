@@ -4,7 +4,8 @@
   marker, and the published XSDs and examples for the conformance tests (nothing else reads them);
 - ``examples``: the shipped example messages (``examples/``, ``make generate``), one per message type;
 - ``identity``: the test parties and each message type's BerichtCode, name and sender, from the registry;
-- ``typed_messages``: typed handler messages and ``FakeState`` for the pure handler and rule tests;
+- ``typed_messages``: the one typed-message builder: valid baselines per standard for the level-2 rule tests,
+  short messages and ``FakeState`` (the register in memory) for the handler and level-3/4 rule tests;
 - ``xml_messages``: XML messages of both standards built from small dataclasses (scenarios, privacy);
 - ``traffic``: realistic mixed traffic from the examples' story (fault tests and benchmarks);
 - ``documents``: documents for the codec tests (published and shipped examples, generated ones);

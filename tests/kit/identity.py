@@ -1,8 +1,8 @@
 """What every message builder of the tests shares: the test parties, and each message type's identity.
 
 BerichtCodes, names and who sends what come from ``schemas.registry`` (one table for the project), so
-the typed builders (tests/kit/typed_messages.py, tests/rules/rule_factories.py) and the XML builders
-(tests/kit/xml_messages.py) cannot drift from it or from each other.
+the typed builder (tests/kit/typed_messages.py) and the XML builder (tests/kit/xml_messages.py) cannot
+drift from it or from each other.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 
 from handlers.messages import Standard
 from handlers.rules.in_message import check
-from tests.rules.rule_factories import BASELINES, STANDARDS, meta, start
+from tests.kit.typed_messages import BASELINES, STANDARDS, meta, start
 
 
 @pytest.mark.parametrize("number", sorted(BASELINES))

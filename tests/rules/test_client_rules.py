@@ -18,7 +18,7 @@ from handlers.messages import (
     Standard,
 )
 from handlers.rules.checks_client import passes_elfproef
-from tests.rules.rule_factories import (
+from tests.kit.typed_messages import (
     BASELINES,
     STANDARDS,
     declaratie,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from handlers.messages import Adres, Contact, Huis, Periode, Standard, Telefoon, Toewijzing
-from tests.rules.rule_factories import (
+from tests.kit.typed_messages import (
     CLIENT_CONTACT,
     STANDARDS,
     contact,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from handlers.messages import Geboortedatum, Message, Periode, Standard
-from tests.rules.rule_factories import (
+from tests.kit.typed_messages import (
     DAGTEKENING,
     STANDARDS,
     declaratie,

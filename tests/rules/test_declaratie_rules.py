@@ -16,7 +16,7 @@ from handlers.messages import (
     Prestatie,
     Standard,
 )
-from tests.rules.rule_factories import (
+from tests.kit.typed_messages import (
     STANDARDS,
     declaratie,
     declaratie_antwoord,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from handlers.messages import Product, Relatie, Standard
-from tests.rules.rule_factories import (
+from tests.kit.typed_messages import (
     BSN,
     SPECIFIC,
     STANDARDS,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from handlers.messages import Message, Omvang, Product, Standard
-from tests.rules.rule_factories import (
+from tests.kit.typed_messages import (
     SPECIFIC,
     STANDARDS,
     findings_of,

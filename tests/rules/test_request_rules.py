@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from handlers.messages import Standard, Verwijzer, VerzoekToewijzing, Woonplaatsbeginsel
-from tests.rules.rule_factories import (
+from tests.kit.typed_messages import (
     STANDARDS,
     aangevraagd,
     antwoord,

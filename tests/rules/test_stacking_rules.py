@@ -18,7 +18,7 @@ from handlers.messages import (
     VerzoekToewijzing,
     VerzoekWijziging,
 )
-from tests.rules.rule_factories import (
+from tests.kit.typed_messages import (
     SPECIFIC,
     STANDARDS,
     aangevraagd,
