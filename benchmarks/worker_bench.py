@@ -7,7 +7,9 @@
 2. worker: all messages pre-published to `istd.in`, then `istd worker` (a subprocess, as deployed)
    drains them: sustained messages/second, peak RSS, outbox drained;
 3. latency: with the worker running, more messages published at 70 % of the measured rate, each
-   stamped at publish time; end-to-end latency to its retour (or forwarded 301/319) on `istd.out`.
+   stamped at publish time; end-to-end latency to its retour (or forwarded 301/319) on `istd.out`;
+4. processes: the same messages through `istd worker --processes N` (N = --processes, default the
+   cores available) on a fresh database, published to the shard exchange (2N shards): msg/s.
 Every queue, exchange and database it creates is removed at the end.
 """
 
@@ -35,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_report import Report, profile_summary
 from ceiling import run_ceiling
 
+from gateway.worker.sharding import shard_of
+from gateway.worker.supervisor import available_cores
 from gateway.worker.topology import Topology
 from tests.kit.traffic import Traffic
 
@@ -49,6 +53,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=50_000, help="messages for the worker (default 50000)")
     parser.add_argument("--latency-count", type=int, default=None, help="messages in the latency phase")
     parser.add_argument("--profile", action="store_true", help="worker under cProfile: where the time goes")
+    parser.add_argument("--processes", type=int, default=available_cores(),
+                        help="worker processes of phase 4 (default: the cores available; 1 skips it)")
     return parser.parse_args()
 
 
@@ -81,12 +87,15 @@ def _free_port() -> int:
 class Worker:
     """`istd worker` as a subprocess, optionally under cProfile; samples its RSS."""
 
-    def __init__(self, url: str, prefix: str, profile: Path | None, log: Path) -> None:
+    def __init__(self, url: str, prefix: str, profile: Path | None, log: Path, *, processes: int = 1,
+                 shards: int = 0) -> None:
         self.port = _free_port()
         self.env = {**os.environ, "ISTD_BROKER__URL": RABBIT, "ISTD_BROKER__PREFIX": prefix,
-                    "ISTD_DATABASE__URL": url, "ISTD_HTTP__PORT": str(self.port)}
+                    "ISTD_DATABASE__URL": url, "ISTD_HTTP__PORT": str(self.port),
+                    "ISTD_BROKER__SHARDS": str(shards)}
         runner = ["-m", "cProfile", "-o", str(profile)] if profile else []
-        self.argv = [sys.executable, *runner, "-m", "gateway.cli.main", "worker"]
+        several = ["--processes", str(processes)] if processes > 1 else []
+        self.argv = [sys.executable, *runner, "-m", "gateway.cli.main", "worker", *several]
         self.log = log
         self.peak_rss_mb = 0.0
         self.process: asyncio.subprocess.Process | None = None
@@ -117,6 +126,16 @@ class Worker:
         count = float(found.get("istd_batch_size_count", 0)) or 1.0
         return (float(found.get("istd_batch_size_sum", 0)) / count,
                 1000 * float(found.get("istd_batch_seconds_sum", 0)) / count)
+
+    async def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds so far: the whole process (`total`) and each stage (gateway.processing.stages)."""
+        async with httpx.AsyncClient() as client:
+            text = (await client.get(f"http://127.0.0.1:{self.port}/metrics")).text
+        found = {stage: float(value) for stage, value in re.findall(
+            r'^istd_stage_cpu_seconds_total\{stage="([a-z]+)"\} ([0-9.e+-]+)$', text, re.M)}
+        total = re.search(r"^process_cpu_seconds_total ([0-9.e+-]+)$", text, re.M)
+        found["total"] = float(total.group(1)) if total else 0.0
+        return found
 
     async def stop(self) -> tuple[int, float]:
         assert self.process is not None
@@ -229,8 +248,11 @@ async def main() -> int:
         retours = await channel.declare_queue(f"{prefix}bench.retours", durable=True)
         await retours.bind(topology.out_exchange.name, routing_key="#")
         inbound = await channel.get_exchange(topology.inbound_exchange.name)
+        before = await worker.cpu_seconds()
         report.publish_rate = await publish_all(inbound, "", bodies)
         await drain_worker(worker, url, len(bodies), report)
+        after = await worker.cpu_seconds()
+        report.cpu_us = {k: 1e6 * (after[k] - before.get(k, 0.0)) / len(bodies) for k in after}
         report.batches = await worker.batch_figures()
         await latency_phase(channel, topology, retours, more, report.worker_rate * 0.7, report, url)
         worker.sample_rss()
@@ -238,12 +260,49 @@ async def main() -> int:
         report.exit_code, report.stop_s = await worker.stop()
         report.outbox_pending = await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
         report.outcomes = await _outcomes(url)
+        if args.processes > 1:
+            report.processes, report.processes_rate = args.processes, await processes_phase(
+                connection, args.processes, bodies, name)
     finally:
         await _cleanup(connection, topology, prefix, name)
+        await connection.close()
     print(report.render())
     if profile:
         print(profile_summary(profile))
     return 0
+
+
+async def processes_phase(
+    connection: aio_pika.abc.AbstractConnection, processes: int, bodies: list[bytes], name: str
+) -> float:
+    """`istd worker --processes N` over 2N shard queues drains `bodies`: sustained messages/second."""
+    shards, db = 2 * processes, f"{name}_n"
+    prefix = f"bench-{secrets.token_hex(3)}."
+    topology = Topology(prefix=prefix, shards=shards)
+    url = f"postgresql://postgres@127.0.0.1:5432/{db}"
+    await _admin(f'CREATE DATABASE "{db}"')
+    try:
+        worker = Worker(url, prefix, None, Path(f"/tmp/{name}.processes.log"), processes=processes,
+                        shards=shards)
+        await worker.start()
+        channel = await connection.channel(publisher_confirms=True)
+        retours = await channel.declare_queue(f"{prefix}bench.retours", durable=True)
+        await retours.bind(topology.out_exchange.name, routing_key="#")  # retours are published mandatory
+        exchange = await channel.get_exchange(topology.shard_exchange.name)
+        keys = [str(shard_of(body, shards, max_bytes=len(body) + 1)) for body in bodies]
+        for start in range(0, len(bodies), WINDOW):  # in traffic order, each to its shard
+            await asyncio.gather(*(
+                exchange.publish(aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), k)
+                for b, k in zip(bodies[start:start + WINDOW], keys[start:start + WINDOW], strict=True)
+            ))
+        report = Report(count=len(bodies))
+        async with asyncio.timeout(600):
+            await drain_worker(worker, url, len(bodies), report)
+        await worker.stop()
+        await channel.close()
+        return report.worker_rate
+    finally:
+        await _cleanup(connection, topology, prefix, db)
 
 
 async def _outcomes(url: str) -> dict[str, int]:
@@ -263,7 +322,7 @@ async def _cleanup(
         await channel.queue_delete(queue, if_unused=False, if_empty=False)
     for exchange in topology.all_exchanges():
         await channel.exchange_delete(exchange.name)
-    await connection.close()
+    await channel.close()
     await _admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 

@@ -1,10 +1,14 @@
-"""`istd worker`: the RabbitMQ consumer and its HTTP endpoints in one process, until SIGTERM/SIGINT."""
+"""`istd worker`: the RabbitMQ consumer and its HTTP endpoints in one process, until SIGTERM/SIGINT.
+
+With `--processes N` (N > 1) it supervises N such processes over the shard queues (gateway.worker.supervisor).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import socket
 import sys
@@ -18,6 +22,7 @@ from gateway.cli.common import add_broker_option, add_database_option, database_
 from gateway.logs import configure, get_logger
 from gateway.settings import Settings
 from gateway.worker.app import App, StartupError, create_app
+from gateway.worker.supervisor import Supervisor, available_cores, children_for, worker_argv
 
 log = get_logger("worker")
 
@@ -32,6 +37,11 @@ def register(subparsers: Any) -> None:
     add_database_option(parser)
     add_broker_option(parser)
     parser.add_argument("--asyncapi", action="store_true", help="print the AsyncAPI document (JSON) and exit")
+    parser.add_argument(
+        "--processes", default="1", metavar="N",
+        help="worker processes over the shard queues (N or 'auto': the cores available; needs "
+             "ISTD_BROKER__SHARDS >= N and PostgreSQL); one health/metrics endpoint for all",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -52,8 +62,58 @@ def run(args: argparse.Namespace) -> int:
     if args.asyncapi:
         print(create_app(settings).asyncapi())
         return 0
+    processes = _processes(args.processes, settings.broker.shards)
+    if isinstance(processes, int) and processes > 1 and settings.database.url.startswith("sqlite"):
+        processes = "--processes above 1 needs PostgreSQL (SQLite has one writer); set ISTD_DATABASE__URL"
+    if isinstance(processes, str):
+        print(f"istd worker: {processes}", file=sys.stderr)
+        return 2
     sock = listen(settings.http.host, settings.http.port, "ISTD_HTTP__PORT")
+    if processes > 1:
+        return asyncio.run(supervise(settings, processes, sock))
     return asyncio.run(serve(create_app(settings), sock))
+
+
+def _processes(text: str, shards: int) -> int | str:
+    """--processes as a number, or the one line saying what to change."""
+    if text == "auto":
+        cores = available_cores()
+        if cores > 1 and shards < 2:
+            return (f"--processes auto would run {cores} processes, which needs ISTD_BROKER__SHARDS of at "
+                    "least 2 (each shard queue keeps the order of its parties); set it, or use --processes 1")
+        return max(1, min(cores, shards))
+    if not text.isdigit() or int(text) < 1:
+        return f"--processes takes a number of at least 1 or 'auto', not {text!r}"
+    number = int(text)
+    if number > 1 and shards < number:
+        return (f"--processes {number} needs ISTD_BROKER__SHARDS of at least {number} (now {shards}): each "
+                "shard queue keeps the order of its parties; set it, or use fewer processes")
+    return number
+
+
+async def supervise(settings: Settings, processes: int, sock: socket.socket) -> int:
+    """`processes` children over the shard queues; health and metrics for all on the configured port."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    # The children read their settings from the environment: the URLs given as options go there too.
+    env = {**os.environ, "ISTD_DATABASE__URL": settings.database.url, "ISTD_BROKER__URL": settings.broker.url}
+    supervisor = Supervisor(children_for(env, processes, settings.broker.shards), worker_argv())
+    config = uvicorn.Config(
+        supervisor.http, host=settings.http.host, port=settings.http.port,
+        log_config=None, lifespan="off", access_log=False,
+    )
+    try:
+        server, http = await _serve_http(config, sock)
+    except StartupError as exc:
+        print(f"istd worker: {exc}", file=sys.stderr)
+        return 1
+    await supervisor.start()
+    code = await supervisor.run_until(stopping)
+    server.should_exit = True
+    await http
+    return code
 
 
 async def _start_http(app: App, sock: socket.socket) -> tuple[_Server, asyncio.Task[None]]:
@@ -61,6 +121,10 @@ async def _start_http(app: App, sock: socket.socket) -> tuple[_Server, asyncio.T
         app.http, host=app.settings.http.host, port=app.settings.http.port,
         log_config=None, lifespan="off", access_log=False,
     )
+    return await _serve_http(config, sock)
+
+
+async def _serve_http(config: uvicorn.Config, sock: socket.socket) -> tuple[_Server, asyncio.Task[None]]:
     server = _Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]), name="istd-http")
     while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no start-up event
@@ -68,7 +132,7 @@ async def _start_http(app: App, sock: socket.socket) -> tuple[_Server, asyncio.T
     if task.done():  # uvicorn ends with SystemExit when it cannot serve
         with contextlib.suppress(SystemExit, OSError):
             task.result()
-        where = f"{app.settings.http.host}:{app.settings.http.port}"
+        where = f"{config.host}:{config.port}"
         raise StartupError(f"cannot serve HTTP on {where}; set ISTD_HTTP__PORT")
     return server, task
 

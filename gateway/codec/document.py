@@ -55,7 +55,7 @@ class Parties:
 class ParsedDocument:
     """One well-formed message of a supported type: raw bytes, hash, message type and the lxml root."""
 
-    __slots__ = ("_sha256", "had_bom", "message_type", "raw", "root")
+    __slots__ = ("_children", "_sha256", "had_bom", "message_type", "raw", "root")
 
     def __init__(self, raw: bytes, message_type: MessageType, root: etree._Element, had_bom: bool) -> None:
         self.raw = raw
@@ -63,6 +63,7 @@ class ParsedDocument:
         self.root = root
         self.had_bom = had_bom
         self._sha256: str | None = None
+        self._children: paths.ChildMemo = {}  # for line_of: each parent's children listed once
 
     @property
     def sha256(self) -> str:
@@ -81,7 +82,7 @@ class ParsedDocument:
 
     def line_of(self, xpath: str) -> int | None:
         """Source line of the element at `xpath`, or of its nearest existing ancestor; None if neither."""
-        return paths.line_at(self.root, xpath)
+        return paths.line_at(self.root, xpath, self._children)
 
     def __repr__(self) -> str:
         return f"ParsedDocument({self.message_type.name}, {len(self.raw)} bytes, sha256={self.sha256[:12]})"

@@ -60,12 +60,17 @@ def _same_name(parent: etree._Element, name: str) -> list[etree._Element]:
     return list(parent.iterchildren(f"{{*}}{name}"))
 
 
-def line_at(root: etree._Element, xpath: str) -> int | None:
+ChildMemo = dict[tuple[etree._Element, str], list[etree._Element]]  # (parent, name) -> those children
+
+
+def line_at(root: etree._Element, xpath: str, memo: ChildMemo | None = None) -> int | None:
     """Source line of the element at `xpath`, or of its deepest existing ancestor; None if neither.
 
     A step written `X[1]` also finds an only child `X`, so callers may index repeating classes always.
     Only the steps of `xpath` are walked: a rejected message has a finding or two, and indexing every
-    element for those cost more than the rest of its processing.
+    element for those cost more than the rest of its processing. A document with thousands of
+    findings (`Client[1]` ... `Client[9000]`) passes one `memo` for all of them, so each parent's
+    children are listed once instead of once per finding (quadratic in the document's size).
     """
     found: int | None = None
     element: etree._Element | None = None
@@ -75,8 +80,8 @@ def line_at(root: etree._Element, xpath: str) -> int | None:
             name = local_name(root.tag)
             element = root if name in (step, bare) else None
         else:
-            child = _keyed_child(element, step)
-            element = child if child is not None or bare == step else _keyed_child(element, bare)
+            child = _keyed_child(element, step, memo)
+            element = child if child is not None or bare == step else _keyed_child(element, bare, memo)
         if element is None:
             break
         found = line(element) or 0
@@ -86,13 +91,17 @@ def line_at(root: etree._Element, xpath: str) -> int | None:
 _KEY = re.compile(r"([^\[\]]+)(?:\[([1-9][0-9]*)\])?")
 
 
-def _keyed_child(element: etree._Element, step: str) -> etree._Element | None:
+def _keyed_child(element: etree._Element, step: str, memo: ChildMemo | None = None) -> etree._Element | None:
     """The child `step` names: `Name` when it is the only one, `Name[n]` when it repeats."""
     key = _KEY.fullmatch(step)
     if key is None:
         return None
     name, n = key.group(1), key.group(2)
-    same = [child for child in element_children(element) if local_name(child.tag) == name]
+    same = None if memo is None else memo.get((element, name))
+    if same is None:
+        same = [child for child in element_children(element) if local_name(child.tag) == name]
+        if memo is not None:
+            memo[element, name] = same
     if n is None:
         return same[0] if len(same) == 1 else None
     return same[int(n) - 1] if 1 < len(same) >= int(n) else None

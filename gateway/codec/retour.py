@@ -5,7 +5,11 @@ retour's BerichtCode, then IdentificatieRetour, DagtekeningRetour, XsltVersie, X
 the header RetourCodes. With class codes, the Client (Antwoord for a 319) follows with all its content,
 in the retour namespace, and every berichtklasse ends with its RetourCodes. Output is UTF-8 without
 BOM, with an XML declaration, indented with tabs and with CR/LF line ends (OP192); the same input always
-gives the same bytes. Every retour is checked against our retour XSD before it is returned.
+gives the same bytes. Every retour is checked against our retour XSD before it is returned, except a
+header-only retour of a heen document that passed its own XSD (`header_checked=True`, the worker's
+case): that one is written from a template (`_header_only`), byte for byte what the builder makes,
+and only with retour codes that a built-and-checked retour of its type has carried before, so the
+XSD check it skips cannot fail (tests/codec/test_codec_retour.py compares both ways per example).
 """
 
 from __future__ import annotations
@@ -51,10 +55,18 @@ def build_retour(
     header_codes: Sequence[str],
     class_codes: Mapping[str, Sequence[str]] | None,
     xslt_versie: str | None = None,
+    header_checked: bool = False,
 ) -> bytes:
-    """The retour's bytes. `class_codes=None`: header only; else codes per class XPath (0200 if absent)."""
+    """The retour's bytes. `class_codes=None`: header only; else codes per class XPath (0200 if absent).
+
+    `header_checked`: `doc` passed its XSD, so its header values are valid in the retour as well.
+    """
     mt, rt = doc.message_type, retour_type(doc)
     _check_codes(doc, header_codes, class_codes)
+    if header_checked and class_codes is None and xslt_versie is None:
+        written = _header_only(doc, rt, identificatie_retour, dagtekening_retour, header_codes)
+        if written is not None:
+            return written
     builder = _Builder(mt, rt)
     root = etree.Element(f"{{{rt.namespace}}}Bericht", nsmap={rt.name.lower(): rt.namespace,
                                                               mt.standard: mt.basis_namespace})
@@ -66,6 +78,8 @@ def build_retour(
         source = next(el for el in paths.element_children(doc.root) if paths.local_name(el.tag) == body)
         builder.copy_class(source, root, body, f"/Bericht/{body}", classes, class_codes)
     _check_valid(rt, root)
+    if class_codes is None:
+        _CHECKED_CODES.setdefault(rt.namespace, set()).update(header_codes)
     return _serialise(root)
 
 
@@ -174,3 +188,80 @@ def _serialise(root: etree._Element) -> bytes:
     etree.indent(root, space="\t")
     body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n").replace(b"\n", b"\r\n")
+
+
+# Per retour namespace: header retour codes a built retour carried and passed the XSD with.
+_CHECKED_CODES: dict[str, set[str]] = {}
+_XSD_SPACE = " \t\n\r"
+
+
+def _header_only(
+    doc: ParsedDocument, rt: MessageType, identificatie: str, dagtekening: dt.date, codes: Sequence[str],
+) -> bytes | None:
+    """The header-only retour as text, without building or checking a tree; None: the builder must.
+
+    The builder's output for the same input, byte for byte: the heen header's fields in the retour
+    namespace (text escaped as lxml does), then the retour's own fields, tab-indented, CR/LF.
+    """
+    checked = _CHECKED_CODES.get(rt.namespace)
+    if checked is None or not checked.issuperset(codes) or not _plain_identificatie(identificatie):
+        return None
+    mt, p = doc.message_type, rt.name.lower()
+    b = mt.standard
+    prefixes = {f"{{{mt.namespace}}}": f"{p}:", f"{{{mt.basis_namespace}}}": f"{b}:"}
+    lines = [f'<{p}:Bericht xmlns:{p}="{rt.namespace}" xmlns:{b}="{mt.basis_namespace}">', f"\t<{p}:Header>"]
+    for child in paths.element_children(paths.element_children(doc.root)[0]):
+        if not _write(child, 2, prefixes, rt.berichtcode, lines):
+            return None
+    basisschema, bericht = registry.xsd_versions(rt)
+    lines += [
+        f"\t\t<{p}:IdentificatieRetour>{identificatie}</{p}:IdentificatieRetour>",
+        f"\t\t<{p}:DagtekeningRetour>{dagtekening.isoformat()}</{p}:DagtekeningRetour>",
+        f"\t\t<{p}:XsdVersieRetour>",
+        f"\t\t\t<{b}:BasisschemaXsdVersie>{_escape(basisschema)}</{b}:BasisschemaXsdVersie>",
+        f"\t\t\t<{b}:BerichtXsdVersie>{_escape(bericht)}</{b}:BerichtXsdVersie>",
+        f"\t\t</{p}:XsdVersieRetour>",
+    ]
+    if codes:
+        lines.append(f"\t\t<{p}:RetourCodes>")
+        lines += [f"\t\t\t<{p}:RetourCode>{code}</{p}:RetourCode>" for code in codes]
+        lines.append(f"\t\t</{p}:RetourCodes>")
+    lines += [f"\t</{p}:Header>", f"</{p}:Bericht>", ""]
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + "\n".join(lines)
+    return text.encode("utf-8").replace(b"\n", b"\r\n")
+
+
+def _write(element: etree._Element, depth: int, prefixes: Mapping[str, str], berichtcode: str,
+           lines: list[str]) -> bool:
+    """Append `element` as `_copy` and `etree.indent` would write it; False: a namespace it cannot map."""
+    tag = element.tag
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return False
+    namespace, _, name = tag.partition("}")
+    prefix = prefixes.get(namespace + "}")
+    if prefix is None:
+        return False
+    indent, qname = "\t" * depth, prefix + name
+    children = paths.element_children(element)
+    if children:
+        lines.append(f"{indent}<{qname}>")
+        if not all(_write(child, depth + 1, prefixes, berichtcode, lines) for child in children):
+            return False
+        lines.append(f"{indent}</{qname}>")
+        return True
+    text = berichtcode if depth == 2 and name == "BerichtCode" else element.text
+    lines.append(f"{indent}<{qname}/>" if text is None else f"{indent}<{qname}>{_escape(text)}</{qname}>")
+    return True
+
+
+def _plain_identificatie(identificatie: str) -> bool:
+    """LDT_IdentificatieBericht (1-12 characters, not blank, one line), with nothing to escape."""
+    return (0 < len(identificatie) <= 12 and bool(identificatie.strip(_XSD_SPACE))
+            and not any(c in identificatie for c in "\n\r&<>"))
+
+
+def _escape(text: str) -> str:
+    """Character data as lxml writes it."""
+    if "&" not in text and "<" not in text and ">" not in text and "\r" not in text:
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")

@@ -5,6 +5,13 @@ would cost 300 MB. Texts longer than `LONG_TEXT` characters therefore do not rea
 a long Commentaar (LDT_Commentaar has no maximum; its pattern only asks for one non-blank
 character) is checked here and stands in as one character; any other element with such a text is
 refused here, since no other type allows a value anywhere near that long.
+
+Finding those texts must not cost a Python step per element (a 25 MB document has a million of
+them): `_may_hold_long_text` scans the raw bytes in C instead. In UTF-8 the byte `<` is only ever
+markup, so without comments, CDATA or processing instructions (which the parser removes or merges,
+joining the texts around them) every element text lies within one run of bytes between two `<`, and
+a text of more than LONG_TEXT characters needs a run of more than LONG_TEXT bytes. Only a document
+with such a run, or with those constructs, has its elements walked.
 """
 
 from __future__ import annotations
@@ -37,13 +44,16 @@ _SCHEMAS: dict[str, etree.XMLSchema] = {}  # by message namespace: cheaper to lo
 MAX_FINDINGS = 100  # a document with more schema errors is not worth listing them all
 LONG_TEXT = 65_536  # characters
 _XML_SPACE = " \t\n\r"  # XSD's \s
+# A run of more than LONG_TEXT bytes after a `<` without another `<`: where a long text could be.
+_LONG_RUN = re.compile(rb"<[^<]{%d,}" % (LONG_TEXT + 1))
+_ELEMENT_START = re.compile(rb"<[^!?]")  # the root's start tag: what comes before it is the prolog
 
 
 def validate_xsd(doc: ParsedDocument) -> list[Finding]:
     """Level-1 findings (code `XSD`, no retourcode); empty when the document is schema-valid."""
     mt = doc.message_type
     schema = _SCHEMAS.get(mt.namespace) or _SCHEMAS.setdefault(mt.namespace, registry.schema(mt))
-    if len(doc.raw) <= LONG_TEXT:  # no text can be too long: nothing to set aside
+    if not _may_hold_long_text(doc.raw):  # no text can be too long: nothing to set aside
         if schema.validate(doc.root):
             return []
         return _findings(doc, paths.log_entries(schema.error_log), [])
@@ -76,7 +86,7 @@ def _line(finding: Finding) -> int:
 @contextmanager
 def _long_texts_set_aside(doc: ParsedDocument) -> Iterator[list[Finding]]:
     """Replace texts over LONG_TEXT characters for the XSD pass; yields findings for the refused ones."""
-    if len(doc.raw) <= LONG_TEXT:
+    if not _may_hold_long_text(doc.raw):
         yield []
         return
     long = [el for el in doc.root.iter() if el.text is not None and len(el.text) > LONG_TEXT]
@@ -87,6 +97,18 @@ def _long_texts_set_aside(doc: ParsedDocument) -> Iterator[list[Finding]]:
     finally:
         for element, text in zip(long, originals, strict=True):
             element.text = text
+
+
+def _may_hold_long_text(raw: bytes) -> bool:
+    """False when no element text in `raw` (UTF-8, as `parse` accepts it) can exceed LONG_TEXT characters."""
+    if len(raw) <= LONG_TEXT:
+        return False
+    # Comments, CDATA sections and processing instructions within the root element join texts.
+    root = _ELEMENT_START.search(raw)
+    start = root.start() if root else 0
+    if raw.find(b"<!", start) != -1 or raw.find(b"<?", start) != -1:
+        return True
+    return _LONG_RUN.search(raw, start) is not None
 
 
 def _set_aside(element: etree._Element) -> Finding | None:

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.processing.processed import Processed
 from gateway.processing.senders import Origin
+from gateway.processing.stages import STAGES
 from gateway.processing.validation import Verdict, check_document
 from handlers import dispatch
 from handlers.context import Context
@@ -134,9 +135,10 @@ async def _fair(done: int) -> None:
 
 
 def _prepare(item: BatchItem, max_bytes: int) -> _Prepared:
-    return _Prepared(
-        item, hashlib.sha256(item.raw).hexdigest(), check_document(item.raw, max_bytes=max_bytes)
-    )
+    with STAGES.timed("check"):
+        return _Prepared(
+            item, hashlib.sha256(item.raw).hexdigest(), check_document(item.raw, max_bytes=max_bytes)
+        )
 
 
 async def _run_of_messages(
@@ -158,15 +160,16 @@ async def _run_of_messages(
     results, own = [], []
     for n, p in enumerate(run, 1):
         started = time.perf_counter()
-        done = await processor.run(
-            writer,
-            p.item.raw,
-            received_at=p.item.received_at,
-            today=today,
-            origin=p.item.origin,
-            sha256=p.sha256,
-            verdict=p.verdict,
-        )
+        with STAGES.timed("apply"):  # against the snapshot: no round trip in the common case
+            done = await processor.run(
+                writer,
+                p.item.raw,
+                received_at=p.item.received_at,
+                today=today,
+                origin=p.item.origin,
+                sha256=p.sha256,
+                verdict=p.verdict,
+            )
         own.append(time.perf_counter() - started)
         results.append(done)
         await _fair(n)

@@ -10,6 +10,7 @@ import hashlib
 from gateway import wire
 from gateway.codec import build_retour, retour_type
 from gateway.processing.processed import Input
+from gateway.processing.stages import STAGES
 from handlers.findings import Finding
 from handlers.outcome import Outcome, RetourPlan
 from storage import messages as store
@@ -50,13 +51,15 @@ async def send_retour(session: Writer, item: Input, heen: StoredMessage, plan: R
     class_codes = (
         {xpath: list(codes) for xpath, codes in plan.class_codes.items()} if plan.class_codes else None
     )
-    body = build_retour(
-        item.doc,
-        identificatie_retour=ident,
-        dagtekening_retour=item.today,
-        header_codes=list(plan.header_codes),
-        class_codes=class_codes,
-    )
+    with STAGES.timed("retour"):
+        body = build_retour(
+            item.doc,
+            identificatie_retour=ident,
+            dagtekening_retour=item.today,
+            header_codes=list(plan.header_codes),
+            class_codes=class_codes,
+            header_checked=True,  # only documents that passed their XSD get a retour
+        )
     facts = store.MessageFacts(
         rt.standard, rt.name, rt.number, heen.sender, heen.receiver, ident, item.today
     )

@@ -140,6 +140,31 @@ class WaitItem(BaseModel):
     suppressed: bool = False
 
 
+class RankItem(BaseModel):
+    """One provider and category over a period (`overig`: every group of one wait, folded)."""
+
+    measure: str
+    provider: str
+    category: str
+    count: int | None
+    p50: int | None
+    p90: int | None
+    max: int | None
+    suppressed: bool = False
+
+
+class OpenRequestItem(BaseModel):
+    gemeente: str
+    aanbieder: str
+    kind: str
+    referentie_aanbieder: str
+    state: str
+    category: str
+    since: date
+    age_days: int
+    client_id: str
+
+
 class SignalItem(BaseModel):
     kind: str
     rule: str
@@ -152,6 +177,10 @@ class SignalItem(BaseModel):
     gemeente: str | None
     aanbieder: str | None
     client_id: str | None
+    key: str = Field(description="the signal's lasting name (to mark it handled)")
+    handled_by: str | None = None
+    handled_at: datetime | None = None
+    handled_reason: str | None = None
 
 
 class UsageGroupItem(BaseModel):

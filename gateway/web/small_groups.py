@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gateway.web.api_models import AreaItem, ClaimedGroupItem, UsageGroupItem, WaitItem
+from gateway.web.api_models import AreaItem, ClaimedGroupItem, RankItem, UsageGroupItem, WaitItem
 
 WAIT_FIGURES = {"count": None, "p50": None, "p90": None, "max": None}
 
@@ -26,6 +26,11 @@ def _small(count: int | None, minimum: int) -> bool:
 
 
 def waits(items: list[WaitItem], minimum: int) -> list[WaitItem]:
+    return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(item.count, minimum)
+            else item for item in items]
+
+
+def ranks(items: list[RankItem], minimum: int) -> list[RankItem]:
     return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(item.count, minimum)
             else item for item in items]
 

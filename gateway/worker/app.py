@@ -33,6 +33,7 @@ from gateway.processing.senders import SenderPolicy
 from gateway.settings import Settings
 from gateway.worker import topology as wiring
 from gateway.worker.batcher import Batcher
+from gateway.worker.consumer import DirectConsumer
 from gateway.worker.health import create_http_app
 from gateway.worker.metrics import Metrics
 from gateway.worker.outbox import OutboxRelay
@@ -68,6 +69,7 @@ class App:
     batcher: Batcher[Delivery, Verdict]
     relay: OutboxRelay
     subscribers: tuple[RabbitSubscriber, ...]
+    consumer: DirectConsumer
     http: Starlette = field(init=False)
     schemas_loaded: bool = False
     _watcher: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
@@ -89,12 +91,20 @@ class App:
             self._watcher = asyncio.create_task(self._watch_unrouted(connection), name="istd-unrouted-gauge")
         self.batcher.start()
         self.relay.start()
-        await self.broker.start()
+        if isinstance(connection, aio_pika.abc.AbstractConnection):
+            # FastStream's subscribers stay registered (AsyncAPI) but do not consume: the direct
+            # consumer does, without a handler task per delivery (gateway.worker.consumer).
+            for publisher in self.broker.publishers:
+                await publisher.start()
+            await self.consumer.start(connection)
+        else:  # in memory (TestRabbitBroker): through FastStream's subscribers
+            await self.broker.start()
         log.info("worker started")
 
     async def stop(self) -> None:
         """Stop consuming, commit and ack the batch in hand, flush the outbox, close everything."""
         self.batcher.hurry()
+        await self.consumer.cancel()
         for subscriber in self.subscribers:
             with contextlib.suppress(Exception):
                 await subscriber.stop()  # waits (graceful timeout) for in-flight handlers to settle
@@ -104,6 +114,7 @@ class App:
             await asyncio.wait_for(self.relay.stop(), timeout=GRACEFUL_TIMEOUT_S / 4)
         except Exception as exc:  # noqa: BLE001 - pending rows stay in the outbox for the next start
             log.warning("outbox not flushed at shutdown", extra=fields(error=describe_exception(exc)))
+        await self.consumer.close()
         if self._watcher is not None:
             self._watcher.cancel()
             await asyncio.gather(self._watcher, return_exceptions=True)
@@ -115,6 +126,7 @@ class App:
 
     async def close(self) -> None:
         """Release connections after a failed start (nothing was consumed)."""
+        await self.consumer.close()
         with contextlib.suppress(Exception):
             await self.publishers.close()
         await self.broker.stop()
@@ -282,8 +294,10 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
     )
     shard_ids = parse_shard_ids(settings.broker.shard_ids, settings.broker.shards)
     subscribers = register_routes(broker, topology, batcher, settlement, shard_ids)
+    queues = (topology.inbound_queue.name, *(topology.shard_queue(n).name for n in shard_ids))
+    consumer = DirectConsumer(batcher, settlement, queues, settings.broker.prefetch)
     return App(
         settings=settings, topology=topology, engine=engine, sessions=sessions, broker=broker,
         metrics=metrics, publishers=publishers, pipeline=pipeline, batcher=batcher, relay=relay,
-        subscribers=subscribers,
+        subscribers=subscribers, consumer=consumer,
     )

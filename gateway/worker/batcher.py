@@ -1,8 +1,9 @@
 """Micro-batching: gather concurrent submissions up to `size` or `wait_s`, run them together, answer each one.
 
-Each delivery's handler task calls `submit()` and waits; one loop collects what arrived, calls the
-batch function once (one transaction for the whole batch) and resolves every submission with its
-own result. Only one batch runs at a time, so batches commit in arrival order.
+Each delivery's handler task calls `submit()` and waits, or a consumer callback calls `offer()` and
+returns at once; one loop collects what arrived, calls the batch function once (one transaction for
+the whole batch) and resolves every submission with its own result (an offered item's result is
+the batch function's own business). Only one batch runs at a time, so batches commit in arrival order.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 RunBatch = Callable[[Sequence[T]], Awaitable[Sequence[R]]]
-_Entry = tuple[T, "asyncio.Future[R]"]
+_Entry = tuple[T, "asyncio.Future[R] | None"]  # None: offered, nobody waits for the result
 
 
 class BatcherClosed(RuntimeError):
@@ -48,6 +49,13 @@ class Batcher(Generic[T, R]):
         self._pending.put_nowait((item, future))
         self._arrived.set()
         return await future
+
+    def offer(self, item: T) -> None:
+        """Queue `item` for the next batch without waiting: `run` itself deals with its result."""
+        if self._closed:
+            raise BatcherClosed("the batcher has stopped")
+        self._pending.put_nowait((item, None))
+        self._arrived.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="istd-batcher")
@@ -109,9 +117,9 @@ class Batcher(Generic[T, R]):
             results = await self._run([item for item, _ in batch])
         except Exception as exc:  # noqa: BLE001 - handed to every waiting submitter, who decides
             for _, future in batch:
-                if not future.done():
+                if future is not None and not future.done():
                     future.set_exception(exc)
             return
         for (_, future), result in zip(batch, results, strict=True):
-            if not future.done():
+            if future is not None and not future.done():
                 future.set_result(result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -16,7 +17,11 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+
+from gateway.processing.stages import STAGES
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
@@ -92,6 +97,20 @@ class Metrics:
             "istd_database_outages", "Batches deferred because the database was down", registry=r,
         )
 
+        r.register(_StageCollector())
+
     def render(self) -> bytes:
         """The text exposition format of this registry."""
         return generate_latest(self.registry)
+
+
+class _StageCollector(Collector):
+    """istd_stage_cpu_seconds_total{stage}: CPU time of the timed stages (gateway.processing.stages)."""
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "istd_stage_cpu_seconds", "CPU seconds spent in each timed stage of the path", labels=("stage",),
+        )
+        for stage, seconds in STAGES.seconds.items():
+            family.add_metric((stage,), seconds)
+        yield family

@@ -1,20 +1,34 @@
-"""Settling deliveries once their batch committed: ack, or nack with requeue (the quorum queue counts it)."""
+"""Settling deliveries once their batch committed: ack, or nack with requeue (the quorum queue counts it).
+
+A batch that raises settles all its deliveries with a requeue. A delivery comes either from the
+direct consumer (`Received`: channel and tag) or through FastStream (a StreamMessage, in memory).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aiormq.abc
 from faststream.message import StreamMessage
 
 from gateway.logs import describe_exception, fields, get_logger
+from gateway.processing.stages import STAGES
 from gateway.worker.pipeline import Delivery, Verdict
 
 log = get_logger("worker")
 
 
 RunBatch = Callable[[Sequence[Delivery]], Awaitable[Sequence[Verdict]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """Where a delivery from the direct consumer (gateway.worker.consumer) came from: what settling needs."""
+
+    channel: aiormq.abc.AbstractChannel
+    delivery_tag: int
 
 
 class _Tags:
@@ -58,23 +72,34 @@ class Settlement:
         """`run`, followed by settling its deliveries (the batcher runs this)."""
 
         async def run_and_settle(deliveries: Sequence[Delivery]) -> list[Verdict]:
-            verdicts = list(await run(deliveries))
+            try:
+                verdicts = list(await run(deliveries))
+            except Exception:
+                await self.settle(deliveries, [Verdict.RETRY] * len(deliveries))
+                raise
             await self.settle(deliveries, verdicts)
             return verdicts
 
         return run_and_settle
 
     async def settle(self, deliveries: Sequence[Delivery], verdicts: Sequence[Verdict]) -> None:
+        with STAGES.timed("settle"):
+            await self._settle(deliveries, verdicts)
+
+    async def _settle(self, deliveries: Sequence[Delivery], verdicts: Sequence[Verdict]) -> None:
         by_channel: dict[int, tuple[aiormq.abc.AbstractChannel, list[tuple[int, Verdict]]]] = {}
         for delivery, verdict in zip(deliveries, verdicts, strict=True):
             message = delivery.transport
-            if not isinstance(message, StreamMessage):
+            if isinstance(message, Received):
+                channel, tag = message.channel, message.delivery_tag
+            elif isinstance(message, StreamMessage):
+                found = _channel_and_tag(message)
+                if found is None:
+                    await self.settle_one(message, verdict)
+                    continue
+                channel, tag = found
+            else:
                 continue
-            found = _channel_and_tag(message)
-            if found is None:
-                await self.settle_one(message, verdict)
-                continue
-            channel, tag = found
             by_channel.setdefault(id(channel), (channel, []))[1].append((tag, verdict))
         for channel, settled in by_channel.values():
             try:

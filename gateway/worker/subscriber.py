@@ -1,5 +1,8 @@
 """The `istd.in` subscriber: `on_message` hands the raw bytes to the micro-batcher and waits for the batch.
 
+These FastStream subscribers document the queues in AsyncAPI and consume in memory (TestRabbitBroker);
+with a real connection the worker consumes through gateway.worker.consumer instead (cheaper per delivery).
+
 The batch settles its deliveries itself once it committed (gateway.worker.settlement). The message
 type comes from the document, never from the routing key or headers.
 """
@@ -14,7 +17,7 @@ from faststream.message import StreamMessage
 from faststream.rabbit import RabbitBroker
 from faststream.rabbit.subscriber import RabbitSubscriber
 
-from gateway.worker.batcher import Batcher
+from gateway.worker.batcher import Batcher, BatcherClosed
 from gateway.worker.pipeline import Delivery, Verdict
 from gateway.worker.settlement import Settlement
 from gateway.worker.topology import DELIVERY_COUNT_HEADER, Topology
@@ -76,9 +79,9 @@ def register_routes(
         message = context.get_local("message")
         try:
             await batcher.submit(delivery_of(body, message))
-        except Exception:
-            # Not settled: the batcher had stopped, or the batch raised. (Cancelled while waiting, the
-            # delivery is still in its batch, which settles it.)
+        except BatcherClosed:
+            # Never in a batch, so not settled. (A batch that raised settled its deliveries itself;
+            # cancelled while waiting, the delivery is still in its batch, which settles it.)
             await settlement.settle_one(message, Verdict.RETRY)
             raise
 

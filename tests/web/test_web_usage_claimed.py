@@ -137,11 +137,17 @@ async def test_filters(client: httpx.AsyncClient, claimed: dict[str, str]) -> No
 
 
 async def test_csv_and_page(client: httpx.AsyncClient, claimed: dict[str, str]) -> None:
-    response = await client.get("/api/usage/claimed.csv", params={"on": ON.isoformat(), "over": "true"},
+    response = await client.get("/api/usage/claimed.csv", params={"on": ON.isoformat(), "over": "true",
+                                                                  "format": "plain"},
                                 headers=bearer(claimed["wijk"]))
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [(r["toewijzingnummer"], r["month"], r["declared_volume"], r["allocated_volume"])
             for r in rows] == [("4001", "2025-02", "12.0", "10")]
+    dutch = await client.get("/api/usage/claimed.csv", params={"on": ON.isoformat(), "over": "true"},
+                             headers=bearer(claimed["wijk"]))
+    [row] = list(csv.DictReader(io.StringIO(dutch.text.removeprefix("\ufeff")), delimiter=";"))
+    dutch_row = (row["toewijzingnummer"], row["gedeclareerd_volume"], row["meer_dan_toegewezen"])
+    assert dutch_row == ("4001", "12", "ja")
     await login(client, "wijk")
     page = (await client.get("/benutting", params={"on": ON.isoformat()})).text
     assert 'id="usage-claimed"' in page
@@ -171,7 +177,7 @@ async def test_analysts_get_groups_without_small_ones(client: httpx.AsyncClient,
     assert withheld["groups"]
     assert all(g["suppressed"] and all(g[f] is None for f in FIGURES) for g in withheld["groups"])
     assert withheld["totals"]["awarded_amount"] == 0  # withheld groups stay out of the total
-    text = (await strict.get("/api/usage/claimed.csv", params={"on": ON.isoformat()},
+    text = (await strict.get("/api/usage/claimed.csv", params={"on": ON.isoformat(), "format": "plain"},
                              headers=bearer(claimed["ana"]))).text
     assert {r["awarded_amount"] for r in csv.DictReader(io.StringIO(text))} == {"< 5"}
     team = await _json(strict, claimed["wijk"])  # the team sees its own clients' figures
