@@ -320,6 +320,9 @@ class ClaimLineRow(Base):
     __table_args__ = (
         Index("ix_claim_lines_reference", "standard", "aanbieder", "referentienummer"),
         Index("ix_claim_lines_allocation", "standard", "gemeente", "toewijzingnummer"),
+        # The usage from what was claimed (storage.insight_queries.claimed): covering, by scope and date.
+        Index("ix_claim_lines_usage", "gemeente", "begindatum", "standard", "toewijzingnummer", "status",
+              "debet_credit", "eenheid", "volume", "bedrag"),
     )
 
 

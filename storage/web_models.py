@@ -1,4 +1,4 @@
-"""Tables of the web part: users, API tokens, login sessions, failed logins and the audit log.
+"""Tables of the web part: users, API tokens, login sessions, failed logins, the audit log, provider names.
 
 Secrets are stored only as hashes: passwords with PBKDF2-SHA256 and a per-user salt
 (`gateway.web.security`), API tokens and session tokens as SHA-256 of 32 random
@@ -101,6 +101,38 @@ class AuditRow(Base):
     row_count: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_web_audit_log_at", "at"), Index("ix_web_audit_log_client", "client_id"))
+
+
+class ProviderRow(Base):
+    """A provider's name by its AGB code, as the gemeente loaded it (`istd providers load`): nothing else
+
+    writes here, so a name a provider puts in its own messages never becomes its name on the pages.
+    """
+
+    __tablename__ = "web_providers"
+
+    agb_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignalHandledRow(Base):
+    """A signal a team member marked handled: who, when and why; `key` is handlers.insight.signals.signal_key.
+
+    `subject` names the allocation or message ("toewijzing 1234"), never a person.
+    """
+
+    __tablename__ = "web_signals_handled"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    gemeente: Mapped[str | None] = mapped_column(String(4))
+    subject: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("web_users.id", ondelete="SET NULL"))
+    handled_by: Mapped[str] = mapped_column(String(64))  # kept when the user is removed later
+    handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(200))
 
 
 # Indexes of the insight queries on register tables. They live on the web branch of the migrations

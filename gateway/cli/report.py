@@ -1,5 +1,8 @@
 """`istd report running|waiting|signals|usage|area`: the figures of the pages, for scripts.
 
+`istd report usage --claimed [--idle-months N] [--over]` prints the usage from what was claimed (per
+provider, category, PC4 and month; handlers.insight.claimed), with the filters of /benutting.
+
 Same query functions as the web pages, without a gemeente restriction (whoever runs
 the command already holds the database URL). Never prints a BSN or name: the running
 list gives the opaque client id only.
@@ -19,13 +22,15 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.cli.common import add_database_option, database_error, database_url, iso_date
+from gateway.cli.common import CommandError, add_database_option, database_error, database_url, iso_date
 from gateway.cli.database import run_in_unit_of_work
 from gateway.web.render import csv_cell
+from handlers.insight import claimed
 from handlers.insight.signals import Signal
 from handlers.insight.stats import Summary
 from handlers.insight.usage import UsageGroup
 from storage.insight_queries import analysis
+from storage.insight_queries.claimed import usage_months
 from storage.insight_queries.common import Scope
 from storage.insight_queries.running import AreaRow, RunningRow, area, page_rows
 from storage.insight_queries.running_set import RunningFilter
@@ -46,6 +51,14 @@ def register(subparsers: Any) -> None:
                         help="reference date (default today)")
     add_database_option(parser)
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    group = parser.add_argument_group("usage from what was claimed (report usage --claimed)")
+    group.add_argument("--claimed", action="store_true",
+                       help="usage: allocated, declared and awarded volume and amount per provider, "
+                            "category, PC4 and month (from the 323 claim lines)")
+    group.add_argument("--idle-months", type=int, metavar="N", default=None,
+                       help="with --claimed: running allocations without an awarded claim for N months")
+    group.add_argument("--over", action="store_true",
+                       help="with --claimed: only months declared beyond the allocated volume")
     parser.set_defaults(handler=run)
 
 
@@ -72,6 +85,22 @@ async def _usage(session: AsyncSession, on: date) -> list[dict[str, Any]]:
 
 async def _area(session: AsyncSession, on: date) -> list[dict[str, Any]]:
     return [dataclasses.asdict(r) for r in await area(session, on, ALL)]
+
+
+async def _claimed(session: AsyncSession, on: date, idle_months: int | None,
+                   over: bool) -> list[dict[str, Any]]:
+    rows = claimed.filtered(await usage_months(session, on, ALL), on, idle_months, over)
+    return [{"provider": g.provider, "category": g.category, "pc4": g.pc4, "month": g.month.strftime("%Y-%m"),
+             "allocations": g.allocations, "started": g.started, "clients": len(g.clients),
+             "allocated_volume": g.allocated,
+             "declared_volume": round(g.declared_volume, 2), "awarded_volume": round(g.awarded_volume, 2),
+             "declared_amount": g.declared_amount, "awarded_amount": g.awarded_amount,
+             "share": None if g.share is None else round(g.share, 4)} for g in claimed.per_group(rows)]
+
+
+CLAIMED_COLUMNS = ["provider", "category", "pc4", "month", "allocations", "started", "clients",
+                   "allocated_volume", "declared_volume", "awarded_volume", "declared_amount",
+                   "awarded_amount", "share"]
 
 
 QUERIES = {"running": _running, "waiting": _waiting, "signals": _signals, "usage": _usage, "area": _area}
@@ -110,11 +139,24 @@ def render(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = Non
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _check_claimed_options(args: argparse.Namespace) -> None:
+    if (args.idle_months is not None or args.over or args.claimed) and args.report != "usage":
+        raise CommandError("--claimed, --idle-months and --over belong to 'istd report usage'.")
+    if (args.idle_months is not None or args.over) and not args.claimed:
+        raise CommandError("--idle-months and --over filter 'istd report usage --claimed': "
+                           "add --claimed.")
+    if args.idle_months is not None and not 1 <= args.idle_months <= 36:
+        raise CommandError(f"--idle-months must be 1 to 36 months, not {args.idle_months}.")
+
+
 def run(args: argparse.Namespace) -> int:
     on = args.on or date.today()
     query = QUERIES[args.report]
+    _check_claimed_options(args)
 
     async def work(session: AsyncSession) -> list[dict[str, Any]]:
+        if args.claimed:
+            return await _claimed(session, on, args.idle_months, args.over)
         return await query(session, on)
 
     url = database_url(args)
@@ -122,6 +164,6 @@ def run(args: argparse.Namespace) -> int:
         rows = run_in_unit_of_work(url, work)
     except (SQLAlchemyError, OSError) as error:
         raise database_error(error, url) from None
-    text = render(rows, args.format, COLUMNS[args.report])
+    text = render(rows, args.format, CLAIMED_COLUMNS if args.claimed else COLUMNS[args.report])
     sys.stdout.write(text + ("\n" if text else ""))
     return 0

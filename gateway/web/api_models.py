@@ -140,6 +140,31 @@ class WaitItem(BaseModel):
     suppressed: bool = False
 
 
+class RankItem(BaseModel):
+    """One provider and category over a period (`overig`: every group of one wait, folded)."""
+
+    measure: str
+    provider: str
+    category: str
+    count: int | None
+    p50: int | None
+    p90: int | None
+    max: int | None
+    suppressed: bool = False
+
+
+class OpenRequestItem(BaseModel):
+    gemeente: str
+    aanbieder: str
+    kind: str
+    referentie_aanbieder: str
+    state: str
+    category: str
+    since: date
+    age_days: int
+    client_id: str
+
+
 class SignalItem(BaseModel):
     kind: str
     rule: str
@@ -152,6 +177,10 @@ class SignalItem(BaseModel):
     gemeente: str | None
     aanbieder: str | None
     client_id: str | None
+    key: str = Field(description="the signal's lasting name (to mark it handled)")
+    handled_by: str | None = None
+    handled_at: datetime | None = None
+    handled_reason: str | None = None
 
 
 class UsageGroupItem(BaseModel):
@@ -180,6 +209,69 @@ class UsageResponse(BaseModel):
     groups: list[UsageGroupItem]
     allocations: list[UsageAllocationItem] | None  # per allocation, one page (`page`, `per_page`): team only
     allocations_total: int | None = None  # all allocations of the team (the pages together)
+
+
+class ClaimedGroupItem(BaseModel):
+    """Usage from what was claimed per provider, product category, PC4 and month (handlers.insight.claimed).
+
+    Volumes are in the allocations' unit, amounts in euro cents; `share` is awarded / allocated volume.
+    None: unknown (no Omvang, or a total without an end date) or withheld (`suppressed`, analysts).
+    """
+
+    provider: str
+    category: str
+    pc4: str | None
+    month: str  # YYYY-MM
+    allocations: int | None
+    started: int | None  # of those allocations, how many had started (305) by `on`
+    allocated_volume: int | None
+    declared_volume: float | None
+    awarded_volume: float | None
+    declared_amount: int | None
+    awarded_amount: int | None
+    share: float | None
+    suppressed: bool = False
+
+
+class ClaimedAllocationItem(BaseModel):
+    """One allocation in one month (team only)."""
+
+    toewijzingnummer: int
+    standard: str
+    provider: str
+    category: str
+    pc4: str | None
+    month: str  # YYYY-MM
+    started: bool  # a live start (305) by `on`
+    eenheid: str | None
+    allocated_volume: int | None
+    declared_volume: float
+    awarded_volume: float
+    declared_amount: int
+    awarded_amount: int
+    share: float | None
+    over: bool  # declared more than allocated in this month
+
+
+class ClaimedTotals(BaseModel):
+    """The shown groups added up (withheld groups stay out, so nothing can be worked out by subtraction)."""
+
+    allocated_volume: int | None
+    declared_volume: float
+    awarded_volume: float
+    declared_amount: int
+    awarded_amount: int
+    share: float | None
+
+
+class ClaimedUsageResponse(BaseModel):
+    on: date
+    idle_months: int | None  # filter: running, no awarded claim in the N full months before `on`'s month
+    over: bool  # filter: only months where the declared volume exceeds the allocated volume
+    groups: list[ClaimedGroupItem]
+    totals: ClaimedTotals
+    allocations: list[ClaimedAllocationItem] | None  # team only, one page
+    allocations_total: int | None = None
 
 
 class AreaItem(BaseModel):

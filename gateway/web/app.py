@@ -30,7 +30,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.logs import fields, get_logger
 from gateway.settings import Settings
-from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
+from gateway.web import (
+    pages_allocations,
+    pages_analysis,
+    pages_client,
+    pages_household,
+    pages_login,
+    pages_monitor,
+    pages_search,
+    pages_signals,
+    pages_usage,
+    pages_waiting,
+)
 from gateway.web.accounts import Principal
 from gateway.web.auth import ANY_ROLE, CSRF_COOKIE, CsrfFailed, Forbidden, NotAuthenticated
 from gateway.web.health import add_health_routes
@@ -48,7 +59,8 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 PARAMETER_NAMES = {"on": "peildatum", "since": "begindatum", "page": "pagina",
-                   "per_page": "regels per pagina", "days": "aantal dagen"}
+                   "per_page": "regels per pagina", "days": "aantal dagen", "min_leeftijd": "leeftijd vanaf",
+                   "aanbieder": "aanbieder (AGB)"}
 HTTP_TITLES = {404: ("Niet gevonden", "Deze pagina of cliënt bestaat niet, of valt buiten uw gemeenten."),
                405: ("Niet toegestaan", "Deze pagina kan zo niet worden opgevraagd.")}
 
@@ -148,7 +160,20 @@ def jsonable(errors: Any) -> Any:
     return [{key: value for key, value in error.items() if key in ("loc", "msg", "type")} for error in errors]
 
 
+def _is_page(request: Request) -> bool:
+    return request.method == "GET" and not request.url.path.startswith(("/api/", "/static/", "/health"))
+
+
 def _install_headers(app: FastAPI, cookie_secure: bool) -> None:
+    @app.middleware("http")
+    async def provider_names(request: Request,
+                             call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if _is_page(request) or request.method == "POST":
+            state: WebState = request.app.state.web
+            async with state.sessions() as session:
+                await state.providers.refresh(session)
+        return await call_next(request)
+
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
@@ -178,7 +203,8 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     _install_headers(app, settings.web.cookie_secure)
     add_health_routes(app, engine)
     app.mount("/static", StaticFiles(directory=str(resources.files("gateway.web") / "static")), name="static")
-    for module in (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor):
+    for module in (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
+                   pages_waiting, pages_analysis, pages_usage, pages_monitor):
         app.include_router(module.router)
 
     @app.get("/api/openapi.json", include_in_schema=False)

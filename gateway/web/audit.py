@@ -45,10 +45,13 @@ async def record_view(session: AsyncSession, who: Principal, client_id: int, vie
 
 
 async def record_list(session: AsyncSession, who: Principal, request: Request, view: str,
-                      row_count: int) -> None:
-    """Bulk access: who saw which list with names, under which filter, how many rows."""
-    query = str(request.url.query)[:FILTER_MAX]
-    session.add(_row(who, who.username, request, view, "lijst", filter=query, row_count=row_count))
+                      row_count: int, *, reason: str = "lijst", what: str | None = None) -> None:
+    """Bulk access: who saw which list with names, under which filter, how many rows.
+
+    Also an action on a list's row (a signal marked handled): `what` names the row, `reason` is why.
+    """
+    query = (what if what is not None else str(request.url.query))[:FILTER_MAX]
+    session.add(_row(who, who.username, request, view, reason, filter=query, row_count=row_count))
     await session.flush()
 
 
@@ -56,6 +59,14 @@ async def audit_list(request: Request, who: Principal, view: str, row_count: int
     """`record_list` in its own transaction, committed before the list is sent."""
     async with unit_of_work(request.app.state.web.sessions) as session:
         await record_list(session, who, request, view, row_count)
+
+
+async def record_search(session: AsyncSession, who: Principal, request: Request, view: str,
+                        kinds: list[str], row_count: int) -> None:
+    """A client search: which kinds of term (`bsn,words`), never the terms, and how many clients it showed."""
+    session.add(_row(who, who.username, request, view, "zoekopdracht", filter=",".join(kinds)[:FILTER_MAX],
+                     row_count=row_count))
+    await session.flush()
 
 
 async def record_refused(session: AsyncSession, who: Principal, request: Request, what: str,

@@ -1,4 +1,4 @@
-"""Signalen (team), wachttijden, benutting and wijkanalyse (team and analyst): pages, JSON API, CSV.
+"""Wachttijden, benutting and wijkanalyse (team and analyst): pages, JSON API, CSV.
 
 Analysts get aggregates only: no per-allocation rows, no client ids, never a name or BSN, and no
 figure about fewer clients than the minimum group size (gateway.web.small_groups).
@@ -6,6 +6,7 @@ figure about fewer clients than the minimum group size (gateway.web.small_groups
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Sequence
 from datetime import date
@@ -13,11 +14,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from gateway.web import small_groups
+from gateway.web import pages_usage, small_groups
 from gateway.web.accounts import Principal
 from gateway.web.api_models import (
     AreaItem,
-    SignalItem,
     UsageAllocationItem,
     UsageGroupItem,
     UsageResponse,
@@ -28,12 +28,10 @@ from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.charts import bar_chart
 from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
-from handlers.insight.fmt import nl_month
-from handlers.insight.signals import RULES
 from handlers.insight.usage import per_group
+from handlers.insight.waiting import Wait, per_month
 from storage.insight_queries import analysis
 from storage.insight_queries.running import area
-from storage.insight_queries.signals import signals
 
 router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
@@ -41,43 +39,6 @@ Aggregates = Annotated[Principal, Depends(AGGREGATES)]
 On = Annotated[date, Depends(reference_date)]
 Page = Annotated[Paging, Depends(paging)]
 MEASURES = {"request_to_allocation": "Aanvraag → toewijzing", "allocation_to_start": "Toewijzing → start"}
-
-
-async def signal_items(request: Request, who: Principal, on: date) -> list[SignalItem]:
-    async with web_state(request).sessions() as session:
-        rows = await signals(session, on, scope_of(who))
-    return [SignalItem(kind=r.signal.kind, rule=r.signal.rule, description=RULES[r.signal.kind][1],
-                       since=r.signal.since, due=r.signal.due, age_working_days=r.signal.age,
-                       overdue_working_days=r.signal.overdue, subject=r.signal.subject, gemeente=r.gemeente,
-                       aanbieder=r.aanbieder, client_id=r.client_public_id) for r in rows]
-
-
-@router.get("/signalen", include_in_schema=False)
-async def signals_page(request: Request, who: Team, on: On, paged: Page) -> Response:
-    items = await signal_items(request, who, on)
-    shown = items[paged.offset:paged.offset + paged.per_page]
-    await audit_list(request, who, "lijst:signalen", len(shown))
-    return page(request, "signals.html", title="Signalen", on=on, items=shown, total=len(items),
-                paged=paged, last_page=paged.last_page(len(items)))
-
-
-@router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
-async def signals_api(request: Request, response: Response, who: Team, on: On,
-                      paged: Page) -> list[SignalItem]:
-    """Deadlines passed on `on` (Dutch working days), newest first, one page (`X-Total-Count`: all)."""
-    items = await signal_items(request, who, on)
-    response.headers["X-Total-Count"] = str(len(items))
-    shown = items[paged.offset:paged.offset + paged.per_page]
-    await audit_list(request, who, "api:signalen", len(shown))
-    return shown
-
-
-@router.get("/api/signals.csv", tags=["team"], response_class=Response)
-async def signals_csv(request: Request, who: Team, on: On) -> Response:
-    items = await signal_items(request, who, on)
-    await audit_list(request, who, "csv:signalen", len(items))
-    header = tuple(SignalItem.model_fields)
-    return csv_response(f"signalen-{on}.csv", header, [[getattr(i, h) for h in header] for i in items])
 
 
 def _minimum(request: Request, who: Principal) -> int | None:
@@ -101,26 +62,18 @@ def _csv_rows(request: Request, who: Principal, items: Sequence[Any],
 
 async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
     async with web_state(request).sessions() as session:
-        result = await analysis.waiting_times(session, scope_of(who))
+        waits = await analysis.waits(session, scope_of(who))
+    return await per_month_items(request, who, waits)
+
+
+async def per_month_items(request: Request, who: Principal, waits: dict[str, list[Wait]]) -> list[WaitItem]:
+    """Count, p50, p90 and max per provider, category and month of both measures (small groups withheld)."""
+    result = {measure: await asyncio.to_thread(per_month, rows) for measure, rows in waits.items()}
     items = [WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
                       count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max)
              for measure, rows in result.items() for r in rows]
     minimum = _minimum(request, who)
     return small_groups.waits(items, minimum) if minimum else items
-
-
-@router.get("/wachttijden", include_in_schema=False)
-async def waiting_page(request: Request, who: Aggregates) -> Response:
-    items = await wait_items(request, who)
-    charts = {}
-    for measure, title in MEASURES.items():
-        # At most 20 groups (a legible chart), and only those shown with their figures.
-        rows = [i for i in items if i.measure == measure and not i.suppressed][-20:]
-        labels = [f"{i.provider} cat. {i.category}, {nl_month(i.month)}" for i in rows]
-        series = [("mediaan (p50)", [i.p50 or 0 for i in rows]), ("p90", [i.p90 or 0 for i in rows])]
-        charts[measure] = bar_chart(f"{title}: mediaan en p90 in dagen", labels, series)
-    return page(request, "waiting.html", title="Wachttijden", items=items, measures=MEASURES, charts=charts,
-                small=_small(request, who))
 
 
 @router.get("/api/waiting", response_model=list[WaitItem], tags=["aggregates"])
@@ -133,7 +86,7 @@ async def waiting_api(request: Request, who: Aggregates) -> list[WaitItem]:
 async def waiting_csv(request: Request, who: Aggregates) -> Response:
     header = tuple(WaitItem.model_fields)
     items = await wait_items(request, who)
-    return csv_response("wachttijden.csv", header, _csv_rows(request, who, items, header))
+    return csv_response(request, "wachttijden.csv", header, _csv_rows(request, who, items, header))
 
 
 async def usage_response(request: Request, who: Principal, on: date,
@@ -155,10 +108,18 @@ async def usage_response(request: Request, who: Principal, on: date,
 
 
 @router.get("/benutting", include_in_schema=False)
-async def usage_page(request: Request, who: Aggregates, on: On, paged: Page) -> Response:
+async def usage_page(request: Request, who: Aggregates, on: On, paged: Page,
+                     idle_months: pages_usage.IdleMonths = None, over: pages_usage.Over = False) -> Response:
     result = await usage_response(request, who, on, paged)
-    return page(request, "usage.html", title="Benutting", on=on, result=result, small=_small(request, who),
-                paged=paged, last_page=paged.last_page(result.allocations_total or 0))
+    claimed = await pages_usage.claimed_response(request, who, on, idle_months, over, paged)
+    if claimed.allocations is not None:
+        await audit_list(request, who, "lijst:benutting-declaraties", len(claimed.allocations))
+    last_page = paged.last_page(result.allocations_total or 0)
+    claimed_last_page = paged.last_page(claimed.allocations_total or 0)
+    # One pager walks both lists (same page and per_page): as far as the longer one goes.
+    return page(request, "usage.html", title="Benutting", on=on, result=result, claimed=claimed,
+                small=_small(request, who), paged=paged, last_page=last_page,
+                claimed_last_page=claimed_last_page, pages=max(last_page, claimed_last_page))
 
 
 @router.get("/api/usage", response_model=UsageResponse, tags=["aggregates"])
@@ -171,7 +132,7 @@ async def usage_api(request: Request, who: Aggregates, on: On, paged: Page) -> U
 async def usage_csv(request: Request, who: Aggregates, on: On) -> Response:
     header = tuple(UsageGroupItem.model_fields)
     groups = (await usage_response(request, who, on)).groups
-    return csv_response(f"benutting-{on}.csv", header, _csv_rows(request, who, groups, header))
+    return csv_response(request, f"benutting-{on}.csv", header, _csv_rows(request, who, groups, header))
 
 
 async def area_items(request: Request, who: Principal, on: date) -> list[AreaItem]:
@@ -206,4 +167,4 @@ async def area_api(request: Request, who: Aggregates, on: On) -> list[AreaItem]:
 async def area_csv(request: Request, who: Aggregates, on: On) -> Response:
     header = tuple(AreaItem.model_fields)
     items = await area_items(request, who, on)
-    return csv_response(f"wijkanalyse-{on}.csv", header, _csv_rows(request, who, items, header))
+    return csv_response(request, f"wijkanalyse-{on}.csv", header, _csv_rows(request, who, items, header))

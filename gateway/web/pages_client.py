@@ -34,7 +34,8 @@ router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
 Reason = Annotated[str, Query(max_length=REASON_MAX, description="why the data is shown (audit log)")]
 VIA = {"lopende-toewijzingen": "via lopende toewijzingen", "signalen": "via signalen",
-       "huishouden": "via huishouden"}
+       "huishouden": "via huishouden", "zoeken": "via zoeken",
+       "wachtlijst": "via wachtlijst"}
 
 
 def name_of(client: Identity) -> str:
@@ -144,4 +145,4 @@ async def client_timeline_csv(request: Request, who: Team, public_id: str, reden
     rows = [[t.at.isoformat(), t.message_name, t.identificatie, t.status, t.retour, " ".join(t.retour_codes)]
             for t in p.timeline]
     header = ("at", "message", "identificatie", "status", "retour", "retour_codes")
-    return csv_response("tijdlijn.csv", header, rows)
+    return csv_response(request, "tijdlijn.csv", header, rows)

@@ -58,7 +58,7 @@ async def monitor_csv(request: Request, _who: Ops, days: Days = 7, status: Statu
     items = (await monitor_response(request, days, status, since)).items
     rows = [[" ".join(v) if isinstance(v, list) else v for v in (getattr(i, h) for h in header)]
             for i in items]
-    return csv_response("berichten.csv", header, rows)
+    return csv_response(request, "berichten.csv", header, rows)
 
 
 @router.get("/api/health", tags=["ops"])

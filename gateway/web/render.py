@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -12,7 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from gateway.web.auth import form_csrf_token, web_state
-from handlers.insight.fmt import nl_date, nl_month, nl_number, nl_percent
+from handlers.insight.code_texts import category_text, retourcode_text
+from handlers.insight.fmt import AMSTERDAM, nl_date, nl_month, nl_number, nl_percent
 
 ROLE_NAMES = {"team": "wijkteam", "analyst": "analist", "ops": "beheer"}
 STATUS_NAMES = {"accepted": "verwerkt", "rejected": "afgekeurd", "invalid": "ongeldig (geen retour)",
@@ -24,17 +26,19 @@ STATUS_NAMES = {"accepted": "verwerkt", "rejected": "afgekeurd", "invalid": "ong
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("gateway.web", "templates"),
                       autoescape=select_autoescape(["html"]))
-    env.filters.update(nl_date=nl_date, nl_month=nl_month, nl_number=nl_number, nl_percent=nl_percent)
+    env.filters.update(nl_date=nl_date, nl_month=nl_month, nl_number=nl_number, nl_percent=nl_percent,
+                       categorie=category_text, retourcode=retourcode_text)
     env.globals.update(role_names=ROLE_NAMES, status_names=STATUS_NAMES)
     return env
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page; every page gets the caller, the CSRF token for its forms and the current path."""
-    env = web_state(request).templates
+    """Render a page; every page gets the caller, the CSRF token for its forms and provider names."""
+    state = web_state(request)
     who = getattr(request.state, "principal", None)
-    html = env.get_template(template).render(request=request, who=who, csrf=form_csrf_token(request),
-                                             **context)
+    html = state.templates.get_template(template).render(request=request, who=who,
+                                                         csrf=form_csrf_token(request),
+                                                         aanbieder=state.providers.label, **context)
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -53,12 +57,55 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    """A CSV download (comma separated, ISO dates, plain numbers) so spreadsheets and scripts agree."""
+# Column names of the Dutch form; a name not listed here is already Dutch (toewijzingnummer, gemeente).
+DUTCH_HEADERS = {
+    "standard": "wet", "provider": "aanbieder", "category": "categorie", "client_id": "client_id",
+    "client_name": "naam", "state": "levering", "kind": "soort", "rule": "regel",
+    "description": "omschrijving",
+    "since": "sinds", "due": "uiterlijk", "age_working_days": "leeftijd_werkdagen",
+    "overdue_working_days": "te_laat_werkdagen", "subject": "betreft", "key": "sleutel",
+    "handled_by": "afgehandeld_door", "handled_at": "afgehandeld_op", "handled_reason": "reden_afhandeling",
+    "measure": "maatstaf", "month": "maand", "count": "aantal", "p50": "mediaan", "max": "maximum",
+    "allocations": "toewijzingen", "clients": "clienten", "never_started": "nooit_gestart",
+    "never_started_share": "aandeel_nooit_gestart", "allocated_days": "toegewezen_dagen",
+    "delivered_days": "geleverde_dagen", "ratio": "verhouding", "suppressed": "kleine_groep",
+    "at": "tijdstip", "message": "bericht", "sender": "afzender", "receiver": "ontvanger",
+    "direction": "richting", "codes": "codes", "retour": "retour", "retour_codes": "retourcodes",
+    "status": "status",
+    # usage from what was claimed (pages_usage)
+    "started": "gestart", "allocated_volume": "toegewezen_volume",
+    "declared_volume": "gedeclareerd_volume", "awarded_volume": "toegekend_volume",
+    "declared_amount": "gedeclareerd_bedrag_cent", "awarded_amount": "toegekend_bedrag_cent",
+    "share": "benut", "over": "meer_dan_toegewezen",
+}
+PLAIN = "plain"
+
+
+def _dutch(value: Any) -> Any:
+    """A cell as Dutch Excel reads it: decimal comma, ja/nee, moments in Dutch time."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M:%S")
+    return value
+
+
+def csv_response(request: Request, filename: str, header: Sequence[str],
+                 rows: Iterable[Sequence[Any]]) -> Response:
+    """A CSV download as Dutch Excel opens it: `;`, UTF-8 with BOM, Dutch column names, decimal commas.
+
+    `?format=plain` gives the form scripts want: `,`, no BOM, the API's field names, plain numbers,
+    ISO moments in UTC. Both escape formula-like cells (`csv_cell`).
+    """
+    plain = request.query_params.get("format") == PLAIN
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer = csv.writer(buffer, delimiter="," if plain else ";", lineterminator="\n" if plain else "\r\n")
+    writer.writerow(header if plain else [DUTCH_HEADERS.get(name, name) for name in header])
     for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+        writer.writerow([csv_cell(value if plain else _dutch(value)) for value in row])
+    body = buffer.getvalue() if plain else "\ufeff" + buffer.getvalue()
+    return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gateway.web.api_models import AreaItem, UsageGroupItem, WaitItem
+from gateway.web.api_models import AreaItem, ClaimedGroupItem, RankItem, UsageGroupItem, WaitItem
 
 WAIT_FIGURES = {"count": None, "p50": None, "p90": None, "max": None}
 
@@ -26,6 +26,11 @@ def _small(count: int | None, minimum: int) -> bool:
 
 
 def waits(items: list[WaitItem], minimum: int) -> list[WaitItem]:
+    return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(item.count, minimum)
+            else item for item in items]
+
+
+def ranks(items: list[RankItem], minimum: int) -> list[RankItem]:
     return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(item.count, minimum)
             else item for item in items]
 
@@ -52,6 +57,16 @@ def usage(groups: list[UsageGroupItem], clients: dict[tuple[str, str], int],
         else:
             shown.append(group)
     return shown
+
+
+CLAIMED_FIGURES = {"allocations": None, "started": None, "allocated_volume": None, "declared_volume": None,
+                   "awarded_volume": None, "declared_amount": None, "awarded_amount": None, "share": None}
+
+
+def claimed(groups: list[tuple[ClaimedGroupItem, int]], minimum: int) -> list[ClaimedGroupItem]:
+    """Claimed-usage groups (each with its distinct clients): a group of few clients loses every figure."""
+    return [item.model_copy(update={**CLAIMED_FIGURES, "suppressed": True}) if _small(clients, minimum)
+            else item for item, clients in groups]
 
 
 def csv_rows(items: Sequence[Any], header: Sequence[str], minimum: int) -> list[list[Any]]:

@@ -58,27 +58,56 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in holidays(day.year)
 
 
+def _weekdays_after(start: date, end: date) -> int:
+    """Monday-to-Friday days in (start, end], for start <= end: whole weeks, then the rest of a week."""
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    first = start.weekday() + 1  # weekday of the first day counted, Monday 0 (may pass 6: wraps below)
+    return weeks * 5 + sum(1 for offset in range(rest) if (first + offset) % 7 < 5)
+
+
+def _weekday_holidays_after(start: date, end: date) -> int:
+    """General holidays on Monday to Friday in (start, end]: a handful per year, looked up per year."""
+    return sum(1 for year in range(start.year, end.year + 1) for day in holidays(year)
+               if start < day <= end and day.weekday() < 5)
+
+
 def add_working_days(start: date, count: int) -> date:
     """The date `count` working days after `start` (the start day itself is not counted).
 
-    Five working days after a Friday allocation start is the next Friday (no holidays).
+    Five working days after a Friday allocation start is the next Friday (no holidays). Whole weeks
+    are added at once; each holiday on a weekday in the span then moves the end one working day on.
     """
     if count < 0:
         raise ValueError("count must be zero or positive")
-    day = start
-    while count:
+    if count == 0:
+        return start
+    weeks, rest = divmod(count - 1, 5)
+    day = start + timedelta(weeks=weeks)
+    rest += 1
+    while rest:  # at most five steps past the whole weeks
         day += timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
+        if day.weekday() < 5:
+            rest -= 1
+    while (short := count - working_days_between(start, day)) > 0:  # holidays in the span
+        for _ in range(short):
+            day = _next_working_day(day)
+    return day
+
+
+def _next_working_day(day: date) -> date:
+    day += timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
     return day
 
 
 def working_days_between(start: date, end: date) -> int:
     """Working days in (start, end]: how many working days have passed since `start` by `end`.
 
-    Negative when `end` lies before `start`, so an age can be read directly from it.
+    Negative when `end` lies before `start`, so an age can be read directly from it. Counted, not
+    walked: weekdays by whole weeks, minus the weekday holidays of the years in between.
     """
     if end < start:
         return -working_days_between(end, start)
-    return sum(1 for offset in range(1, (end - start).days + 1)
-               if is_working_day(start + timedelta(days=offset)))
+    return _weekdays_after(start, end) - _weekday_holidays_after(start, end)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # register times are stored in UTC; people read Dutch time
@@ -16,7 +16,8 @@ def nl_date(value: date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        local = value.astimezone(AMSTERDAM) if value.tzinfo else value
+        # SQLite hands back the stored UTC moment without its zone: read it as UTC, never as local time.
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(AMSTERDAM)
         return local.strftime("%d-%m-%Y %H:%M")
     return value.strftime("%d-%m-%Y")
 

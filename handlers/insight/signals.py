@@ -9,6 +9,7 @@ working days past the deadline.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,6 +44,15 @@ class Signal:
     age: int  # working days since `since`
     overdue: int  # working days past `due`
     subject: str  # what it is about, without personal data: "toewijzing 1234", "WMO301 AB12"
+
+
+def signal_key(kind: str, gemeente: str | None, aanbieder: str | None, subject: str, since: date) -> str:
+    """A signal's lasting name, so a person can mark it handled: the same deadline of the same thing.
+
+    A new clock (another `since`) is a new signal: handling the old one does not hide the new one.
+    """
+    text = "|".join((kind, gemeente or "", aanbieder or "", subject, since.isoformat()))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _signal(kind: str, since: date, due: date, today: date, subject: str) -> Signal | None:

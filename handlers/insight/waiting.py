@@ -57,3 +57,38 @@ def per_month(waits: Iterable[Wait]) -> list[WaitRow]:
         assert summary is not None  # every group holds at least one wait
         rows.append(WaitRow(provider, category, month, summary))
     return rows
+
+
+OTHER = "overig"  # the fold of every provider-and-category group that holds one wait
+PERIODS = (3, 6, 12)  # months the ranking looks back over
+
+
+@dataclass(frozen=True, slots=True)
+class RankRow:
+    provider: str
+    category: str
+    summary: Summary
+
+
+def first_month(on: date, months: int) -> str:
+    """'YYYY-MM' of the first of `months` calendar months that end with the month of `on`."""
+    index = on.year * 12 + on.month - 1 - (months - 1)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def ranked(waits: Iterable[Wait], since: str, until: str) -> list[RankRow]:
+    """Per provider and category over the months since..until, longest median wait first.
+
+    A group of one wait describes one client and says little about the provider: all such groups
+    are folded into one row `overig` (provider and category), listed last.
+    """
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for wait in waits:
+        if since <= wait.month <= until:
+            groups[(wait.provider, wait.category)].append(wait.days)
+    folded = [days[0] for days in groups.values() if len(days) == 1]
+    rows = [RankRow(provider, category, summary) for (provider, category), days in groups.items()
+            if len(days) > 1 and (summary := summarise(days)) is not None]
+    rows.sort(key=lambda r: (-r.summary.p50, -r.summary.p90, -r.summary.count, r.provider, r.category))
+    other = summarise(folded)
+    return [*rows, RankRow(OTHER, OTHER, other)] if other else rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import aliased
 from handlers.insight.usage import Delivery, Usage, UsageGroup, per_group, usage
 from handlers.insight.waiting import Wait, WaitRow, allocation_to_start, per_month, request_to_allocation
 from storage.insight_queries.common import Scope, counting_version
-from storage.models import AllocationRow, AllocationVersionRow, DeliveryRow, MessageRow, RequestRow
+from storage.models import AllocationRow, AllocationVersionRow, ClientRow, DeliveryRow, MessageRow, RequestRow
 
 NO_CATEGORY = "-"  # generic allocations (budget only, no product)
 
@@ -59,6 +60,12 @@ async def start_waits(session: AsyncSession, scope: Scope) -> list[Wait]:
     rows = (await session.execute(query)).all()
     return [allocation_to_start(provider, categorie or NO_CATEGORY, ingang, received.date(), begin)
             for provider, categorie, ingang, received, begin in rows]
+
+
+async def waits(session: AsyncSession, scope: Scope) -> dict[str, list[Wait]]:
+    """Every wait of both measures, unsummarised (for a ranking over a period)."""
+    return {"request_to_allocation": await request_waits(session, scope),
+            "allocation_to_start": await start_waits(session, scope)}
 
 
 async def waiting_times(session: AsyncSession, scope: Scope) -> dict[str, list[WaitRow]]:
@@ -116,3 +123,31 @@ async def usage_clients(session: AsyncSession, on: date, scope: Scope) -> dict[t
 
 async def usage_groups(session: AsyncSession, on: date, scope: Scope) -> list[UsageGroup]:
     return per_group((p, c, u) for _, p, c, u in await usage_rows(session, on, scope))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRequest:
+    """A request not yet honoured nor rejected on `on`: who asks whom for what, since when."""
+
+    gemeente: str
+    aanbieder: str
+    kind: str
+    referentie: str
+    state: str
+    category: str
+    since: date  # the request's Dagtekening
+    client_public_id: str
+
+
+async def open_requests(session: AsyncSession, on: date, scope: Scope) -> list[OpenRequest]:
+    """The live waiting list: requests pending or under investigation sent by `on`, oldest first."""
+    r, m, c = RequestRow, MessageRow, ClientRow
+    query = (select(r.gemeente, r.aanbieder, r.kind, r.referentie_aanbieder, r.state, r.details,
+                    m.dagtekening, c.public_id)
+             .join(m, m.id == r.message_id).join(c, c.id == r.client_id)
+             .where(r.state.in_(("pending", "under_investigation")), scope.where(r.gemeente),
+                    m.dagtekening.is_not(None), m.dagtekening <= on)
+             .order_by(m.dagtekening, r.id))
+    rows = (await session.execute(query)).all()
+    return [OpenRequest(g, a, kind, ref, state, (details or {}).get("product_categorie") or NO_CATEGORY,
+                        day, public_id) for g, a, kind, ref, state, details, day, public_id in rows]

@@ -1,7 +1,9 @@
 """Signals from the register: the candidates of each deadline rule, judged by handlers.insight.signals.
 
-The judging (working-day arithmetic per candidate) is pure Python and can take a while on a large
-register: it runs in a worker thread, so the event loop keeps serving other requests meanwhile.
+Filters go into SQL where the rows carry them (`SignalFilter`: the rule queries of other kinds are
+not run; provider and client are WHERE terms); the age needs the working-day count and is applied
+after judging. The judging (counted, not walked: handlers.insight.calendar) runs in a worker
+thread, so the event loop keeps serving other requests meanwhile.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from handlers.insight import signals as rules
-from handlers.insight.signals import Signal
+from handlers.insight.signals import Signal, signal_key
 from handlers.table import DECLARATION, WITH_RETOUR
 from storage.insight_queries.common import Scope, counting_version, live_delivery
 from storage.models import (
@@ -47,8 +49,38 @@ class SignalRow:
     aanbieder: str | None
     client_public_id: str | None  # for the team's link; never shown to other roles
 
+    @property
+    def key(self) -> str:
+        s = self.signal
+        return signal_key(s.kind, self.gemeente, self.aanbieder, s.subject, s.since)
 
-async def _start_missing(session: AsyncSession, today: date, scope: Scope) -> list[SignalRow]:
+
+@dataclass(frozen=True, slots=True)
+class SignalFilter:
+    """Which signals: kinds (empty: all), one provider, one client (its opaque id), a minimum age."""
+
+    kinds: frozenset[str] = frozenset()
+    aanbieder: str | None = None
+    client: str | None = None
+    min_age: int | None = None  # working days since the clock started
+
+    def wants(self, *kinds: str) -> bool:
+        return not self.kinds or bool(self.kinds & set(kinds))
+
+
+ALL_SIGNALS = SignalFilter()
+
+
+def _narrowed(query: Any, wanted: SignalFilter, aanbieder: Any, public_id: Any) -> Any:
+    if wanted.aanbieder:
+        query = query.where(aanbieder == wanted.aanbieder)
+    if wanted.client:
+        query = query.where(public_id == wanted.client)
+    return query
+
+
+async def _start_missing(session: AsyncSession, today: date, scope: Scope,
+                         wanted: SignalFilter) -> list[SignalRow]:
     a, v, m, c = AllocationRow, AllocationVersionRow, MessageRow, ClientRow
     d = aliased(DeliveryRow)
     w = aliased(AllocationVersionRow)
@@ -58,6 +90,7 @@ async def _start_missing(session: AsyncSession, today: date, scope: Scope) -> li
              .join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
              .where(counting_version(), v.ingangsdatum <= today, scope.where(a.gemeente),
                     ~exists(select(d.id).where(live_delivery(d, "start")).correlate(a))))
+    query = _narrowed(query, wanted, v.aanbieder, c.public_id)
     return await asyncio.to_thread(_judge_start, (await session.execute(query)).all(), today)
 
 
@@ -70,7 +103,8 @@ def _judge_start(rows: Sequence[Any], today: date) -> list[SignalRow]:
     return found
 
 
-async def _stop_missing(session: AsyncSession, today: date, scope: Scope) -> list[SignalRow]:
+async def _stop_missing(session: AsyncSession, today: date, scope: Scope,
+                        wanted: SignalFilter) -> list[SignalRow]:
     a, v, c = AllocationRow, AllocationVersionRow, ClientRow
     start, stop = aliased(DeliveryRow), aliased(DeliveryRow)
     stopped = exists(select(stop.id).where(
@@ -82,6 +116,7 @@ async def _stop_missing(session: AsyncSession, today: date, scope: Scope) -> lis
              .join(start, and_(live_delivery(start, "start")))
              .where(v.is_current.is_(True), v.voided.is_(False), v.einddatum < today, ~stopped,
                     scope.where(a.gemeente)))
+    query = _narrowed(query, wanted, v.aanbieder, c.public_id)
     return await asyncio.to_thread(_judge_stop, (await session.execute(query)).all(), today)
 
 
@@ -94,11 +129,19 @@ def _judge_stop(rows: Sequence[Any], today: date) -> list[SignalRow]:
     return found
 
 
-async def _retour_missing(session: AsyncSession, today: date, scope: Scope) -> list[SignalRow]:
+async def _retour_missing(session: AsyncSession, today: date, scope: Scope,
+                          wanted: SignalFilter) -> list[SignalRow]:
     m = MessageRow
+    if wanted.client:
+        return []  # a message's retour is about the message, not one client's signal
     query = (select(m.message_name, m.identificatie, m.sender, m.receiver, m.received_at)
              .where(m.message_number.in_(HEEN), m.status.in_(AWAITING_RETOUR),
                     ~exists(select(RetourRow.id).where(RetourRow.heen_message_id == m.id))))
+    if wanted.aanbieder:
+        query = query.where((m.sender == wanted.aanbieder) | (m.receiver == wanted.aanbieder))
+    if scope.gemeenten:
+        gemeenten = sorted(scope.gemeenten)
+        query = query.where(m.sender.in_(gemeenten) | m.receiver.in_(gemeenten))
     return await asyncio.to_thread(_judge_retour, (await session.execute(query)).all(), today, scope)
 
 
@@ -115,7 +158,8 @@ def _judge_retour(rows: Sequence[Any], today: date, scope: Scope) -> list[Signal
     return found
 
 
-async def _requests_open(session: AsyncSession, today: date, scope: Scope) -> list[SignalRow]:
+async def _requests_open(session: AsyncSession, today: date, scope: Scope,
+                         wanted: SignalFilter) -> list[SignalRow]:
     r, m, c, ans = RequestRow, MessageRow, ClientRow, AnswerRow
     first_answer = (select(func.min(MessageRow.received_at)).select_from(ans)
                     .join(MessageRow, MessageRow.id == ans.message_id)
@@ -126,6 +170,11 @@ async def _requests_open(session: AsyncSession, today: date, scope: Scope) -> li
                     first_answer, c.public_id)
              .join(m, m.id == r.message_id).join(c, c.id == r.client_id)
              .where(r.state.in_(("pending", "under_investigation")), scope.where(r.gemeente)))
+    if not wanted.wants("investigation_overdue"):
+        query = query.where(r.state == "pending")
+    if not wanted.wants("answer_missing"):
+        query = query.where(r.state == "under_investigation")
+    query = _narrowed(query, wanted, r.aanbieder, c.public_id)
     return await asyncio.to_thread(_judge_requests, (await session.execute(query)).all(), today)
 
 
@@ -140,14 +189,19 @@ def _judge_requests(rows: Sequence[Any], today: date) -> list[SignalRow]:
     return found
 
 
-async def _declarations_unanswered(session: AsyncSession, today: date, scope: Scope) -> list[SignalRow]:
+async def _declarations_unanswered(session: AsyncSession, today: date, scope: Scope,
+                                   wanted: SignalFilter) -> list[SignalRow]:
     """323s whose 325 was not published (outbox) within 10 working days; none at all counts too."""
+    if wanted.client:
+        return []  # about a message, like a missing retour: no one client's signal
     m, answer = MessageRow, aliased(MessageRow)
     query = (select(m.message_name, m.identificatie, m.sender, m.receiver, m.received_at, answer.message_name,
                     answer.identificatie)
              .outerjoin(RetourRow, RetourRow.heen_message_id == m.id)
              .outerjoin(answer, answer.id == RetourRow.retour_message_id)
              .where(m.message_number == DECLARATION, m.direction == "in", m.status.in_(JUDGED)))
+    if wanted.aanbieder:
+        query = query.where(m.sender == wanted.aanbieder)
     rows = (await session.execute(query)).all()
     keys = [f"{name}-{ident}" for *_, name, ident in rows if name]
     published: dict[str, date] = {}
@@ -166,10 +220,21 @@ async def _declarations_unanswered(session: AsyncSession, today: date, scope: Sc
     return found
 
 
-async def signals(session: AsyncSession, today: date, scope: Scope) -> list[SignalRow]:
-    """All open signals on `today`, newest first (the clock started latest), then most overdue."""
-    found = [*await _start_missing(session, today, scope), *await _stop_missing(session, today, scope),
-             *await _retour_missing(session, today, scope), *await _requests_open(session, today, scope),
-             *await _declarations_unanswered(session, today, scope)]
+RULE_QUERIES = (
+    (("start_missing",), _start_missing), (("stop_missing",), _stop_missing),
+    (("retour_missing",), _retour_missing), (("answer_missing", "investigation_overdue"), _requests_open),
+    (("declaration_unanswered",), _declarations_unanswered),
+)
+
+
+async def signals(session: AsyncSession, today: date, scope: Scope,
+                  wanted: SignalFilter = ALL_SIGNALS) -> list[SignalRow]:
+    """The open signals on `today` that `wanted` asks for, newest first (the clock started latest)."""
+    found = [row for kinds, query in RULE_QUERIES if wanted.wants(*kinds)
+             for row in await query(session, today, scope, wanted)]
+    if wanted.kinds:
+        found = [row for row in found if row.signal.kind in wanted.kinds]
+    if wanted.min_age is not None:
+        found = [row for row in found if row.signal.age >= wanted.min_age]
     return sorted(found, key=lambda row: (-row.signal.since.toordinal(), -row.signal.overdue, row.signal.kind,
                                           row.signal.subject))

@@ -77,6 +77,7 @@ def test_signal_deadlines() -> None:
 def test_dutch_formatting() -> None:
     assert nl_date(date(2025, 3, 7)) == "07-03-2025"
     assert nl_date(datetime(2025, 7, 1, 10, 0, tzinfo=UTC)) == "01-07-2025 12:00"  # CEST
+    assert nl_date(datetime(2025, 7, 1, 10, 0)) == "01-07-2025 12:00"  # SQLite's zoneless UTC moment
     assert nl_date(None) == ""
     assert nl_month("2025-03") == "maart 2025"
     assert nl_number(1234567.5, 1) == "1.234.567,5"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -81,3 +81,38 @@ def test_working_days_between_counts_the_end_not_the_start() -> None:
 def test_negative_count_is_refused() -> None:
     with pytest.raises(ValueError, match="zero or positive"):
         add_working_days(date(2025, 1, 1), -1)
+
+
+def _walked_between(start: date, end: date) -> int:
+    """The definition, day by day: working days in (start, end]."""
+    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n)))
+
+
+def _walked_add(start: date, count: int) -> date:
+    day = start
+    while count:
+        day += timedelta(days=1)
+        count -= is_working_day(day)
+    return day
+
+
+def test_the_arithmetic_agrees_with_walking_day_by_day() -> None:
+    """Every start day of 2024-2026 (holidays on all weekdays, year ends, Easter early and late)."""
+    first = date(2024, 1, 1)
+    for n in range(0, 3 * 366, 1):
+        start = first + timedelta(days=n)
+        for span in (0, 1, 4, 6, 7, 13, 40, 400):
+            end = start + timedelta(days=span)
+            assert working_days_between(start, end) == _walked_between(start, end), (start, end)
+            assert working_days_between(end, start) == -_walked_between(start, end)
+        for count in (0, 1, 3, 5, 8, 40):
+            assert add_working_days(start, count) == _walked_add(start, count), (start, count)
+
+
+def test_a_far_date_is_counted_not_walked() -> None:
+    """Two centuries: about 261 weekdays a year less 6 to 7 holidays on weekdays."""
+    start = date(2025, 1, 1)
+    days = working_days_between(start, date(2225, 1, 1))
+    assert 200 * 250 < days < 200 * 256
+    end = add_working_days(start, days)
+    assert (end, working_days_between(start, end)) == (date(2224, 12, 31), days)  # New Year is no working day

@@ -138,7 +138,8 @@ async def test_area_per_pc4_and_category(client: httpx.AsyncClient, register: di
         ("3013", "01", 5, 1),
         ("3013", "02", 1, 1),
     ]
-    response = await client.get("/api/area.csv", params={"on": ON}, headers=bearer(register["ana"]))
+    response = await client.get("/api/area.csv", params={"on": ON, "format": "plain"},
+                                headers=bearer(register["ana"]))
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert rows[-1] == {"pc4": "3511", "category": "02", "allocations": "1", "clients": "1",
                         "suppressed": "False"}

@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
-from gateway.web import accounts, pages_analysis
+from gateway.web import accounts, pages_signals
 from gateway.web.app import SECURITY_HEADERS, create_web_app
 from handlers.insight import signals as signal_rules
 from storage.engine import create_engine, ensure_migrated, session_factory
@@ -75,7 +75,7 @@ async def test_errors_carry_the_security_headers(
     async def broken(*_args: Any) -> None:
         raise RuntimeError("a bug in a page")
 
-    monkeypatch.setattr(pages_analysis, "signal_items", broken)
+    monkeypatch.setattr(pages_signals, "signal_items", broken)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         crash = await http.get("/api/signals", headers=bearer(register["wijk"]))

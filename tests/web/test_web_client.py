@@ -132,7 +132,8 @@ async def test_timeline_csv(
     client: httpx.AsyncClient, register: dict[str, str], sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     public_id, _ = await _public_id(sessions, "999900031")
-    response = await client.get(f"/api/clients/{public_id}/timeline.csv", headers=bearer(register["wijk"]))
+    response = await client.get(f"/api/clients/{public_id}/timeline.csv", params={"format": "plain"},
+                                headers=bearer(register["wijk"]))
     lines = response.text.strip().splitlines()
     assert lines[0] == "at,message,identificatie,status,retour,retour_codes"
     # 301 of 1003, 305, 315 REF-A5 (10-02), 301 of 1004 (20-02), 315 REF-Q1 (28-02), 305 (03-03), 307 (05-03)

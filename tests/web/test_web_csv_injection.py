@@ -29,11 +29,12 @@ async def test_names_and_identifications_from_messages_come_out_as_text(
         await session.execute(update(MessageRow).where(MessageRow.identificatie == "T0001")
                               .values(identificatie="=2*21"))
     team = bearer(register["wijk"])
-    running = await client.get("/api/running.csv", params={"on": "2025-03-10"}, headers=team)
+    running = await client.get("/api/running.csv", params={"on": "2025-03-10", "format": "plain"},
+                             headers=team)
     names = {row["client_name"] for row in csv.DictReader(io.StringIO(running.text))}
     assert "'=1+1" in names
     assert "=1+1" not in names
-    messages = await client.get("/api/messages.csv", params={"since": "2024-01-01"},
+    messages = await client.get("/api/messages.csv", params={"since": "2024-01-01", "format": "plain"},
                                 headers=bearer(register["beheer"]))
     identifications = {row["identificatie"] for row in csv.DictReader(io.StringIO(messages.text))}
     assert "'=2*21" in identifications

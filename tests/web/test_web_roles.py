@@ -9,11 +9,22 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
+from gateway.web import (
+    pages_allocations,
+    pages_analysis,
+    pages_client,
+    pages_household,
+    pages_login,
+    pages_monitor,
+    pages_search,
+    pages_signals,
+    pages_waiting,
+)
 from storage.models import ClientRow
 from tests.web.web_helpers import bearer, login
 
-MODULES = (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor)
+MODULES = (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
+           pages_waiting, pages_analysis, pages_monitor)
 
 PARAMS = {"on": "2025-03-10", "since": "2024-01-01"}
 PERSONAL = ("999900006", "999900018", "999900031", "999900055", "Jansen", "Vries", "Smit", "Hoofdstraat")

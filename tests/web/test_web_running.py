@@ -75,7 +75,7 @@ async def test_sort_descending_and_paging(client: httpx.AsyncClient, register: d
 
 
 async def test_csv_export_has_every_filtered_row(client: httpx.AsyncClient, register: dict[str, str]) -> None:
-    response = await client.get("/api/running.csv", params={"on": ON, "state": "started"},
+    response = await client.get("/api/running.csv", params={"on": ON, "state": "started", "format": "plain"},
                                 headers=bearer(register["wijk"]))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")

@@ -53,8 +53,8 @@ async def test_the_analyst_sees_no_cell_under_five(http: httpx.AsyncClient, regi
     assert usage
     assert all(g["suppressed"] and g["allocations"] is None and g["ratio"] is None for g in usage.values())
 
-    rows = list(csv.DictReader(io.StringIO((await http.get("/api/area.csv", params={"on": ON},
-                                                             headers=analyst)).text)))
+    area_csv = await http.get("/api/area.csv", params={"on": ON, "format": "plain"}, headers=analyst)
+    rows = list(csv.DictReader(io.StringIO(area_csv.text)))
     assert {(r["allocations"], r["clients"]) for r in rows} == {("< 5", "< 5")}
     await login(http, "ana")
     page = (await http.get("/wijken", params={"on": ON})).text
@@ -81,3 +81,22 @@ def test_a_few_never_started_in_a_large_group_are_withheld() -> None:
         False, 40, None, None)
     assert kept.never_started == 0  # nobody is no person
     assert small_groups.csv_rows([shown], ["allocations", "never_started"], 5) == [[40, "< 5"]]
+
+
+async def test_the_analyst_ranking_and_waiting_list_hold_no_small_group(
+    http: httpx.AsyncClient, register: dict[str, str]
+) -> None:
+    """Jan-Mar 2025 starts: P1 cat. 02 three waits (withheld), P2 cat. 01 five (shown), 'overig' one."""
+    ranked = (await http.get("/api/waiting/ranked", params={"on": ON, "maanden": 3},
+                             headers=bearer(register["ana"]))).json()
+    starts = [(r["provider"], r["count"], r["suppressed"])
+              for r in ranked if r["measure"] == "allocation_to_start"]
+    assert starts == [("12345678", None, True), ("87654321", 5, False), ("overig", None, True)]
+    team = (await http.get("/api/waiting/ranked", params={"on": ON, "maanden": 3},
+                           headers=bearer(register["wijk"]))).json()
+    assert all(not r["suppressed"] for r in team)  # the team sees its own figures
+    await login(http, "ana")
+    page = (await http.get("/wachttijden", params={"on": ON})).text
+    counts = page[page.index('id="open-counts"'):page.index("</table>", page.index('id="open-counts"'))]
+    # Three open requests: two at 87654321, one at 12345678: both under five, so withheld.
+    assert counts.count('<td class="num suppressed">&lt; 5</td>') == 2

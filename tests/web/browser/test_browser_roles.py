@@ -12,11 +12,22 @@ from urllib.parse import urljoin, urlsplit
 from fastapi.routing import APIRoute
 from playwright.sync_api import APIResponse, BrowserContext, Page, Route
 
-from gateway.web import pages_allocations, pages_analysis, pages_client, pages_login, pages_monitor
+from gateway.web import (
+    pages_allocations,
+    pages_analysis,
+    pages_client,
+    pages_household,
+    pages_login,
+    pages_monitor,
+    pages_search,
+    pages_signals,
+    pages_waiting,
+)
 from tests.web.browser.browser_kit import PERSONAL, Site, log_in, screenshot
 
 ON = "2025-03-10"
-MODULES = (pages_login, pages_allocations, pages_client, pages_analysis, pages_monitor)  # the app's routers
+MODULES = (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
+           pages_waiting, pages_analysis, pages_monitor)  # the app's routers
 
 
 def _get_paths(site: Site) -> list[str]:

@@ -37,7 +37,10 @@ def _export_csv(page: Page, tmp_path: Path) -> list[dict[str, str]]:
         page.click("#csv")
     target = tmp_path / download.value.suggested_filename
     download.value.save_as(target)
-    return list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    # The form Dutch Excel opens: a byte-order mark, semicolons, Dutch column names.
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_team_member_filters_exports_and_follows_the_household(
@@ -57,10 +60,10 @@ def test_team_member_filters_exports_and_follows_the_household(
     screenshot(page, tmp_path, "lopende-toewijzingen-niet-gestart.png")
 
     rows = _export_csv(page, tmp_path)
-    assert rows == [{"toewijzingnummer": "3002", "standard": "iwmo", "gemeente": "0599",
+    assert rows == [{"toewijzingnummer": "3002", "wet": "iwmo", "gemeente": "0599",
                      "aanbieder": "12345678", "categorie": "02", "code": "02A01",
-                     "ingangsdatum": "2025-02-10", "einddatum": "2025-12-31", "state": "not_started",
-                     "pc4": "3011", "client_id": site.public_ids[B], "client_name": HOUSEHOLD[B]}]
+                     "ingangsdatum": "2025-02-10", "einddatum": "2025-12-31", "levering": "not_started",
+                     "pc4": "3011", "client_id": site.public_ids[B], "naam": HOUSEHOLD[B]}]
 
     with page.expect_navigation():
         page.click(f"#allocations a[href^='/clienten/{site.public_ids[B]}']")

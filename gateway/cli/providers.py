@@ -1,0 +1,77 @@
+"""`istd providers load FILE | list`: the provider register the web pages take provider names from.
+
+`load` replaces the whole register with the file (see handlers.insight.provider_file for the
+columns); a file with any bad line is refused with that line's number and nothing is loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.cli.common import CommandError, add_database_option, database_error, database_url
+from gateway.cli.database import run_in_unit_of_work
+from handlers.insight.provider_file import Provider, ProviderFileError, read_providers
+from storage.providers import all_providers, replace_providers
+
+MAX_FILE = 10 * 1024 * 1024  # a national register of providers is a few hundred kilobytes
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "providers", help="load or list the provider names shown on the web pages",
+        description="The provider register: the names the web pages show beside AGB codes. Names come "
+                    "from this file only, never from messages.")
+    add_database_option(parser)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    load = actions.add_parser(
+        "load", help="replace the provider register with a CSV file (agb_code;naam)",
+        description="Replace the whole provider register with FILE: a CSV with a header naming the "
+                    "columns agb_code and naam (separator ; or ,; UTF-8). A file with any bad line is "
+                    "refused with that line's number and nothing is loaded (exit 1).")
+    load.add_argument("file", type=Path)
+    listing = actions.add_parser("list", help="list the loaded providers (AGB code, name)",
+                                 description="Print the provider register: AGB code and name, tab separated.")
+    for action in (load, listing):
+        add_database_option(action)
+    parser.set_defaults(handler=run)
+
+
+def _read(path: Path) -> list[Provider]:
+    try:
+        if path.stat().st_size > MAX_FILE:
+            raise ProviderFileError(f"larger than {MAX_FILE // (1024 * 1024)} MB: is this the provider file?")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ProviderFileError(f"cannot read it ({error.strerror or error})") from None
+    return read_providers(data)
+
+
+async def _load(session: AsyncSession, providers: list[Provider]) -> str:
+    await replace_providers(session, providers, datetime.now(UTC))
+    return f"loaded {len(providers)} providers"
+
+
+async def _list(session: AsyncSession) -> str:
+    return "\n".join(["agb_code\tnaam", *(f"{p.agb_code}\t{p.naam}" for p in await all_providers(session))])
+
+
+def run(args: argparse.Namespace) -> int:
+    """One line on failure: a bad file (exit 1, nothing loaded) or the register (exit 2, via CommandError)."""
+    url = database_url(args)
+    try:
+        if args.action == "load":
+            providers = _read(args.file)
+            print(run_in_unit_of_work(url, lambda s: _load(s, providers)))
+        else:
+            print(run_in_unit_of_work(url, _list))
+    except ProviderFileError as error:
+        raise CommandError(f"{args.file}: {error}; nothing loaded", exit_code=1) from None
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
+    return 0

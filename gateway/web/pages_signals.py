@@ -1,0 +1,184 @@
+"""Signalen (team): deadlines passed, filtered by kind, provider, client and age; marking one handled.
+
+Handled signals are hidden unless asked for (`afgehandeld=1`). Marking is a same-site POST of the
+row's form (CSRF token) with a reason; it names the signal by its parts, the gemeente must be one
+of the caller's, and it is written to the audit log. The start page shows the open count per kind.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from gateway.web.accounts import Principal
+from gateway.web.api_models import SignalItem
+from gateway.web.audit import REASON_MAX, audit_list, record_list
+from gateway.web.auth import TEAM, check_csrf, web_state
+from gateway.web.params import BadParameter, Paging, bounded_date, paging, reference_date, scope_of
+from gateway.web.render import csv_response, page
+from handlers.insight.signals import RULES, signal_key
+from storage.insight_queries.signals import SignalFilter, SignalRow, signals
+from storage.signal_marks import handled_in, mark_handled
+from storage.unit_of_work import unit_of_work
+
+router = APIRouter()
+COUNTS_SECONDS = 120
+Team = Annotated[Principal, Depends(TEAM)]
+On = Annotated[date, Depends(reference_date)]
+Page = Annotated[Paging, Depends(paging)]
+KIND_NAMES = {"start_missing": "start ontbreekt", "stop_missing": "stop ontbreekt",
+              "retour_missing": "retour ontbreekt", "answer_missing": "antwoord ontbreekt",
+              "investigation_overdue": "onderzoek te lang",
+              "declaration_unanswered": "declaratie-antwoord ontbreekt"}
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The page's filters as typed; `signal_filter` turns them into the query's."""
+
+    soort: str | None
+    aanbieder: str | None
+    client: str | None
+    min_leeftijd: int | None
+    afgehandeld: bool
+
+    def signal_filter(self, *, with_kind: bool = True) -> SignalFilter:
+        kinds = frozenset({self.soort}) if self.soort and with_kind else frozenset()
+        return SignalFilter(kinds, self.aanbieder, self.client, self.min_leeftijd)
+
+    def query(self, on: date, **changes: object) -> str:
+        values = {"on": on.isoformat(), "soort": self.soort, "aanbieder": self.aanbieder,
+                  "client": self.client, "min_leeftijd": self.min_leeftijd,
+                  "afgehandeld": "1" if self.afgehandeld else None, **changes}
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def wanted(soort: Annotated[str | None, Query(max_length=32)] = None,
+           aanbieder: Annotated[str | None, Query(pattern=r"^(\d{8})?$")] = None,
+           client: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{0,32}$")] = None,
+           min_leeftijd: Annotated[str | None, Query(pattern=r"^\d{0,4}$",
+                                                     description="working days (0-9999)")] = None,
+           afgehandeld: bool = False) -> Wanted:
+    """The filters; an empty field of the page's form (`min_leeftijd=`) means no filter."""
+    if soort and soort not in RULES:
+        raise BadParameter(f"Onbekende soort signaal '{soort}': kies uit {', '.join(RULES)}.")
+    age = int(min_leeftijd) if min_leeftijd else None
+    return Wanted(soort or None, aanbieder or None, client or None, age, afgehandeld)
+
+
+Filters = Annotated[Wanted, Depends(wanted)]
+
+
+def _item(row: SignalRow, handled: dict[str, object]) -> SignalItem:
+    s, mark = row.signal, handled.get(row.key)
+    return SignalItem(kind=s.kind, rule=s.rule, description=RULES[s.kind][1], since=s.since, due=s.due,
+                      age_working_days=s.age, overdue_working_days=s.overdue, subject=s.subject,
+                      gemeente=row.gemeente, aanbieder=row.aanbieder, client_id=row.client_public_id,
+                      key=row.key, handled_by=getattr(mark, "handled_by", None),
+                      handled_at=getattr(mark, "handled_at", None),
+                      handled_reason=getattr(mark, "reason", None))
+
+
+async def signal_items(request: Request, who: Principal, on: date, query: SignalFilter,
+                       with_handled: bool) -> list[SignalItem]:
+    """The signals `query` asks for, with their marks; handled ones only when `with_handled`."""
+    async with web_state(request).sessions() as session:
+        rows = await signals(session, on, scope_of(who), query)
+        handled: dict[str, object] = dict(await handled_in(session, who.gemeenten))
+    return [_item(r, handled) for r in rows if with_handled or r.key not in handled]
+
+
+async def open_counts(request: Request, who: Principal, on: date) -> dict[str, int]:
+    """Open (not handled) signals per kind on `on`, every kind listed (0 when none): the start page's.
+
+    Computing every signal takes a while on a large register, so the counts are kept per gemeenten and
+    date for COUNTS_SECONDS (a start-page summary; the signals page itself is always computed afresh);
+    marking a signal handled drops the kept counts at once.
+    """
+    state = web_state(request)
+    key = (who.gemeenten, on)
+    kept = state.signal_counts.get(key)
+    if kept is not None and time.monotonic() - kept[0] < COUNTS_SECONDS:
+        return kept[1]
+    async with state.sessions() as session:
+        rows = await signals(session, on, scope_of(who))
+        handled = await handled_in(session, who.gemeenten)
+    counted = Counter(r.signal.kind for r in rows if r.key not in handled)
+    counts = {kind: counted.get(kind, 0) for kind in RULES}
+    state.signal_counts[key] = (time.monotonic(), counts)
+    return counts
+
+
+@router.get("/signalen", include_in_schema=False)
+async def signals_page(request: Request, who: Team, on: On, f: Filters, paged: Page) -> Response:
+    every_kind = await signal_items(request, who, on, f.signal_filter(with_kind=False), f.afgehandeld)
+    counts = Counter(i.kind for i in every_kind if i.handled_by is None)
+    items = [i for i in every_kind if not f.soort or i.kind == f.soort]
+    shown = items[paged.offset:paged.offset + paged.per_page]
+    await audit_list(request, who, "lijst:signalen", len(shown))
+    return page(request, "signals.html", title="Signalen", on=on, f=f, items=shown, total=len(items),
+                counts=counts, kinds=RULES, kind_names=KIND_NAMES, paged=paged,
+                last_page=paged.last_page(len(items)), back=f"/signalen?{request.url.query}")
+
+
+@router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
+async def signals_api(request: Request, response: Response, who: Team, on: On, f: Filters,
+                      paged: Page) -> list[SignalItem]:
+    """Deadlines passed on `on` (Dutch working days), newest first, one page (`X-Total-Count`: all).
+
+    Filters: `soort` (kind), `aanbieder`, `client` (opaque id), `min_leeftijd` (working days);
+    handled signals only with `afgehandeld=true`.
+    """
+    items = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld)
+    response.headers["X-Total-Count"] = str(len(items))
+    shown = items[paged.offset:paged.offset + paged.per_page]
+    await audit_list(request, who, "api:signalen", len(shown))
+    return shown
+
+
+@router.get("/api/signals.csv", tags=["team"], response_class=Response)
+async def signals_csv(request: Request, who: Team, on: On, f: Filters) -> Response:
+    items = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld)
+    await audit_list(request, who, "csv:signalen", len(items))
+    header = tuple(SignalItem.model_fields)
+    rows = [[getattr(i, h) for h in header] for i in items]
+    return csv_response(request, f"signalen-{on}.csv", header, rows)
+
+
+def _back(target: str) -> str:
+    """Back to the signals list the form came from: a path of ours only, never another site."""
+    return target if target.startswith("/signalen") and not target.startswith("//") else "/signalen"
+
+
+@router.post("/signalen/afgehandeld", include_in_schema=False)
+async def mark_signal_handled(
+    request: Request, who: Team, csrf: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form(max_length=32)] = "", gemeente: Annotated[str, Form(max_length=4)] = "",
+    aanbieder: Annotated[str, Form(max_length=8)] = "", subject: Annotated[str, Form(max_length=100)] = "",
+    since: Annotated[date | None, Form()] = None, reden: Annotated[str, Form(max_length=REASON_MAX)] = "",
+    terug: Annotated[str, Form(max_length=1000)] = "/signalen",
+) -> Response:
+    check_csrf(request, csrf)
+    reason = " ".join(reden.split())
+    if kind not in RULES or since is None or not subject:
+        raise BadParameter("Dit signaal is niet compleet: laad de signalen opnieuw.")
+    if gemeente not in who.gemeenten:
+        raise BadParameter("Dit signaal hoort niet bij uw gemeenten.")
+    if not reason:
+        raise BadParameter("Vul een reden in: waarom is dit signaal afgehandeld?")
+    bounded_date(since, "datum van het signaal")
+    key = signal_key(kind, gemeente, aanbieder or None, subject, since)
+    async with unit_of_work(web_state(request).sessions) as session:
+        await mark_handled(session, key=key, kind=kind, gemeente=gemeente, subject=subject,
+                           user_id=who.user_id, username=who.username, at=datetime.now(UTC), reason=reason)
+        await record_list(session, who, request, "signaal:afgehandeld", 1, reason=reason,
+                          what=f"{RULES[kind][0]} {subject}")
+    web_state(request).signal_counts.clear()
+    return RedirectResponse(_back(terug), status_code=303)
