@@ -73,6 +73,12 @@ CHOICES = (
     "tariff × minutes / 60, rounded half up to cents (IV081). TR418 compares ProductTarief with the contract "
     "loaded for the gemeente, aanbieder, product and the ProductPeriode's Begindatum; a product without a "
     "contract is not refused by TR418. TR341 uses the contract's unit for an allocation without Omvang.",
+    "Usage from what was claimed (not a rule, but the same arithmetic; handlers/insight/claimed.py): the "
+    "volume allocated for a calendar month is what TR321 lets the provider claim for it (per day, per ISO "
+    "week or per Sunday as above, per month once), without the iWmo category-01 allowance; a total "
+    "(Frequentie 6) is spread over the allocation's months by their days, in whole units that add up to it, "
+    "and is unknown without an Einddatum. Details and the filters in docs/operations.md (\"Usage from what "
+    "was claimed\").",
 )
 
 
