@@ -16,6 +16,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 
+def add_months(month: date, count: int) -> date:
+    """The first day of the calendar month `count` months after (or before, when negative) `month`'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def easter_sunday(year: int) -> date:
     """Gregorian Easter Sunday (the anonymous Meeus/Jones/Butcher algorithm)."""
     a, b, c = year % 19, year // 100, year % 100

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
+from handlers.insight.calendar import add_months
 from handlers.rules.claim_volume import HOURS, MINUTES, TOTAL, period_maximum
 
 AWARDED, REJECTED, CREDITED = "awarded", "rejected", "credited"
@@ -68,11 +69,6 @@ def _months(first: date, last: date) -> tuple[date, ...]:
         months.append(cursor)
         cursor = next_month(cursor)
     return tuple(months)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True, slots=True)

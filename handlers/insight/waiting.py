@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from handlers.insight.calendar import add_months
 from handlers.insight.stats import Summary, summarise
 
 
@@ -72,8 +73,8 @@ class RankRow:
 
 def first_month(on: date, months: int) -> str:
     """'YYYY-MM' of the first of `months` calendar months that end with the month of `on`."""
-    index = on.year * 12 + on.month - 1 - (months - 1)
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    first = add_months(on, 1 - months)
+    return f"{first.year:04d}-{first.month:02d}"
 
 
 def ranked(waits: Iterable[Wait], since: str, until: str) -> list[RankRow]:
