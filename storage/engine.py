@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from storage.insight_queries.sql_text import SQLITE_SHA256
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 # PostgreSQL advisory lock key held while migrating (any constant bigint; advisory locks are per
@@ -46,7 +49,13 @@ def register_location(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _sha256_hex(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # PostgreSQL has sha256(); SQLite gets ours, for the signals' keys (storage.insight_queries.sql_text).
+    dbapi_connection.create_function(SQLITE_SHA256, 1, _sha256_hex, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
