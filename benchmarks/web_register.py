@@ -16,8 +16,10 @@ The schema comes from the migrations; rows go straight into the tables. The gene
 same --allocations gives the same register.
 
 The BSN-shaped numbers deliberately FAIL the elfproef, so none can be a real person's BSN (the 9999xxxxx
-test range holds too few valid numbers for 400,000 clients); names come from a short list of common
-surnames. A PostgreSQL target database is dropped and created again: give it a name of its own.
+test range holds too few valid numbers for 400,000 clients), except the first thousand clients', which
+are valid numbers of that test range (the search by BSN accepts valid numbers only). Names and streets
+are made up from parts, beside a short list of common surnames. A PostgreSQL target database is dropped
+and created again: give it a name of its own.
 """
 
 from __future__ import annotations
@@ -71,11 +73,22 @@ LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 FIRST_DAY, DAYS = date(2021, 1, 1), 5 * 365
 
 
+def _elfproef(digits: list[int]) -> bool:
+    return sum(d * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True)) % 11 == 0
+
+
+TEST_BSNS = [n for n in (f"9999{i:05d}" for i in range(100_000)) if _elfproef([int(d) for d in n])][:1000]
+
+
+def _bsn(i: int) -> str:
+    """The first thousand clients get a test BSN (9999xxxxx, valid, for the search by BSN); the rest none."""
+    return TEST_BSNS[i - 1] if i <= len(TEST_BSNS) else _not_a_bsn(i)
+
+
 def _not_a_bsn(i: int) -> str:
     """A nine-digit number that fails the elfproef: never a real BSN."""
     digits = [int(d) for d in f"{100000000 + i * 7:09d}"]
-    total = sum(d * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
-    if total % 11 == 0:
+    if _elfproef(digits):
         digits[-1] = (digits[-1] + 1) % 10
     return "".join(map(str, digits))
 
@@ -124,7 +137,7 @@ def _clients(rng: random.Random, n: int) -> Iterator[tuple[tuple[Any, ...], str]
             i += 1
             born = FIRST_DAY - timedelta(days=rng.randint(2 * 365, 90 * 365))
             first = rng.choice(FIRST_NAMES)
-            yield (i, f"b{i:014d}", _not_a_bsn(i), surname, first, first[0], born, street[:24], number,
+            yield (i, f"b{i:014d}", _bsn(i), surname, first, first[0], born, street[:24], number,
                    postcode, PLAATS[gemeente]), gemeente
 
 
