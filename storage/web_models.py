@@ -134,6 +134,9 @@ class SignalHandledRow(Base):
     handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str] = mapped_column(String(200))
 
+    # The signals' SQL finds a mark by kind and subject, then compares the key (insight_queries.signals).
+    __table_args__ = (Index("ix_web_signals_handled_subject", "kind", "subject"),)
+
 
 # Indexes of the insight queries on register tables. They live on the web branch of the migrations
 # (0102_web_insight) because only the web's read path needs them; the worker pays for them on writes.

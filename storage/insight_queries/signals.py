@@ -104,11 +104,19 @@ def _key(u: Subquery) -> Any:
 
 
 # storage.web_models.SignalHandledRow, by name: web_models builds its indexes from this package.
-HANDLED = table("web_signals_handled", column("key", String))
+HANDLED = table("web_signals_handled", column("key", String), column("kind", String),
+                column("subject", String))
+SUBJECT_MAX = 100  # a mark keeps the first 100 characters of the subject
 
 
 def _handled(u: Subquery) -> Any:
-    return exists(select(HANDLED.c.key).where(HANDLED.c.key == _key(u)))
+    """A mark with this signal's key. Marks are looked up by kind and subject first (an index), so the
+    key, a sha256, is computed only for the few signals that have a mark of the same thing."""
+    h = HANDLED.c
+    return exists(select(h.key).where(h.kind == u.c.kind,
+                                      h.subject == func.substr(u.c.subject, literal_column("1"),
+                                                               literal_column(str(SUBJECT_MAX))),
+                                      h.key == _key(u)))
 
 
 async def signal_counts(session: AsyncSession, today: date, scope: Scope,
