@@ -124,14 +124,20 @@ def _order(row: SignalRow) -> tuple[object, ...]:
     return (-s.since.toordinal(), -s.overdue, s.kind, s.subject)
 
 
-async def _compare(session: AsyncSession, today: date, scope: Scope, wanted: SignalFilter,
-                   handled: set[str]) -> int:
+async def _same_list(session: AsyncSession, today: date, scope: Scope,
+                     wanted: SignalFilter) -> list[SignalRow]:
     expected = await signals_reference.signals(session, today, scope, wanted)
     found = await signal_page(session, today, scope, wanted)
     # The same signals, in the same order; rows alike in every sort key (a start with two live starts
     # unstopped) may come in either order.
-    assert sorted(_view(found), key=repr) == sorted(_view(expected), key=repr)
+    assert sorted(_view(found), key=repr) == sorted(_view(expected), key=repr), today
     assert [_order(r) for r in found] == [_order(r) for r in expected]
+    return expected
+
+
+async def _compare(session: AsyncSession, today: date, scope: Scope, wanted: SignalFilter,
+                   handled: set[str]) -> int:
+    expected = await _same_list(session, today, scope, wanted)
     open_rows = [r for r in expected if r.key not in handled]
     paged = [row for offset in range(0, len(open_rows) + PAGE, PAGE)
              for row in await signal_page(session, today, scope, wanted, with_handled=False, offset=offset,
@@ -165,6 +171,17 @@ async def test_the_database_finds_the_signals_python_finds(
                 seen[row.signal.kind] += 1
     assert set(seen) == set(SAME_DAY_ORDER), seen  # every rule has signals to compare
     assert handled
+
+
+async def test_every_day_of_two_months_at_the_deadlines(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Day by day, so each rule's bound meets clocks that became late that very day (and some that not)."""
+    async with unit_of_work(sessions) as session:
+        await _build(session)
+    async with sessions() as session:
+        for offset in range(62):
+            today = date(2025, 4, 15) + timedelta(days=offset)
+            await _same_list(session, today, Scope(), SignalFilter())
+            await _same_list(session, today, Scope(), SignalFilter(min_age=offset % 9))
 
 
 async def test_an_age_beyond_every_clock_finds_nothing(sessions: async_sessionmaker[AsyncSession]) -> None:
