@@ -25,6 +25,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
 )
 from sqlalchemy.orm import aliased
@@ -62,11 +63,23 @@ class Bounds:
     scope: Scope
     aanbieder: str | None
     client: str | None
+    after: date | None = None  # clocks started on or after this day only (a window of the newest)
 
     @property
     def before(self) -> datetime:
         """Timestamps of a UTC day up to `since`: earlier than the next day's midnight."""
         return datetime.combine(self.since + timedelta(days=1), time(0), UTC)
+
+    def received(self, column: SQLColumnExpression[datetime]) -> ColumnElement[bool]:
+        """A receipt timestamp whose UTC day lies in the window."""
+        if self.after is None:
+            return column < self.before
+        return and_(column < self.before, column >= datetime.combine(self.after, time(0), UTC))
+
+    def day(self, column: SQLColumnExpression[date | None]) -> ColumnElement[bool]:
+        if self.after is None:
+            return column <= self.since
+        return and_(column <= self.since, column >= self.after)
 
 
 def _row(kind: str, since: Any, subject: Any, gemeente: Any, aanbieder: Any, client: Any) -> list[Any]:
@@ -103,6 +116,8 @@ def start_missing(b: Bounds) -> Select[Any]:
                           a.gemeente, v.aanbieder, c.public_id))
              .join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
              .where(counting_version(), v.ingangsdatum <= min(b.today, b.since), received < b.before,
+                    or_(v.ingangsdatum >= b.after, received >= datetime.combine(b.after, time(0), UTC))
+                    if b.after else and_(True),
                     b.scope.where(a.gemeente),
                     ~exists(select(d.id).where(live_delivery(d, "start")).correlate(a))))
     return _narrowed(query, b, v.aanbieder, c.public_id)
@@ -121,7 +136,7 @@ def stop_missing(b: Bounds) -> Select[Any]:
              .join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
              .join(start, live_delivery(start, "start"))
              .where(v.is_current.is_(True), v.voided.is_(False), v.einddatum < b.today,
-                    v.einddatum <= b.since, ~stopped, b.scope.where(a.gemeente)))
+                    b.day(v.einddatum), ~stopped, b.scope.where(a.gemeente)))
     return _narrowed(query, b, v.aanbieder, c.public_id)
 
 
@@ -134,7 +149,7 @@ def retour_missing(b: Bounds) -> Select[Any]:
     query = (select(*_row("retour_missing", UtcDay(m.received_at), subject, party, provider,
                           null().cast(String)))
              .where(m.message_number.in_(WITH_RETOUR), m.status.in_(AWAITING_RETOUR),
-                    m.received_at < b.before,
+                    b.received(m.received_at),
                     ~exists(select(RetourRow.id).where(RetourRow.heen_message_id == m.id))))
     if b.aanbieder:
         query = query.where((m.sender == b.aanbieder) | (m.receiver == b.aanbieder))
@@ -148,7 +163,7 @@ def _requests(b: Bounds, kind: str, state: str) -> Select[Any]:
     subject = func.upper(r.kind) + " " + r.referentie_aanbieder
     query = (select(*_row(kind, UtcDay(m.received_at), subject, r.gemeente, r.aanbieder, c.public_id))
              .join(m, m.id == r.message_id).join(c, c.id == r.client_id)
-             .where(r.state == state, m.received_at < b.before, b.scope.where(r.gemeente)))
+             .where(r.state == state, b.received(m.received_at), b.scope.where(r.gemeente)))
     return _narrowed(query, b, r.aanbieder, c.public_id)
 
 
@@ -178,7 +193,7 @@ def declaration_unanswered(b: Bounds) -> Select[Any]:
              .outerjoin(RetourRow, RetourRow.heen_message_id == m.id)
              .outerjoin(answer, answer.id == RetourRow.retour_message_id)
              .where(m.message_number == DECLARATION, m.direction == "in", m.status.in_(JUDGED),
-                    m.received_at < b.before, ~published, b.scope.where(func.coalesce(m.receiver, ""))))
+                    b.received(m.received_at), ~published, b.scope.where(func.coalesce(m.receiver, ""))))
     if b.aanbieder:
         query = query.where(m.sender == b.aanbieder)
     return query
