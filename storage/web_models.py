@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Te
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from storage.insight_queries.common import SAMPLE_MODULUS, pc4
-from storage.models import AllocationRow, AllocationVersionRow, Base, ClientRow, DeliveryRow, Id
+from storage.models import AllocationRow, AllocationVersionRow, Base, ClientRow, DeliveryRow, Id, MessageRow
 
 ROLES = ("team", "analyst", "ops")
 
@@ -144,6 +144,8 @@ class SignalHandledRow(Base):
 # (`is_current IS true` on PostgreSQL, `IS 1` on SQLite): both planners need the same terms to use them.
 COUNTING = {"postgresql": "is_current IS true AND voided IS false AND deleted IS false",
             "sqlite": "is_current IS 1 AND voided IS 0 AND deleted IS 0"}
+CURRENT = {"postgresql": "is_current IS true AND voided IS false",
+           "sqlite": "is_current IS 1 AND voided IS 0"}
 SAMPLED = f"client_id % {SAMPLE_MODULUS} = 0"
 LIVE = "removed_by_message_id IS NULL"
 
@@ -172,4 +174,9 @@ INSIGHT_INDEXES = (
     # The delivery state: the latest live start of an allocation and the stops of that start.
     Index("ix_insight_deliveries_state", _d.standard, _d.gemeente, _d.toewijzingnummer, _d.kind,
           _d.begindatum, postgresql_where=text(LIVE), sqlite_where=text(LIVE)),
+    # Signals (0106_web_signals): the newest receipts per message number (a window of the newest clocks)
+    # and the ends of current versions (OP272's clock).
+    Index("ix_signal_messages_received", MessageRow.message_number, MessageRow.received_at),
+    Index("ix_signal_versions_end", _v.einddatum, postgresql_where=text(CURRENT["postgresql"]),
+          sqlite_where=text(CURRENT["sqlite"])),
 )

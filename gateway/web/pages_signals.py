@@ -24,7 +24,14 @@ from gateway.web.auth import TEAM, check_csrf, web_state
 from gateway.web.params import BadParameter, Paging, bounded_date, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.signals import RULES, signal_key
-from storage.insight_queries.signals import KindCount, SignalFilter, SignalRow, signal_counts, signal_page
+from storage.insight_queries.signals import (
+    ALL_SIGNALS,
+    KindCount,
+    SignalFilter,
+    SignalRow,
+    signal_counts,
+    signal_page,
+)
 from storage.signal_marks import handled_of, mark_handled
 from storage.unit_of_work import unit_of_work
 from storage.web_models import SignalHandledRow
@@ -102,28 +109,37 @@ def _total(counts: Mapping[str, KindCount], with_handled: bool, kind: str | None
     return sum(c.total if with_handled else c.open for k, c in counts.items() if kind in (None, k))
 
 
-async def open_counts(request: Request, who: Principal, on: date) -> dict[str, int]:
-    """Open (not handled) signals per kind on `on`, every kind listed (0 when none): the start page's.
+async def kind_counts(request: Request, who: Principal, on: date,
+                      query: SignalFilter) -> dict[str, KindCount]:
+    """Signals per kind (all, and not handled) that `query` asks for on `on`.
 
-    Counted by the database; kept per gemeenten and date for COUNTS_SECONDS all the same (the start page
-    is opened often); marking a signal handled drops the kept counts at once.
+    Counting means evaluating every rule over the whole register (seconds on a million allocations with
+    a million open signals), while a page is read from the newest clocks only. So the counts are kept
+    per gemeenten, date and filter for COUNTS_SECONDS; marking a signal handled drops them at once.
     """
     state = web_state(request)
-    key = (who.gemeenten, on)
+    key = (who.gemeenten, on, query)
+    now = time.monotonic()
     kept = state.signal_counts.get(key)
-    if kept is not None and time.monotonic() - kept[0] < COUNTS_SECONDS:
+    if kept is not None and now - kept[0] < COUNTS_SECONDS:
         return kept[1]
     async with state.sessions() as session:
-        counted = await signal_counts(session, on, scope_of(who))
-    counts = {kind: counted[kind].open if kind in counted else 0 for kind in RULES}
-    state.signal_counts[key] = (time.monotonic(), counts)
-    return counts
+        counted = await signal_counts(session, on, scope_of(who), query)
+    for old in [k for k, (at, _) in state.signal_counts.items() if now - at >= COUNTS_SECONDS]:
+        del state.signal_counts[old]
+    state.signal_counts[key] = (now, counted)
+    return counted
+
+
+async def open_counts(request: Request, who: Principal, on: date) -> dict[str, int]:
+    """Open (not handled) signals per kind on `on`, every kind listed (0 when none): the start page's."""
+    counted = await kind_counts(request, who, on, ALL_SIGNALS)
+    return {kind: counted[kind].open if kind in counted else 0 for kind in RULES}
 
 
 @router.get("/signalen", include_in_schema=False)
 async def signals_page(request: Request, who: Team, on: On, f: Filters, paged: Page) -> Response:
-    async with web_state(request).sessions() as session:
-        counted = await signal_counts(session, on, scope_of(who), f.signal_filter(with_kind=False))
+    counted = await kind_counts(request, who, on, f.signal_filter(with_kind=False))
     counts = {kind: c.open for kind, c in counted.items()}
     total = _total(counted, f.afgehandeld, f.soort)
     shown = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld, paged)
@@ -141,8 +157,7 @@ async def signals_api(request: Request, response: Response, who: Team, on: On, f
     Filters: `soort` (kind), `aanbieder`, `client` (opaque id), `min_leeftijd` (working days);
     handled signals only with `afgehandeld=true`.
     """
-    async with web_state(request).sessions() as session:
-        counted = await signal_counts(session, on, scope_of(who), f.signal_filter())
+    counted = await kind_counts(request, who, on, f.signal_filter())
     response.headers["X-Total-Count"] = str(_total(counted, f.afgehandeld))
     shown = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld, paged)
     await audit_list(request, who, "api:signalen", len(shown))

@@ -25,8 +25,8 @@ from sqlalchemy import (
     func,
     literal,
     null,
-    or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -51,6 +51,7 @@ from storage.models import (
 # messages get no retour at all (IV032), rejected own messages were never sent.
 AWAITING_RETOUR = ("accepted", "recorded")
 JUDGED = ("accepted", "partial", "rejected")  # a 323 answered with a 325 (a level-1 failure gets none)
+ALLOCATION = 301  # the toewijzing, whose versions' receipts start OP271's clock
 COLUMNS = ("kind", "rank", "since", "subject", "gemeente", "aanbieder", "client")
 
 
@@ -112,15 +113,27 @@ def start_missing(b: Bounds) -> Select[Any]:
     received = (select(func.min(m.received_at)).join(w, w.message_id == m.id).where(w.allocation_id == a.id)
                 .correlate(a).scalar_subquery())
     since = _later(v.ingangsdatum, UtcDay(received))
+    # The first receipt lies before the bound when any receipt does: a semi-join the planner can put
+    # after the test for a start, not a minimum computed for every allocation.
+    received_by_then = exists(select(w.id).join(m, m.id == w.message_id)
+                              .where(w.allocation_id == a.id, m.received_at < b.before).correlate(a))
     query = (select(*_row("start_missing", since, _toewijzing(a.toewijzingnummer),
                           a.gemeente, v.aanbieder, c.public_id))
              .join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
-             .where(counting_version(), v.ingangsdatum <= min(b.today, b.since), received < b.before,
-                    or_(v.ingangsdatum >= b.after, received >= datetime.combine(b.after, time(0), UTC))
-                    if b.after else and_(True),
+             .where(counting_version(), v.ingangsdatum <= min(b.today, b.since), received_by_then,
                     b.scope.where(a.gemeente),
                     ~exists(select(d.id).where(live_delivery(d, "start")).correlate(a))))
-    return _narrowed(query, b, v.aanbieder, c.public_id)
+    query = _narrowed(query, b, v.aanbieder, c.public_id)
+    if b.after is None:
+        return query
+    # In a window the clock starts in it by the Ingangsdatum (an index range) or, for an older
+    # Ingangsdatum, by a first receipt in it: found from the 301s received in the window.
+    after = datetime.combine(b.after, time(0), UTC)
+    recent = (select(w.allocation_id).join(m, m.id == w.message_id)
+              .where(m.message_number == ALLOCATION, m.received_at >= after))
+    both = union_all(query.where(v.ingangsdatum >= b.after),
+                     query.where(v.ingangsdatum < b.after, a.id.in_(recent), received >= after)).subquery()
+    return select(*both.c)
 
 
 def stop_missing(b: Bounds) -> Select[Any]:

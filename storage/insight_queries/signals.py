@@ -39,6 +39,7 @@ from handlers.insight.signals import (
     signal_of,
 )
 from storage.insight_queries.common import Scope
+from storage.insight_queries.running import custom_plans
 from storage.insight_queries.signal_rules import ABOUT_A_MESSAGE, RULES, Bounds
 from storage.insight_queries.sql_text import Codepoint, IsoDay, Sha256Hex
 
@@ -126,6 +127,7 @@ async def signal_counts(session: AsyncSession, today: date, scope: Scope,
     u = _united(today, scope, wanted)
     if u is None:
         return {}
+    await custom_plans(session)
     handled = func.sum(case((_handled(u), 1), else_=0))
     query = select(u.c.kind, func.count(), handled).group_by(u.c.kind)
     return {kind: KindCount(total, total - int(marked or 0))
@@ -159,6 +161,7 @@ async def _page(session: AsyncSession, today: date, scope: Scope, wanted: Signal
     u = _united(today, scope, wanted, after)
     if u is None:
         return []
+    await custom_plans(session)
     query = select(u.c.kind, u.c.since, u.c.subject, u.c.gemeente, u.c.aanbieder, u.c.client).order_by(
         u.c.since.desc(), u.c.rank.cast(Integer), Codepoint(u.c.subject), Codepoint(u.c.gemeente),
         Codepoint(u.c.aanbieder), Codepoint(u.c.client))
