@@ -8,7 +8,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
@@ -17,6 +17,10 @@ ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 # see no tables and create them: one wins, the others fail on duplicate keys. With the lock they
 # migrate one after the other, and the later ones find the database at heads and do nothing.
 MIGRATION_LOCK_KEY = 0x15_7D_0001
+# SQLSTATE read_only_sql_transaction: the session may not write (default_transaction_read_only on the
+# database or role, a hot standby after a failover). That setting is fixed when a session starts, so a
+# pooled connection stays read-only after the server allows writes again.
+READ_ONLY_SQLSTATE = "25006"
 
 
 class DatabaseUrlError(ValueError):
@@ -68,7 +72,17 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(async_url, echo=echo, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(async_url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    engine = create_async_engine(async_url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine.sync_engine, "handle_error", _read_only_is_a_disconnect)
+    return engine
+
+
+def _read_only_is_a_disconnect(context: ExceptionContext) -> None:
+    """A session that refuses writes is dropped like a lost connection: SQLAlchemy invalidates the
+    pool, so the next checkout opens a fresh session with the server's current setting (and callers
+    see `connection_invalidated`: an outage of the database, not a fault of the data)."""
+    if getattr(context.original_exception, "sqlstate", None) == READ_ONLY_SQLSTATE:
+        context.is_disconnect = True
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

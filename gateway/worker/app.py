@@ -181,10 +181,18 @@ class App:
 
     async def _database_check(self) -> str | None:
         if self.pipeline.database_down is not None:
-            return f"unreachable ({self.pipeline.database_down})"
+            down = self.pipeline.database_down
+            return down if down == "read-only" else f"unreachable ({down})"
         try:
             async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+                if connection.dialect.name != "postgresql":
+                    await connection.execute(text("SELECT 1"))
+                    return None
+                # Reachable is not enough: a session that refuses writes holds every batch. A read-only
+                # session is dropped, so the next check (and batch) starts a fresh one.
+                if await connection.scalar(text("SELECT current_setting('transaction_read_only')")) == "on":
+                    await connection.invalidate()
+                    return "read-only"
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; reported by type only
             return f"unreachable ({type(exc).__name__})"
         return None
