@@ -128,8 +128,10 @@ def _type_of(topology: Topology, name: str) -> tuple[aio_pika.ExchangeType, dict
     raise KeyError(name)
 
 
-async def drain(queue: aio_pika.abc.AbstractQueue, count: int) -> list[aio_pika.abc.AbstractIncomingMessage]:
-    """Take exactly `count` messages from `queue` (acked), waiting up to WAIT_S for them."""
+async def drain(
+    queue: aio_pika.abc.AbstractQueue, count: int, *, within: float = WAIT_S
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
+    """Take exactly `count` messages from `queue` (acked), waiting up to `within` seconds for them."""
     taken: list[aio_pika.abc.AbstractIncomingMessage] = []
 
     async def one_more() -> bool:
@@ -138,7 +140,7 @@ async def drain(queue: aio_pika.abc.AbstractQueue, count: int) -> list[aio_pika.
             taken.append(message)
         return len(taken) >= count
 
-    await wait_for(one_more)
+    await wait_for(one_more, within=within)
     return taken
 
 

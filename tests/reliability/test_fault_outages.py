@@ -4,8 +4,8 @@ or the broker restarted.
 The database outage cuts the worker's own database (ALLOW_CONNECTIONS false and its backends
 terminated): from the worker's side the same as a server that went away, and harmless to everyone
 else. The read-only variant sets default_transaction_read_only on that database alone (as a standby
-after a failover would answer). The variants that stop the PostgreSQL cluster or restart RabbitMQ itself run only with
-ISTD_DISRUPTIVE_TESTS=1, on a machine where nothing else uses those services.
+after a failover would answer). The variants that stop the PostgreSQL cluster or restart RabbitMQ
+itself run only with ISTD_DISRUPTIVE_TESTS=1, on a machine where nothing else uses those services.
 """
 
 from __future__ import annotations
