@@ -37,6 +37,7 @@ from gateway.logs import describe_exception, fields, get_logger
 from gateway.processing.batch import BatchItem
 from gateway.processing.senders import Origin
 from gateway.worker.metrics import Metrics
+from storage.engine import refuses_writes
 
 log = get_logger("worker")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -130,11 +131,6 @@ class DatabaseDown(RuntimeError):
 _OUTAGE_SQLSTATES = ("08", "53", "57P", "55000", "25006")
 
 
-def _sqlstate(exc: BaseException) -> str | None:
-    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    return state if isinstance(state, str) else None
-
-
 def is_database_down(exc: BaseException) -> bool:
     """Connection-level failures (refused, dropped, locked), as opposed to errors caused by the data."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
@@ -202,7 +198,7 @@ class Pipeline:
 
     def _outage(self, exc: DatabaseDown, attempt: int) -> None:
         cause = exc.__cause__ or exc
-        self.database_down = "read-only" if _sqlstate(cause) == "25006" else type(cause).__name__
+        self.database_down = "read-only" if refuses_writes(cause) else type(cause).__name__
         self._metrics.database_outages.inc()
         if attempt == 0:
             log.warning("database unreachable; batch held", extra=fields(error=describe_exception(cause)))
