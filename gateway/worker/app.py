@@ -43,7 +43,7 @@ from gateway.worker.settlement import Settlement
 from gateway.worker.sharding import parse_shard_ids
 from gateway.worker.subscriber import register_routes
 from schemas import registry
-from storage.engine import create_engine, ensure_migrated, register_location, session_factory
+from storage.engine import create_engine, ensure_migrated, refuses_writes, register_location, session_factory
 
 log = get_logger("app")
 GRACEFUL_TIMEOUT_S = 8.0  # in-flight handlers get this long at shutdown; the whole stop stays under 10 s
@@ -150,6 +150,11 @@ class App:
             if not is_database_down(exc):
                 raise
             where = redact_url(self.settings.database.url)
+            if refuses_writes(exc):
+                raise StartupError(
+                    f"the database at {where} refuses writes (read-only): make it writable "
+                    "(default_transaction_read_only, a standby, the file's permissions) or name the "
+                    "primary in ISTD_DATABASE__URL") from exc
             raise StartupError(
                 f"cannot reach the database at {where} ({type(exc).__name__}); start PostgreSQL "
                 "(e.g. `docker compose up -d postgres`) or unset ISTD_DATABASE__URL to use SQLite"
