@@ -1,12 +1,13 @@
 """A SQLite register that refuses writes (read-only, disk full) is a database outage, not a bad message.
 
-The PostgreSQL twin (default_transaction_read_only on the worker's own database, under load) is in
-tests/reliability/test_fault_outages.py.
+The PostgreSQL twin under load (default_transaction_read_only on the worker's own database) is in
+tests/reliability/test_fault_outages.py; here, readiness finds a read-only PostgreSQL while idle.
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,18 @@ from sqlalchemy.exc import OperationalError
 from gateway.worker.app import App
 from gateway.worker.pipeline import is_database_down
 from storage.engine import create_engine, refuses_writes
-from tests.kit.services import count_rows, example, in_memory, make_settings, publish_one, wait_for
+from tests.kit.reliability import admin, pg_url
+from tests.kit.services import (
+    allow_writes,
+    count_rows,
+    example,
+    in_memory,
+    make_settings,
+    publish_one,
+    refuse_writes,
+    scratch_database,
+    wait_for,
+)
 
 
 async def _readiness(app: App) -> tuple[int, dict[str, Any]]:
@@ -67,6 +79,21 @@ async def test_a_sqlite_register_turned_read_only_holds_the_message_and_recovers
         failures = app.metrics.registry.get_sample_value("istd_processing_failures_total")
     assert failures == 0  # held, never counted against the message (no nack, no dead letter)
     assert [key for key, _ in captured.out] == ["87654321.wmo316"]
+
+
+@pytest.mark.postgres
+async def test_readiness_names_a_read_only_postgresql_while_idle_and_clears_by_itself() -> None:
+    scratch = f"istd_read_only_{secrets.token_hex(4)}"
+    async with (
+        scratch_database(scratch, admin) as name,
+        in_memory(make_settings(pg_url(name))) as (app, _, _broker),
+    ):
+        assert (await _readiness(app))[0] == 200
+        await refuse_writes(name, admin)
+        status, body = await _readiness(app)  # no message in flight: the check itself finds it
+        assert (status, body["checks"]["database"]) == (503, "read-only")
+        await allow_writes(name, admin)  # no backend terminated: the check dropped its session
+        assert (await _readiness(app))[0] == 200
 
 
 @pytest.mark.parametrize(("pragma", "read_only"), [
