@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +34,7 @@ from gateway.processing.senders import SenderPolicy
 from gateway.settings import Settings
 from gateway.worker import topology as wiring
 from gateway.worker.batcher import Batcher
+from gateway.worker.connection import is_blocked, rabbit_broker
 from gateway.worker.consumer import DirectConsumer
 from gateway.worker.health import create_http_app
 from gateway.worker.metrics import Metrics
@@ -177,7 +179,12 @@ class App:
         self.schemas_loaded = True
 
     async def _broker_check(self) -> str | None:
-        return None if await self.broker.ping(timeout=1.0) else "not connected"
+        if not await self.broker.ping(timeout=1.0):
+            return "not connected"
+        # Blocked: RabbitMQ reads nothing from us (no publish, no ack) until its alarm clears.
+        if is_blocked(self.broker._connection):
+            return "blocked by a RabbitMQ resource alarm (memory or disk): nothing published or acked"
+        return None
 
     async def _database_check(self) -> str | None:
         if self.pipeline.database_down is not None:
@@ -212,6 +219,8 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
     except wiring.OutExchangeWithoutAlternate as exc:
         raise StartupError(str(exc)) from exc
     except ChannelPreconditionFailed as exc:
+        if "x-queue-type" in str(exc):
+            raise StartupError(classic_queue_refusal(exc)) from exc
         raise StartupError(
             f"RabbitMQ refused the topology ({exc}); an existing queue was declared with other arguments: "
             "delete it or set the same ISTD_BROKER__DELIVERY_LIMIT"
@@ -219,9 +228,22 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
     return connection
 
 
+def classic_queue_refusal(exc: BaseException) -> str:
+    """The one line for a queue that exists with another type (a classic istd.in of a hand-made setup)."""
+    found = re.search(r"queue '([^']+)'", str(exc))
+    queue = found.group(1) if found else "a queue of the topology"
+    return (f"queue {queue} exists on RabbitMQ with another type than quorum (RabbitMQ cannot change a "
+            "queue's type in place): stop the workers, move its messages to a new quorum queue (e.g. a "
+            "shovel) or let them drain, delete it (rabbitmqctl delete_queue), then start the workers, "
+            "which declare it as a quorum queue")
+
+
 def broker_refusal(exc: BaseException, url: str) -> str:
-    """The one line for a failed connection: wrong login, missing vhost, or nothing listening."""
-    where, parts = redact_url(url), urlsplit(url)
+    """The one line for a failed connection: wrong login, missing vhost, or nothing listening.
+
+    `url` is the setting: with several nodes, the login and vhost are those of the first.
+    """
+    where, parts = redact_url(url), urlsplit(url.split(",")[0].strip())
     if isinstance(exc, ProbableAuthenticationError):
         user = unquote(parts.username or "") or "guest"
         return (f"RabbitMQ at {where} refused the login of user {user!r}: check the user and password "
@@ -259,7 +281,7 @@ def _begin_explicitly(engine: AsyncEngine) -> None:
 
 
 def _broker(settings: Settings) -> RabbitBroker:
-    return RabbitBroker(
+    return rabbit_broker(
         settings.broker.url,
         default_channel=Channel(prefetch_count=settings.broker.prefetch, publisher_confirms=True),
         graceful_timeout=GRACEFUL_TIMEOUT_S,
