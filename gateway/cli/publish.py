@@ -81,7 +81,7 @@ async def publish(settings: Settings, files: Sequence[Path], interrupt: Interrup
     With an `interrupt`, stops between windows once it is requested (the window in hand is confirmed).
     """
     bs = settings.broker
-    topology = Topology(prefix=bs.prefix, delivery_limit=bs.delivery_limit, shards=bs.shards)
+    topology = Topology.from_settings(bs)
     progress = Progress(len(files), "published")
     user = broker_user(settings.broker.url)
     broker = rabbit_broker(settings.broker.url, apply_types=False)

@@ -119,7 +119,7 @@ async def kept(settings: Settings, save_to: Path | None = None, *, remove: bool 
 async def migrate(settings: Settings, *, force: bool = False) -> str:
     """Delete istd.out (only when nothing is bound to it, unless `force`) and declare it with its
     alternate exchange; returns the exchange's name. Idempotent: an up-to-date istd.out is left alone."""
-    topology = Topology(prefix=settings.broker.prefix)
+    topology = Topology.from_settings(settings.broker)
     out, alternate = topology.out_exchange, topology.unrouted_exchange
     connection = await connect_first(settings.broker.url)
     try:

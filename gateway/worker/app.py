@@ -295,7 +295,7 @@ def _broker(settings: Settings) -> RabbitBroker:
 def create_app(settings: Settings, *, processor: MessageProcessor | None = None) -> App:
     """Build (not start) a worker from `settings`; `processor` defaults to the real `Processor`."""
     bs = settings.broker
-    topology = wiring.Topology(prefix=bs.prefix, delivery_limit=bs.delivery_limit, shards=bs.shards)
+    topology = wiring.Topology.from_settings(bs)
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     _begin_explicitly(engine)
     sessions = session_factory(engine)

@@ -118,13 +118,17 @@ class RabbitNodes:
         await asyncio.gather(*(self.start_node(node) for node in self.nodes))
 
     async def start_node(self, node: Node) -> None:
+        await asyncio.to_thread(self._spawn, node)
+        pid_file = str(node.base / "pid")
+        await self.ctl(node, "wait", "--timeout", str(int(START_S)), pid_file, within=START_S + 10)
+
+    def _spawn(self, node: Node) -> None:
         (node.base / "log").mkdir(parents=True, exist_ok=True)
         with (node.base / "server.out").open("ab") as out:
             node.process = subprocess.Popen(  # its own session: close() kills the whole group
                 [str(SERVER)], env=self.env(node), stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True, cwd=node.base,
             )
-        await self.ctl(node, "wait", "--timeout", str(int(START_S)), str(node.base / "pid"), timeout=START_S + 10)
 
     async def cluster(self) -> None:
         """Join every other node to the first one."""
@@ -135,11 +139,11 @@ class RabbitNodes:
             await self.ctl(node, "start_app")
         await self.ctl(first, "await_online_nodes", str(len(self.nodes)))
 
-    async def ctl(self, node: Node, *args: str, tool: str = "rabbitmqctl", timeout: float = 120) -> str:
+    async def ctl(self, node: Node, *args: str, tool: str = "rabbitmqctl", within: float = 120) -> str:
         """Run a CLI tool against `node`; its output, or CalledProcessError with it."""
         command = [str(CTL_DIR / tool), "-q", "-n", node.name, *args]
         result = await asyncio.to_thread(
-            subprocess.run, command, env=self.env(), capture_output=True, text=True, timeout=timeout)
+            subprocess.run, command, env=self.env(), capture_output=True, text=True, timeout=within)
         if result.returncode != 0:
             raise subprocess.CalledProcessError(result.returncode, command, result.stdout, result.stderr)
         return result.stdout
@@ -147,7 +151,8 @@ class RabbitNodes:
     async def leader(self, queue: str) -> Node:
         """The node that leads quorum queue `queue`, asked of a running node."""
         asking = next(node for node in self.nodes if node.running)
-        for line in (await self.ctl(asking, "list_queues", "name", "leader", "--no-table-headers")).splitlines():
+        listing = await self.ctl(asking, "list_queues", "name", "leader", "--no-table-headers")
+        for line in listing.splitlines():
             name, _, leader = line.strip().partition("\t")
             if name == queue:
                 return next(node for node in self.nodes if node.name == leader.strip())

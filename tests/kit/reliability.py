@@ -83,7 +83,7 @@ async def declare(settings: Settings) -> Topology:
     from gateway.worker.connection import rabbit_broker
 
     b = settings.broker
-    topology = Topology(prefix=b.prefix, delivery_limit=b.delivery_limit, shards=b.shards)
+    topology = Topology.from_settings(b)
     async with rabbit_broker(b.url, apply_types=False) as broker:
         await connect_broker(broker, settings, topology)
     return topology
