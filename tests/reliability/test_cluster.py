@@ -16,6 +16,7 @@ from pathlib import Path
 
 import aio_pika
 import pytest
+from aiormq.abc import FieldTable
 
 from tests.kit.rabbit_nodes import Node, RabbitNodes, available, urls
 from tests.kit.reliability import (
@@ -58,7 +59,7 @@ async def quorum_capture(
 ) -> aio_pika.abc.AbstractQueue:
     """`<prefix>capture` on istd.out, replicated like the rest: the retours outlive the killed node."""
     channel = await rabbit.channel()
-    quorum = {"x-queue-type": "quorum"}
+    quorum: FieldTable = {"x-queue-type": "quorum"}
     queue = await channel.declare_queue(f"{prefix}capture", durable=True, arguments=quorum)
     await queue.bind(out, routing_key="#")
     return queue
