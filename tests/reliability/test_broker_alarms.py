@@ -21,6 +21,7 @@ import pytest
 
 from tests.kit.rabbit_nodes import Node, RabbitNodes, available
 from tests.kit.reliability import (
+    HEEN_IN,
     PENDING,
     Clock,
     WorkerProcess,
@@ -41,7 +42,8 @@ from tests.kit.services import make_settings
 from tests.kit.traffic import Traffic
 
 CLUSTER_TESTS = os.environ.get("ISTD_CLUSTER_TESTS") == "1"
-LOAD = int(os.environ.get("ISTD_ALARM_MESSAGES", "1500"))
+LOAD = int(os.environ.get("ISTD_ALARM_MESSAGES", "3000"))
+FIRST = LOAD * 2 // 3  # queued before the worker starts: it is busy with them when the alarm goes
 HOLD_S = float(os.environ.get("ISTD_ALARM_SECONDS", "20"))
 pytestmark = [
     pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow,
@@ -90,14 +92,15 @@ async def test_broker_alarm_under_load_blocks_publishing_worker_survives_and_car
     try:
         capture = await bind_capture(rabbit, topology)
         bodies = list(Traffic(seed=17).messages(LOAD))
-        await publish(rabbit, topology, bodies[: LOAD // 3])
+        await publish(rabbit, topology, bodies[:FIRST])
         await worker.start(within=120)
-        await wait_until(partial(processed_at_least, url, LOAD // 10), within=120)
-        more = asyncio.create_task(publish(rabbit, topology, bodies[LOAD // 3:]))
+        await wait_until(partial(processed_at_least, url, LOAD // 30), within=120)
         await nodes.ctl(rabbit_node, *raise_alarm)
         raised_at = clock()
+        more = asyncio.create_task(publish(rabbit, topology, bodies[FIRST:]))
         try:
             down = await wait_until(partial(_blocked, worker), within=60)
+            assert await scalar(url, HEEN_IN) < FIRST  # it was still busy: the alarm came under load
             assert down["failing"] == ["broker"]
             assert down["checks"]["broker"].startswith("blocked by a RabbitMQ resource alarm")
             reported_at = clock()
