@@ -220,7 +220,7 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
         raise StartupError(str(exc)) from exc
     except ChannelPreconditionFailed as exc:
         if "x-queue-type" in str(exc):
-            raise StartupError(classic_queue_refusal(exc)) from exc
+            raise StartupError(queue_type_refusal(exc)) from exc
         raise StartupError(
             f"RabbitMQ refused the topology ({exc}); an existing queue was declared with other arguments: "
             "delete it or set the same ISTD_BROKER__DELIVERY_LIMIT"
@@ -228,14 +228,16 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
     return connection
 
 
-def classic_queue_refusal(exc: BaseException) -> str:
-    """The one line for a queue that exists with another type (a classic istd.in of a hand-made setup)."""
+def queue_type_refusal(exc: BaseException) -> str:
+    """The one line for a queue that exists with another type (say a classic istd.unrouted, now quorum)."""
     found = re.search(r"queue '([^']+)'", str(exc))
     queue = found.group(1) if found else "a queue of the topology"
-    return (f"queue {queue} exists on RabbitMQ with another type than quorum (RabbitMQ cannot change a "
-            "queue's type in place): stop the workers, move its messages to a new quorum queue (e.g. a "
-            "shovel) or let them drain, delete it (rabbitmqctl delete_queue), then start the workers, "
-            "which declare it as a quorum queue")
+    wanted = re.search(r"received the value '(\w+)'", str(exc))
+    kind = f"{wanted.group(1)} queue" if wanted else "queue type the settings ask for"
+    return (f"queue {queue} exists on RabbitMQ with another type than the {kind} the worker declares "
+            "(ISTD_BROKER__UNROUTED_QUEUE for istd.unrouted; RabbitMQ cannot change a type in place): stop "
+            "the workers, let it drain or move its messages (e.g. `istd unrouted save --remove`, a shovel), "
+            "delete it (rabbitmqctl delete_queue), then start the workers, which declare it anew")
 
 
 def broker_refusal(exc: BaseException, url: str) -> str:
