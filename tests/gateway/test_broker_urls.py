@@ -94,7 +94,8 @@ async def test_a_classic_queue_where_a_quorum_one_belongs_is_one_clear_line(
     await channel.declare_queue(topology.unrouted_queue.name, durable=True)  # classic, as before
     broker = rabbit_broker(RABBIT_URL, apply_types=False)
     try:
-        with pytest.raises(StartupError, match=rf"queue {topology.unrouted_queue.name} exists .* than the quorum queue"):
+        refusal = rf"queue {topology.unrouted_queue.name} exists .* than the quorum queue"
+        with pytest.raises(StartupError, match=refusal):
             await connect_broker(broker, settings, topology)
     finally:
         await broker.stop()
