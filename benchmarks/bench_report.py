@@ -38,7 +38,10 @@ STAGE_LABELS = {
     "check": "check (sha256, parse, XSD, decode, lvl 2)",
     "apply": "apply (rules, register records)",
     "retour": "retour (build)",
+    "sql": "sql (batch transaction: queries, COPY)",
+    "record": "record (log line, metrics)",
     "settle": "settle (ack after commit)",
+    "relay": "relay (outbox: page, publish, confirm)",
 }
 
 
@@ -114,7 +117,7 @@ class Report:
         rest = total - sum(timed.values())
         lines = [f"  worker CPU per message .... {total:8.0f} µs  (publishing to istd.in until drained)"]
         lines += [f"    {STAGE_LABELS.get(k, k):<40} {v:6.0f} µs" for k, v in timed.items()]
-        lines.append(f"    {'rest: SQL + drivers, outbox relay, loop':<40} {rest:6.0f} µs")
+        lines.append(f"    {'rest: event loop, aiormq frames, HTTP':<40} {rest:6.0f} µs")
         return lines
 
 

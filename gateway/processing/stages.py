@@ -1,10 +1,15 @@
 """CPU seconds per stage of the worker's path, for `make bench` and `/metrics` (istd_stage_cpu_seconds).
 
-Only sections that never wait for I/O are timed (`with STAGES.timed("check"):`), so no other task of
-the event loop runs inside one and each second is charged to the stage that spent it. What is not
-timed (SQL round trips and their drivers, the outbox relay's publishing, the event loop itself) is
-the rest of the process's CPU time; the benchmark reports it as such. The clock is the thread's CPU
-time: the worker's asyncio loop, SQLAlchemy's greenlets and the drivers all run on one thread.
+Most timed sections never wait for I/O (`with STAGES.timed("check"):`), so no other task of the
+event loop runs inside one and each second is charged to the stage that spent it. Two stages wait:
+`sql` (the batch transaction: SQLAlchemy, asyncpg and the round trips, less the stages nested in it)
+and `relay` (the outbox relay's pages: select, publish with confirms, mark). The worker never runs
+them at the same time (batches and relay take turns, gateway.worker.app), and what runs meanwhile
+is either a timed stage of its own (a delivery's `receive`) or the event loop's and aiormq's own
+work, which is then charged to the waiting stage. What is not timed at all (the event loop between
+stages, aiormq's frame reading, the HTTP endpoints) is the rest of the process's CPU time; the
+benchmark reports it as such. The clock is the thread's CPU time: the worker's asyncio loop,
+SQLAlchemy's greenlets and the drivers all run on one thread.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# The timed stages in path order: a delivery is received, checked, applied, answered, settled.
-NAMES = ("receive", "check", "apply", "retour", "settle")
+# The timed stages in path order: a delivery is received, checked, applied, answered and written (sql),
+# logged and counted (record), settled; its retour published (relay).
+NAMES = ("receive", "check", "apply", "retour", "sql", "record", "settle", "relay")
 
 
 class StageClock:

@@ -277,8 +277,10 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     _begin_explicitly(engine)
     sessions = session_factory(engine)
-    # SQLite has one writer: batches and relay take turns. PostgreSQL needs no lock (SKIP LOCKED).
-    write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    # Batches and the outbox relay take turns in this process: SQLite has one writer, and on PostgreSQL
+    # (where SKIP LOCKED shares the rows between processes) the relay's pages stay out of the batch's
+    # way and the stage clock charges each to its own stage (gateway.processing.stages).
+    write_lock = asyncio.Lock()
     metrics = Metrics()
     broker = _broker(settings)
     publishers = declare_publishers(broker, topology)

@@ -22,6 +22,7 @@ from sqlalchemy import Select, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.logs import describe_exception, fields, get_logger
+from gateway.processing.stages import STAGES
 from gateway.worker.metrics import Metrics
 from storage.models import OutboxRow
 from storage.sql import one_of
@@ -164,7 +165,12 @@ class OutboxRelay:
         return stmt.order_by(_O.id).limit(self._page).with_for_update(skip_locked=True)
 
     async def _flush_page(self) -> tuple[int, int]:
-        async with self._write_lock, self._sessions() as session, session.begin():
+        async with self._write_lock:
+            with STAGES.timed("relay"):
+                return await self._flush_locked()
+
+    async def _flush_locked(self) -> tuple[int, int]:
+        async with self._sessions() as session, session.begin():
             rows: list[Pending] = list((await session.execute(self._select_page())).all())
             if not rows:
                 return 0, 0
