@@ -286,12 +286,14 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
     publishers = declare_publishers(broker, topology)
     relay = OutboxRelay(sessions, publishers.publish_row, metrics, write_lock=write_lock)
     pipeline = Pipeline(
-        sessions, processor or Processor(settings), metrics, park=publishers.park, committed=relay.wake,
+        sessions, processor or Processor(settings), metrics, park=publishers.park,
         delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,
     )
     settlement = Settlement()
     batcher: Batcher[Delivery, Verdict] = Batcher(
         settlement.around(pipeline.run_batch), size=settings.broker.batch_size,
+        # The relay publishes what a batch committed right after it (not woken at the commit as well:
+        # that was a second page query per batch, for rows the catch-up takes anyway).
         wait_s=settings.broker.batch_wait_ms / 1000, between=relay.catch_up,
     )
     shard_ids = parse_shard_ids(settings.broker.shard_ids, settings.broker.shards)

@@ -60,7 +60,7 @@ PUBLISH_TIMEOUT_S = 15.0
 
 
 class OutboxRelay:
-    """Publish pending rows: woken after each commit, and every `interval_s` in any case."""
+    """Publish pending rows: after each batch (`catch_up`), and every `interval_s` in any case."""
 
     def __init__(
         self,
@@ -88,7 +88,7 @@ class OutboxRelay:
         self._deferred: dict[int, float] = {}
 
     def wake(self) -> None:
-        """A batch committed: there may be rows to publish."""
+        """Publish now rather than at the next interval (the batcher calls `catch_up` after each batch)."""
         self._wake.set()
 
     def start(self) -> None:

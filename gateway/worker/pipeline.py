@@ -157,7 +157,6 @@ class Pipeline:
         metrics: Metrics,
         *,
         park: Park,
-        committed: Callable[[], None],
         delivery_limit: int,
         write_lock: contextlib.AbstractAsyncContextManager[object] | None = None,
     ) -> None:
@@ -165,7 +164,6 @@ class Pipeline:
         self._processor = processor
         self._metrics = metrics
         self._park = park
-        self._committed = committed
         self._delivery_limit = delivery_limit
         self._write_lock = write_lock or contextlib.nullcontext()
         self.database_down: str | None = None  # the reason, while an outage lasts
@@ -175,7 +173,6 @@ class Pipeline:
         outcomes = await self._commit_with_retry(deliveries)
         if outcomes is None:
             return [Verdict.RETRY] * len(deliveries)
-        self._committed()
         self._metrics.batch_size.observe(len(deliveries))
         with STAGES.timed("record"):  # a parked delivery's publish waits inside: rare, and failure only
             return [await self._settle(d, o) for d, o in zip(deliveries, outcomes, strict=True)]
