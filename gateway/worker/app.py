@@ -284,7 +284,8 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
     metrics = Metrics()
     broker = _broker(settings)
     publishers = declare_publishers(broker, topology)
-    relay = OutboxRelay(sessions, publishers.publish_row, metrics, write_lock=write_lock)
+    relay = OutboxRelay(sessions, publishers.publish_row, metrics, write_lock=write_lock,
+                        publish_many=publishers.publish_many)
     pipeline = Pipeline(
         sessions, processor or Processor(settings), metrics, park=publishers.park,
         delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,

@@ -46,6 +46,8 @@ class Pending(Protocol):
 
 
 Publish = Callable[[Pending], Awaitable[None]]
+# A whole page at once: per row None (confirmed) or why not; None when it cannot (then row by row).
+PublishMany = Callable[[list[Pending], float], Awaitable["list[BaseException | None] | None"]]
 _OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 _O = _OUTBOX.c
 # Plain columns, not ORM entities: a page is read once and marked with one UPDATE, so identity-map
@@ -73,9 +75,11 @@ class OutboxRelay:
         interval_s: float = 0.5,
         catch_up_s: float = 2.0,
         publish_timeout_s: float = PUBLISH_TIMEOUT_S,
+        publish_many: PublishMany | None = None,
     ) -> None:
         self._sessions = sessions
         self._publish = publish
+        self._publish_many = publish_many
         self._metrics = metrics
         self._write_lock = write_lock or contextlib.nullcontext()
         self._page = page
@@ -192,6 +196,10 @@ class OutboxRelay:
 
     async def _publish_page(self, rows: list[Pending]) -> list[BaseException | None]:
         """Publish `rows` at once; per row None (confirmed) or why not (a timeout after publish_timeout_s)."""
+        if self._publish_many is not None:
+            results = await self._publish_many(rows, self._publish_timeout_s)
+            if results is not None:
+                return results
         tasks = [asyncio.ensure_future(self._publish(row)) for row in rows]
         _, late = await asyncio.wait(tasks, timeout=self._publish_timeout_s)
         for task in late:
