@@ -49,7 +49,8 @@ async def test_a_page_is_published_confirmed_in_order_and_a_returned_row_stays_p
     topology = Topology(prefix=prefix)
     channel = await rabbit.channel()
     # Without the alternate exchange (as before `istd unrouted migrate`), an unroutable row comes back.
-    out = await channel.declare_exchange(topology.out_exchange.name, aio_pika.ExchangeType.TOPIC, durable=True)
+    out = await channel.declare_exchange(
+        topology.out_exchange.name, aio_pika.ExchangeType.TOPIC, durable=True)
     capture = await channel.declare_queue(f"{prefix}capture", durable=True)
     await capture.bind(out, routing_key="87654321.*")
     rows = [_row("87654321.wmo306", f"<retour n='{i}'/>".encode() * 200) for i in range(60)]
@@ -76,7 +77,8 @@ async def test_a_page_is_published_confirmed_in_order_and_a_returned_row_stays_p
         assert ids[message.message_id].body == message.body
         assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
         assert message.content_type == XML
-        assert message.correlation_id and message.timestamp is not None
+        assert message.correlation_id
+        assert message.timestamp is not None
 
 
 async def test_in_memory_the_relay_goes_row_by_row() -> None:
