@@ -39,10 +39,10 @@ STAGE_LABELS = {
     "check": "check (sha256, parse, XSD, decode, lvl 2)",
     "apply": "apply (rules, register records)",
     "retour": "retour (build)",
-    "sql": "sql (batch transaction: queries, COPY)",
+    "sql": "sql (transaction; frames read meanwhile)",
     "record": "record (log line, metrics)",
     "settle": "settle (ack after commit)",
-    "relay": "relay (outbox: page, publish, confirm)",
+    "relay": "relay (outbox page, publish, confirms)",
 }
 
 
