@@ -322,7 +322,7 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
     broker = _broker(settings)
     publishers = declare_publishers(broker, topology)
     relay = OutboxRelay(sessions, publishers.publish_row, metrics, write_lock=write_lock,
-                        publish_many=publishers.publish_many)
+                        publish_many=publishers.publish_many, blocked=lambda: is_blocked(broker._connection))
     pipeline = Pipeline(
         sessions, processor or Processor(settings), metrics, park=publishers.park,
         delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,

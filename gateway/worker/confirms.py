@@ -8,7 +8,8 @@ awaited as a future, all at once. The bookkeeping is aiormq's own, as `basic_pub
 `confirmations` (delivery tag -> future, resolved by the broker's basic.ack/nack, a multiple one
 too) and `message_id_delivery_tag` (so a returned mandatory publish fails its row with
 `PublishError`). aiormq is pinned (requirements.lock); tests/gateway/test_outbox_relay.py runs this
-against RabbitMQ, a returned row included.
+against RabbitMQ, a returned row included. While the connection is blocked (a resource alarm) the
+wait is not timed out: aiormq sends the frames at the unblock in any case (gateway.worker.outbox).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from aiormq.abc import ChannelFrame
 from pamqp.commands import Basic
 from pamqp.header import ContentHeader
 
-from gateway.worker.outbox import Pending
+from gateway.worker.connection import underlay_blocked
+from gateway.worker.outbox import Pending, await_confirms
 
 Outcome = BaseException | None  # None: the broker confirmed the row
 
@@ -61,7 +63,7 @@ async def publish_page(
             frames.extend(channel._split_body(row.body))  # aiormq's own split at the frame size
         # One payload for the page: the writer puts it on the socket in one go.
         channel.write_queue.put_nowait(ChannelFrame.marshall(channel.number, frames))  # type: ignore[arg-type]
-    _, late = await asyncio.wait(futures, timeout=timeout_s)
+    late = await await_confirms(futures, timeout_s, lambda: underlay_blocked(channel.connection))
     for future in late:
         future.cancel()  # a confirm that still comes is ignored by aiormq
     return [_outcome(future, row, timeout_s) for future, row in zip(futures, rows, strict=True)]
