@@ -3,8 +3,9 @@
 While an alarm holds, RabbitMQ blocks every connection that publishes: it reads nothing more from
 it, neither publishes nor acks. The worker must survive that (no crash, nothing dead-lettered,
 nothing lost), say so on /health/ready (503, "broker": blocked) and carry on when the alarm clears,
-each message processed once, and next to no retour published twice (see MAX_REPEATS). Opt-in like the cluster test (ISTD_CLUSTER_TESTS=1): the alarms are
-raised on a node of the test's own (tests/kit/rabbit_nodes.py), never on the shared one.
+each message processed once, and next to no retour published twice (see MAX_REPEATS). Opt-in like
+the cluster test (ISTD_CLUSTER_TESTS=1): the alarms are raised on a node of the test's own
+(tests/kit/rabbit_nodes.py), never on the shared one.
 """
 
 from __future__ import annotations
