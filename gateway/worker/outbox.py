@@ -76,7 +76,7 @@ def never_blocked() -> bool:
 async def await_confirms(
     waits: Iterable[asyncio.Future[Any]], timeout_s: float, held: Callable[[], bool]
 ) -> set[asyncio.Future[Any]]:
-    """Wait for `waits`; those not done within `timeout_s` of the last moment `held()` was true.
+    """Wait for `waits`; those not done within `timeout_s` of the moment `held()` was seen false again.
 
     `held` says whether the connection is blocked: frames then wait in aiormq for the unblock, so the
     timeout starts again from there rather than cancelling publishes that will still go out.
@@ -84,9 +84,12 @@ async def await_confirms(
     loop = asyncio.get_running_loop()
     pending = set(waits)
     deadline = loop.time() + timeout_s
+    was_held = False
     while pending:
-        if held():
+        is_held = held()
+        if is_held or was_held:  # blocked now, or until some moment since the last look
             deadline = loop.time() + timeout_s
+        was_held = is_held
         left = deadline - loop.time()
         if left <= 0:
             break
