@@ -11,7 +11,8 @@ in `storage.web_models.PAGE_INDEXES` (a test compares them).
 The search for a word in names and streets (storage/insight_queries/search.py: a substring, LIKE
 '%word%') needs trigram indexes, PostgreSQL's pg_trgm extension. Where that extension cannot be
 created (not installed, or the migrating role may not create it) the migration goes on without those
-indexes and logs a warning: the search works, it reads the clients table (README, "Web pages").
+indexes and logs a warning: the search works, it reads the clients table (README, "The wijkteam
+pages", has the statements a DBA runs later).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ INDEXES: tuple[tuple[str, str, list[Any]], ...] = (
 )
 TRIGRAM_COLUMNS = ("geslachtsnaam", "voornamen", "voorvoegsel", "straatnaam", "plaatsnaam")
 TRIGRAM_OFF = ("pg_trgm could not be created (%s): the client search by name or street reads the whole "
-               "clients table; ask the DBA for CREATE EXTENSION pg_trgm and run `istd migrate` again")
+               "clients table; README, 'The wijkteam pages', says how a DBA adds the extension and indexes")
 
 
 def trigram_name(column: str) -> str:
