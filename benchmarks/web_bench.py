@@ -128,7 +128,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/istd_webbench")
     parser.add_argument("--rounds", type=int, default=21)
-    parser.add_argument("--only", action="append", help="only the cases whose name holds this text (repeated: any)")
+    parser.add_argument("--only", action="append", help="only cases whose name holds this text (repeatable)")
     parser.add_argument("--skip", action="append", help="not the cases whose name holds this text")
     parser.add_argument("--budget", type=float, default=60.0,
                         help="seconds per case: a slow case gets fewer rounds (at least 1)")
