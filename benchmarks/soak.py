@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 from gateway.settings import BrokerSettings, DatabaseSettings, Settings
+from gateway.worker.sharding import shard_of
 from gateway.worker.topology import Topology
 from tests.kit.reliability import (
     HEEN_IN,
@@ -135,16 +136,23 @@ class Soak:
         return workers
 
     async def paced(self, rabbit: aio_pika.abc.AbstractConnection, topology: Topology) -> None:
-        """Publish every body at the rate, a tenth of a second's worth at a time."""
+        """Publish every body at the rate, a tenth of a second's worth at a time, on one channel with
+        confirms (a channel per step cost more round trips than a loaded machine could keep up with)."""
         step = max(1, round(self.rate / 10))
+        channel = await rabbit.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(topology.shard_exchange.name)
         bodies = self.bodies()
         started = time.monotonic()
         n = 0
         while chunk := list(islice(bodies, step)):
-            await publish(rabbit, topology, chunk)
+            await asyncio.gather(*(
+                exchange.publish(aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                                 str(shard_of(body, topology.shards, max_bytes=len(body) + 1)))
+                for body in chunk))
             self.published += len(chunk)
             n += 1
             await asyncio.sleep(max(0.0, started + n * step / self.rate - time.monotonic()))
+        await channel.close()
 
     async def sample(self, url: str, workers: list[WorkerProcess], rabbit: aio_pika.abc.AbstractConnection,
                      topology: Topology, minute: int, last: int) -> int:
@@ -185,7 +193,8 @@ async def capacity(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefix: 
     url, count = pg_url(db), soak.args.probe
     topology = await declare(soak.settings(prefix, db))
     await soak.sink(rabbit, topology)
-    await publish(rabbit, topology, list(Traffic(seed=PROBE_SEED).messages(count)))
+    probe = await asyncio.to_thread(lambda: list(Traffic(seed=PROBE_SEED).messages(count)))
+    await publish(rabbit, topology, probe)
     [worker] = soak.workers(prefix, db, [""])
     await worker.start(within=120)
     started, already = time.monotonic(), await scalar(url, HEEN_IN)
@@ -279,7 +288,8 @@ async def main() -> int:
         else:
             soak.rate = args.rate
         soak.total = int(args.minutes * 60 * soak.rate)
-        soak.messages = list(Traffic(seed=SEED).messages(soak.total))
+        # In a thread, so the broker connection's heartbeats are answered meanwhile.
+        soak.messages = await asyncio.to_thread(lambda: list(Traffic(seed=SEED).messages(soak.total)))
         print(f"soak: {soak.total} messages at {soak.rate:.1f}/s for {args.minutes} min, two workers, "
               f"{args.shards} shards; load average {os.getloadavg()[0]:.1f}", flush=True)
         await two_workers(soak, rabbit, prefixes[1], dbs[1])

@@ -1,11 +1,12 @@
-"""The outbox relay: publishes pending outbox rows with publisher confirms, then marks them published.
+"""The outbox relay: publishes pending outbox rows with publisher confirms, and marks them published.
 
 Rows are written by the Processor in the batch transaction that holds their cause, so a rolled-back
 batch leaves no row and sends nothing. The relay locks a page of pending rows
 (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share the work; SQLite has one worker
-and its writers are serialised by the app's write lock), publishes them, marks the confirmed ones
-and commits. A crash between confirm and commit publishes those rows again after a restart: delivery
-is at least once, and each row keeps its `message_id` so receivers can drop the duplicate.
+and its writers are serialised by the app's write lock), marks them published, publishes them,
+unmarks those the broker did not confirm and commits. A crash between confirm and commit publishes
+those rows again after a restart: delivery is at least once, and each row keeps its `message_id` so
+receivers can drop the duplicate.
 """
 
 from __future__ import annotations
@@ -168,21 +169,26 @@ class OutboxRelay:
             rows: list[Pending] = list((await session.execute(self._select_page())).all())
             if not rows:
                 return 0, 0
+            # Marked before publishing (the mark commits only with the confirms): a connection that
+            # may not write (a read-only register) fails here, before it sends a page it cannot mark.
+            postgres = session.get_bind().dialect.name == "postgresql"
+            await self._mark(session, rows, postgres, datetime.now(UTC))
             results = await self._publish_page(rows)
             confirmed = [row for row, result in zip(rows, results, strict=True) if result is None]
+            refused = [row for row, result in zip(rows, results, strict=True) if result is not None]
             for row, result in zip(rows, results, strict=True):
                 if isinstance(result, BaseException):
                     self._defer(row, result)
-            if confirmed:
-                postgres = session.get_bind().dialect.name == "postgresql"
-                await session.execute(
-                    update(_OUTBOX)
-                    .where(one_of(_O.id, [row.id for row in confirmed], postgres))
-                    .values(published_at=datetime.now(UTC))
-                )
+            if refused:
+                await self._mark(session, refused, postgres, None)
         for exchange, count in Counter(row.exchange for row in confirmed).items():
             self._metrics.outbox_published.labels(exchange).inc(count)
         return len(confirmed), len(rows)
+
+    @staticmethod
+    async def _mark(session: AsyncSession, rows: list[Pending], postgres: bool, at: datetime | None) -> None:
+        ids = one_of(_O.id, [row.id for row in rows], postgres)
+        await session.execute(update(_OUTBOX).where(ids).values(published_at=at))
 
     async def _publish_page(self, rows: list[Pending]) -> list[BaseException | None]:
         """Publish `rows` at once; per row None (confirmed) or why not (a timeout after publish_timeout_s)."""

@@ -12,9 +12,9 @@ What each failure means for the delivery (decided here, nowhere else):
         │                                      the delivery is nacked (requeued: the quorum queue
         │                                      counts it), and on its last allowed delivery parked
         │                                      in the dead-letter queue with the reason (`x-istd-error`)
-    database unreachable (DatabaseDown) ...... whole batch rolled back and retried with back-off while
+    database unreachable or read-only ........ whole batch rolled back and retried with back-off while
         │                                      the deliveries stay unacked (no redelivery is counted);
-        │                                      readiness reports the database; at shutdown: requeued
+        │  (DatabaseDown)                      readiness reports the database; at shutdown: requeued
     commit failed for another reason ......... the batch is run again one delivery per transaction
 """
 
@@ -37,6 +37,7 @@ from gateway.logs import describe_exception, fields, get_logger
 from gateway.processing.batch import BatchItem
 from gateway.processing.senders import Origin
 from gateway.worker.metrics import Metrics
+from storage.engine import refuses_writes
 
 log = get_logger("worker")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -124,9 +125,10 @@ class DatabaseDown(RuntimeError):
 
 
 # SQLSTATE classes that mean "the server cannot serve us now": connection exception (08), insufficient
-# resources (53), operator intervention such as shutdown (57P), and 55000 as PostgreSQL reports a
-# database that does not accept connections (ALLOW_CONNECTIONS false).
-_OUTAGE_SQLSTATES = ("08", "53", "57P", "55000")
+# resources (53), operator intervention such as shutdown (57P), 55000 as PostgreSQL reports a
+# database that does not accept connections (ALLOW_CONNECTIONS false), and 25006 for a session that
+# refuses writes (default_transaction_read_only, a standby): every message would fail alike.
+_OUTAGE_SQLSTATES = ("08", "53", "57P", "55000", "25006")
 
 
 def is_database_down(exc: BaseException) -> bool:
@@ -196,7 +198,7 @@ class Pipeline:
 
     def _outage(self, exc: DatabaseDown, attempt: int) -> None:
         cause = exc.__cause__ or exc
-        self.database_down = type(cause).__name__
+        self.database_down = "read-only" if refuses_writes(cause) else type(cause).__name__
         self._metrics.database_outages.inc()
         if attempt == 0:
             log.warning("database unreachable; batch held", extra=fields(error=describe_exception(cause)))
