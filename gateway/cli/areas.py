@@ -39,7 +39,8 @@ def register(subparsers: Any) -> None:
     load.add_argument("file", type=Path)
     listing = actions.add_parser(
         "list", help="list the loaded areas (pc4, residents, age groups, wijk)",
-        description="Print the population table: pc4, inwoners, the three age groups and wijk, tab separated.")
+        description="Print the population table: pc4, inwoners, the three age groups and wijk, "
+                    "tab separated.")
     for action in (load, listing):
         add_database_option(action)
     parser.set_defaults(handler=run)

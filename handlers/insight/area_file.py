@@ -69,7 +69,9 @@ def _text(data: bytes) -> str:
 
 
 def _count(cell: str, name: str, line: int) -> int:
-    value = cell.strip().replace(".", "") if re.fullmatch(r"\d{1,3}(\.\d{3})+", cell.strip()) else cell.strip()
+    value = cell.strip()
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", value):  # 12.345: Dutch thousands
+        value = value.replace(".", "")
     if not value.isdigit() or int(value) > MAX_RESIDENTS:
         raise AreaFileError(f"line {line}: {name} {cell.strip()[:20]!r} is not a whole number of residents")
     return int(value)
