@@ -7,6 +7,7 @@ placed by the PC4 and birth date of the allocation's own gemeente's latest 301 (
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,7 @@ from storage.areas import all_areas
 from storage.insight_queries import area as queries
 from storage.insight_queries.common import Scope
 from storage.insight_queries.running import custom_plans
+from storage.insight_queries.running_set import RunningFilter, conditions
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +56,15 @@ async def area_table(session: AsyncSession, f: queries.AreaFilter, scope: Scope)
     rows = build_rows(law_counts, age_counts, population)
     add_rates(rows, population)
     return AreaTable(rows, trend, population)
+
+
+async def with_own_pc4(session: AsyncSession, f: RunningFilter, scope: Scope) -> RunningFilter:
+    """The running filter with the clients whose own gemeente places them in `f.pc4` though their
+    register row holds another gemeente's address (usually none): the PC4 filter of /lopend."""
+    if not f.pc4:
+        return f
+    unfiltered = dataclasses.replace(f, pc4=None, state=None)
+    pairs = await queries.elsewhere_pairs(session, conditions(unfiltered, scope))
+    own = await own_areas(session, await queries.own_sources(session, pairs))
+    return dataclasses.replace(f, pc4_elsewhere=frozenset(pair for pair, (pc4, _) in own.items()
+                                                          if pc4 == f.pc4))
