@@ -300,6 +300,8 @@ class AreaRowItem(BaseModel):
     per_1000_18_64: float | None
     per_1000_65_plus: float | None
     withheld: list[str]
+    small: list[str] = Field(description="the withheld counts below the minimum group size (\"< 5\"); the "
+                                         "others in `withheld` would give one of those back (\"x\")")
 
 
 class AreaTrendItem(BaseModel):
@@ -309,6 +311,7 @@ class AreaTrendItem(BaseModel):
     allocations_wmo: int | None
     allocations_jeugd: int | None
     withheld: list[str]
+    small: list[str]
 
 
 class AreaResponse(BaseModel):

@@ -36,6 +36,7 @@ from storage.insight_queries.area import AreaFilter
 
 router = APIRouter()
 Aggregates = Annotated[Principal, Depends(AGGREGATES)]
+COMPLEMENT = "x"  # a withheld cell that is not small itself (it would give a small one back)
 TREND_FIELDS = ("clients_wmo", "clients_jeugd", "allocations_wmo", "allocations_jeugd")
 
 
@@ -66,20 +67,20 @@ def _trend(points: list[queries.TrendPoint], dates: list[date], minimum: int | N
     items = []
     for n, on in enumerate(dates):
         values: dict[str, int | None] = dict(sums[n])
-        withheld = [name for name in TREND_FIELDS if minimum and name in COUPLED
-                    and 0 < (values[name] or 0) < minimum]
-        withheld += [COUPLED[name] for name in withheld]
+        small = [name for name in TREND_FIELDS if minimum and 0 < (values[name] or 0) < minimum]
+        withheld = [*small, *(COUPLED[name] for name in small if name in COUPLED)]
         if n == len(dates) - 1:
             withheld += [name for name in total_withheld if name in values and name not in withheld]
         for name in withheld:
             values[name] = None
-        items.append(AreaTrendItem(on=on, **values, withheld=sorted(withheld, key=TREND_FIELDS.index)))
+        items.append(AreaTrendItem(on=on, **values, withheld=sorted(set(withheld), key=TREND_FIELDS.index),
+                                   small=small))
     return items
 
 
 def _row_item(row: AreaFigures) -> AreaRowItem:
     return AreaRowItem(area=row.area, pc4s=row.pc4s, inwoners=row.inwoners, **row.counts, **row.rates,
-                       withheld=row.withheld)
+                       withheld=row.withheld, small=row.small)
 
 
 async def area_response(request: Request, who: Principal, f: AreaFilter) -> AreaResponse:
@@ -114,7 +115,7 @@ def _chart(trend: list[AreaTrendItem], small: str) -> Any:
 async def area_page(request: Request, who: Aggregates, f: Filter) -> Response:
     result = await area_response(request, who, f)
     small = small_groups.label(result.min_group_size) if result.min_group_size else ""
-    return page(request, "area.html", title="Wijkanalyse", on=f.on, f=f, result=result,
+    return page(request, "area.html", title="Wijkanalyse", on=f.on, f=f, result=result, complement=COMPLEMENT,
                 chart=_chart(result.trend, small), small=small, gemeenten=sorted(scope_of(who).gemeenten))
 
 
@@ -125,8 +126,10 @@ async def area_api(request: Request, who: Aggregates, f: Filter) -> AreaResponse
 
 
 def _cells(item: Any, header: tuple[str, ...], small: str) -> list[Any]:
+    """A withheld count reads "< 5" when it is small itself, "x" when it is withheld as a complement."""
     values = [getattr(item, name) for name in header]
-    return [small if name in item.withheld else " ".join(value) if isinstance(value, list) else value
+    return [(small if name in item.small else COMPLEMENT) if name in item.withheld
+            else " ".join(value) if isinstance(value, list) else value
             for name, value in zip(header, values, strict=True)]
 
 
@@ -135,7 +138,7 @@ async def area_csv(request: Request, who: Aggregates, f: Filter) -> Response:
     """The table (areas and the total row); withheld cells read "< 5"."""
     result = await area_response(request, who, f)
     small = small_groups.label(result.min_group_size) if result.min_group_size else ""
-    header = tuple(name for name in AreaRowItem.model_fields if name != "withheld")
+    header = tuple(name for name in AreaRowItem.model_fields if name not in ("withheld", "small"))
     rows = [_cells(item, header, small) for item in result.rows]
     return csv_response(request, f"wijkanalyse-{f.on}.csv", header, rows)
 
@@ -145,6 +148,6 @@ async def area_trend_csv(request: Request, who: Aggregates, f: Filter) -> Respon
     """The last 12 months; withheld cells read "< 5"."""
     result = await area_response(request, who, f)
     small = small_groups.label(result.min_group_size) if result.min_group_size else ""
-    header = tuple(name for name in AreaTrendItem.model_fields if name != "withheld")
+    header = tuple(name for name in AreaTrendItem.model_fields if name not in ("withheld", "small"))
     return csv_response(request, f"wijkanalyse-trend-{f.on}.csv", header,
                         [_cells(item, header, small) for item in result.trend])

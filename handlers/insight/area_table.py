@@ -5,11 +5,12 @@ counts once in each gemeente's figures (each gemeente has its own address for th
 the areas add up exactly to the totals, and the age groups of an area to its clients.
 
 Small cells (for analysts): a cell counting fewer than the minimum group size (but not zero) is
-withheld, and so are the allocations of a withheld clients cell. Then complementary suppression:
+withheld ("< 5"), and so are the allocations of a withheld clients cell. Then complementary suppression:
 the table shows totals (a column over the areas, an area's clients over its age groups and over
 Wmo and Jeugd), and a total minus the shown parts would give back a single withheld part. So in every
 such relation with exactly one withheld cell the smallest other non-zero cell is withheld too, until
-no relation has exactly one. Rates follow their counts. This does not stop every inference across
+no relation has exactly one. Those complements are not small themselves and are shown as "x",
+not "< 5". Rates follow their counts. This does not stop every inference across
 requests (comparing two filters, or two dates); no figure shown describes fewer than the minimum.
 """
 
@@ -67,6 +68,7 @@ class AreaFigures:
     counts: dict[str, int | None] = field(default_factory=dict)
     rates: dict[str, float | None] = field(default_factory=dict)
     withheld: list[str] = field(default_factory=list)
+    small: list[str] = field(default_factory=list)  # the withheld cells below the minimum themselves
 
 
 def age_group(born: date | None, on: date) -> str:
@@ -182,10 +184,13 @@ def suppress(rows: list[AreaFigures], minimum: int) -> list[str]:
                     hidden.add(min(candidates, key=lambda key: (cells[key], key[0] == len(rows) - 1)))
                     changed = True
     for i, name in hidden:
+        if 0 < cells[(i, name)] < minimum:
+            rows[i].small.append(name)
         rows[i].counts[name] = None
         rows[i].withheld.append(name)
     for r in rows:
         r.withheld.sort(key=COUNTS.index)
+        r.small.sort(key=COUNTS.index)
     return rows[-1].withheld
 
 
