@@ -82,12 +82,12 @@ async def own_areas(session: AsyncSession, sources: dict[tuple[int, str], int]
     if not sources:
         return {}
     bsns = dict((await session.execute(select(ClientRow.id, ClientRow.bsn).where(
-        ClientRow.id.in_(sorted({client for client, _ in sources}))))).tuples().all())
+        ClientRow.id.in_(sorted({client for client, _ in sources}))))).all())
     if len(_AREAS) + len(sources) > AREA_CACHE_SIZE:
         _AREAS.clear()
     missing = sorted({m for (client, _), m in sources.items() if (m, bsns[client]) not in _AREAS})
     raws = dict((await session.execute(select(MessageRow.id, MessageRow.raw).where(
-        MessageRow.id.in_(missing)))).tuples().all()) if missing else {}
+        MessageRow.id.in_(missing)))).all()) if missing else {}
     found = {}
     for (client, gemeente), message in sources.items():
         key = (message, bsns[client])
