@@ -59,7 +59,7 @@ def _read(path: Path) -> list[AreaPopulation]:
 async def _load(session: AsyncSession, areas: list[AreaPopulation]) -> str:
     await replace_areas(session, areas, datetime.now(UTC))
     wijken = len({a.wijk for a in areas if a.wijk})
-    return f"loaded {len(areas)} areas" + (f" in {wijken} wijken" if wijken else "")
+    return f"loaded {len(areas)} areas" + (f" in {wijken} wijk{'en' if wijken > 1 else ''}" if wijken else "")
 
 
 async def _list(session: AsyncSession) -> str:
