@@ -121,17 +121,17 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def forbidden(request: Request, _exc: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": "not allowed for this role"}, status_code=403)
-        return page(request, "error.html", 403, title="Geen toegang",
-                    message="Uw rol geeft geen toegang tot deze pagina.")
+        return await page(request, "error.html", 403, title="Geen toegang",
+                          message="Uw rol geeft geen toegang tot deze pagina.")
 
     async def csrf_failed(request: Request, _exc: Exception) -> Response:
-        return page(request, "error.html", 403, title="Formulier verlopen",
-                    message="Het formulier is verlopen of niet van deze site. Laad de pagina opnieuw.")
+        return await page(request, "error.html", 403, title="Formulier verlopen",
+                          message="Het formulier is verlopen of niet van deze site. Laad de pagina opnieuw.")
 
     async def bad_parameter(request: Request, exc: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=400)
-        return page(request, "error.html", 400, title="Ongeldige invoer", message=str(exc))
+        return await page(request, "error.html", 400, title="Ongeldige invoer", message=str(exc))
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -139,14 +139,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = f"Ongeldige waarde voor: {', '.join(names)}. Pas de invoer aan en probeer het opnieuw."
         if _is_api(request):
             return JSONResponse({"detail": message, "errors": jsonable(exc.errors())}, status_code=422)
-        return page(request, "error.html", 422, title="Ongeldige invoer", message=message)
+        return await page(request, "error.html", 422, title="Ongeldige invoer", message=message)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if _is_api(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         title, message = HTTP_TITLES.get(exc.status_code, ("Fout", "Dit verzoek kon niet worden verwerkt."))
-        return page(request, "error.html", exc.status_code, title=title, message=message)
+        return await page(request, "error.html", exc.status_code, title=title, message=message)
 
     app.add_exception_handler(NotAuthenticated, unauthenticated)
     app.add_exception_handler(Forbidden, forbidden)

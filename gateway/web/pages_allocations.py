@@ -75,11 +75,11 @@ async def running_page(request: Request, who: Team, f: Filter) -> Response:
     await audit_list(request, who, "lijst:lopend", len(result.rows))
     last_page = max(1, -(-result.total // f.per_page))
     signal_counts = await open_counts(request, who, f.on)
-    return page(request, "running.html", title="Lopende toewijzingen", f=f, result=result,
-                signal_counts=signal_counts, kind_names=KIND_NAMES,
-                state_names=STATE_NAMES, last_page=last_page, query=lambda **c: _query(f, **c),
-                sorts=("toewijzingnummer", "aanbieder", "categorie", "ingangsdatum", "einddatum", "pc4",
-                       "state"))
+    return await page(request, "running.html", title="Lopende toewijzingen", f=f, result=result,
+                      signal_counts=signal_counts, kind_names=KIND_NAMES,
+                      state_names=STATE_NAMES, last_page=last_page, query=lambda **c: _query(f, **c),
+                      sorts=("toewijzingnummer", "aanbieder", "categorie", "ingangsdatum", "einddatum", "pc4",
+                             "state"))
 
 
 @router.get("/api/running", response_model=RunningResponse, tags=["team"])
@@ -101,5 +101,5 @@ async def running_csv(request: Request, who: Team, f: Filter) -> Response:
         f = await with_own_pc4(session, f, scope_of(who))
         rows = await _own_identities(session, await page_rows(session, f, scope_of(who), 0, None), who)
     await audit_list(request, who, "csv:lopend", len(rows))
-    return csv_response(request, f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
-                        [[getattr(_item(r), c) for c in COLUMNS] for r in rows])
+    return await csv_response(request, f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
+                              [[getattr(_item(r), c) for c in COLUMNS] for r in rows])

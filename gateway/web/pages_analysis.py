@@ -83,7 +83,7 @@ async def waiting_api(request: Request, who: Aggregates) -> list[WaitItem]:
 async def waiting_csv(request: Request, who: Aggregates) -> Response:
     header = tuple(WaitItem.model_fields)
     items = await wait_items(request, who)
-    return csv_response(request, "wachttijden.csv", header, _csv_rows(request, who, items, header))
+    return await csv_response(request, "wachttijden.csv", header, _csv_rows(request, who, items, header))
 
 
 async def usage_response(request: Request, who: Principal, on: date,
@@ -114,9 +114,9 @@ async def usage_page(request: Request, who: Aggregates, on: On, paged: Page,
     last_page = paged.last_page(result.allocations_total or 0)
     claimed_last_page = paged.last_page(claimed.allocations_total or 0)
     # One pager walks both lists (same page and per_page): as far as the longer one goes.
-    return page(request, "usage.html", title="Benutting", on=on, result=result, claimed=claimed,
-                small=_small(request, who), paged=paged, last_page=last_page,
-                claimed_last_page=claimed_last_page, pages=max(last_page, claimed_last_page))
+    return await page(request, "usage.html", title="Benutting", on=on, result=result, claimed=claimed,
+                      small=_small(request, who), paged=paged, last_page=last_page,
+                      claimed_last_page=claimed_last_page, pages=max(last_page, claimed_last_page))
 
 
 @router.get("/api/usage", response_model=UsageResponse, tags=["aggregates"])
@@ -129,4 +129,5 @@ async def usage_api(request: Request, who: Aggregates, on: On, paged: Page) -> U
 async def usage_csv(request: Request, who: Aggregates, on: On) -> Response:
     header = tuple(UsageGroupItem.model_fields)
     groups = (await usage_response(request, who, on)).groups
-    return csv_response(request, f"benutting-{on}.csv", header, _csv_rows(request, who, groups, header))
+    return await csv_response(request, f"benutting-{on}.csv", header,
+                              _csv_rows(request, who, groups, header))

@@ -115,8 +115,9 @@ def _chart(trend: list[AreaTrendItem], small: str) -> Any:
 async def area_page(request: Request, who: Aggregates, f: Filter) -> Response:
     result = await area_response(request, who, f)
     small = small_groups.label(result.min_group_size) if result.min_group_size else ""
-    return page(request, "area.html", title="Wijkanalyse", on=f.on, f=f, result=result, complement=COMPLEMENT,
-                chart=_chart(result.trend, small), small=small, gemeenten=sorted(scope_of(who).gemeenten))
+    return await page(request, "area.html", title="Wijkanalyse", on=f.on, f=f, result=result,
+                      complement=COMPLEMENT,
+                      chart=_chart(result.trend, small), small=small, gemeenten=sorted(scope_of(who).gemeenten))
 
 
 @router.get("/api/area", response_model=AreaResponse, tags=["aggregates"])
@@ -140,7 +141,7 @@ async def area_csv(request: Request, who: Aggregates, f: Filter) -> Response:
     small = small_groups.label(result.min_group_size) if result.min_group_size else ""
     header = tuple(name for name in AreaRowItem.model_fields if name not in ("withheld", "small"))
     rows = [_cells(item, header, small) for item in result.rows]
-    return csv_response(request, f"wijkanalyse-{f.on}.csv", header, rows)
+    return await csv_response(request, f"wijkanalyse-{f.on}.csv", header, rows)
 
 
 @router.get("/api/area/trend.csv", tags=["aggregates"], response_class=Response)
@@ -149,5 +150,5 @@ async def area_trend_csv(request: Request, who: Aggregates, f: Filter) -> Respon
     result = await area_response(request, who, f)
     small = small_groups.label(result.min_group_size) if result.min_group_size else ""
     header = tuple(name for name in AreaTrendItem.model_fields if name not in ("withheld", "small"))
-    return csv_response(request, f"wijkanalyse-trend-{f.on}.csv", header,
+    return await csv_response(request, f"wijkanalyse-trend-{f.on}.csv", header,
                         [_cells(item, header, small) for item in result.trend])

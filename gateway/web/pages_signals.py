@@ -123,9 +123,9 @@ async def signals_page(request: Request, who: Team, on: On, f: Filters, paged: P
     items = [i for i in every_kind if not f.soort or i.kind == f.soort]
     shown = items[paged.offset:paged.offset + paged.per_page]
     await audit_list(request, who, "lijst:signalen", len(shown))
-    return page(request, "signals.html", title="Signalen", on=on, f=f, items=shown, total=len(items),
-                counts=counts, kinds=RULES, kind_names=KIND_NAMES, paged=paged,
-                last_page=paged.last_page(len(items)), back=f"/signalen?{request.url.query}")
+    return await page(request, "signals.html", title="Signalen", on=on, f=f, items=shown, total=len(items),
+                      counts=counts, kinds=RULES, kind_names=KIND_NAMES, paged=paged,
+                      last_page=paged.last_page(len(items)), back=f"/signalen?{request.url.query}")
 
 
 @router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
@@ -149,7 +149,7 @@ async def signals_csv(request: Request, who: Team, on: On, f: Filters) -> Respon
     await audit_list(request, who, "csv:signalen", len(items))
     header = tuple(SignalItem.model_fields)
     rows = [[getattr(i, h) for h in header] for i in items]
-    return csv_response(request, f"signalen-{on}.csv", header, rows)
+    return await csv_response(request, f"signalen-{on}.csv", header, rows)
 
 
 def _back(target: str) -> str:

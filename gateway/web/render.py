@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import Iterable, Sequence
@@ -32,13 +33,17 @@ def environment() -> Environment:
     return env
 
 
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page; every page gets the caller, the CSRF token for its forms and provider names."""
+async def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page; every page gets the caller, the CSRF token for its forms and provider names.
+
+    The rendering runs in a worker thread: a page of a thousand rows takes the CPU for a while, and the
+    event loop must keep answering other requests (a login, a small page) meanwhile.
+    """
     state = web_state(request)
     who = getattr(request.state, "principal", None)
-    html = state.templates.get_template(template).render(request=request, who=who,
-                                                         csrf=form_csrf_token(request),
-                                                         aanbieder=state.providers.label, **context)
+    values = dict(request=request, who=who, csrf=form_csrf_token(request), aanbieder=state.providers.label,
+                  **context)
+    html = await asyncio.to_thread(state.templates.get_template(template).render, values)
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -102,14 +107,18 @@ def _dutch(value: Any) -> Any:
     return value
 
 
-def csv_response(request: Request, filename: str, header: Sequence[str],
-                 rows: Iterable[Sequence[Any]]) -> Response:
+async def csv_response(request: Request, filename: str, header: Sequence[str],
+                       rows: Iterable[Sequence[Any]]) -> Response:
     """A CSV download as Dutch Excel opens it: `;`, UTF-8 with BOM, Dutch column names, decimal commas.
 
     `?format=plain` gives the form scripts want: `,`, no BOM, the API's field names, plain numbers,
-    ISO moments in UTC. Both escape formula-like cells (`csv_cell`).
+    ISO moments in UTC. Both escape formula-like cells (`csv_cell`). Written in a worker thread, like a page.
     """
     plain = request.query_params.get("format") == PLAIN
+    return await asyncio.to_thread(_csv, filename, header, rows, plain)
+
+
+def _csv(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], plain: bool) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="," if plain else ";", lineterminator="\n" if plain else "\r\n")
     writer.writerow(header if plain else [DUTCH_HEADERS.get(name, name) for name in header])
