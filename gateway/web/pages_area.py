@@ -103,9 +103,10 @@ async def area_response(request: Request, who: Principal, f: AreaFilter) -> Area
 
 
 def _chart(trend: list[AreaTrendItem], small: str) -> Any:
-    labels = [nl_date(t.on) + "".join(f" ({law} {small})" for law, name in (("Wmo", "clients_wmo"),
-                                                                        ("Jeugd", "clients_jeugd"))
-                                      if name in t.withheld) for t in trend]
+    """Clients per law and date; a withheld figure is drawn as 0 and named in its label ("Wmo < 5")."""
+    laws = (("Wmo", "clients_wmo"), ("Jeugd", "clients_jeugd"))
+    labels = [nl_date(t.on) + "".join(f" ({law} {small if name in t.small else COMPLEMENT})"
+                                      for law, name in laws if name in t.withheld) for t in trend]
     return bar_chart("Cliënten met een lopende toewijzing, laatste 12 maanden", labels,
                      [("Wmo", [t.clients_wmo or 0 for t in trend]),
                       ("Jeugd", [t.clients_jeugd or 0 for t in trend])])
@@ -116,8 +117,8 @@ async def area_page(request: Request, who: Aggregates, f: Filter) -> Response:
     result = await area_response(request, who, f)
     small = small_groups.label(result.min_group_size) if result.min_group_size else ""
     return await page(request, "area.html", title="Wijkanalyse", on=f.on, f=f, result=result,
-                      complement=COMPLEMENT,
-                      chart=_chart(result.trend, small), small=small, gemeenten=sorted(scope_of(who).gemeenten))
+                      complement=COMPLEMENT, chart=_chart(result.trend, small), small=small,
+                      gemeenten=sorted(scope_of(who).gemeenten))
 
 
 @router.get("/api/area", response_model=AreaResponse, tags=["aggregates"])
