@@ -53,7 +53,9 @@ def fields(**values: object) -> dict[str, Any]:
 
 
 def redact_url(url: str) -> str:
-    """The URL with its password replaced by `***`, for messages and logs."""
+    """The URL with its password replaced by `***`, for messages and logs; each of a comma-separated list."""
+    if "," in url:
+        return ",".join(redact_url(part.strip()) for part in url.split(","))
     parts = urlsplit(url)
     if not parts.password:
         return url

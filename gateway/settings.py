@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class BrokerSettings(BaseModel):
+    # One node, or the nodes of a cluster comma separated: the worker and the commands connect to the
+    # first that answers and, when they lose it, move on to the next (gateway/worker/connection.py).
     url: str = "amqp://guest:guest@localhost:5672/"
     # Measured with benchmarks/worker_bench.py: bigger batches spread the per-batch queries and the
     # commit over more messages; the prefetch keeps a full batch in hand while the previous one commits.
@@ -22,6 +26,9 @@ class BrokerSettings(BaseModel):
     shards: int = 0
     # Which shard queues this worker consumes ("0,2"); empty: all of them.
     shard_ids: str = ""
+    # istd.unrouted: classic (one node keeps it) or quorum (replicated; set it for a cluster). The
+    # other queues are quorum queues in any case: their delivery limit and dead-lettering need it.
+    unrouted_queue: Literal["classic", "quorum"] = "classic"
 
 
 class DatabaseSettings(BaseModel):

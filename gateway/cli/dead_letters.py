@@ -21,6 +21,7 @@ from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
 from gateway.settings import Settings
 from gateway.worker.app import broker_refusal
+from gateway.worker.connection import connect_first
 from gateway.worker.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
 
 _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", DELIVERY_COUNT_HEADER, "x-istd-")
@@ -118,7 +119,7 @@ async def _replay(
 async def dead_letters(settings: Settings, action: str, ids: Sequence[str] = ()) -> list[Parked]:
     """List, or replay (all or `ids`), the parked messages; returns those listed or replayed."""
     topology = Topology(prefix=settings.broker.prefix)
-    connection = await aio_pika.connect(settings.broker.url)
+    connection = await connect_first(settings.broker.url)
     try:
         channel = await connection.channel(publisher_confirms=True)
         messages = await _take_all(channel, topology.dead_queue.name)

@@ -26,6 +26,7 @@ from gateway.cli.common import (
 )
 from gateway.settings import Settings
 from gateway.worker.app import StartupError, connect_broker
+from gateway.worker.connection import rabbit_broker
 from gateway.worker.sharding import shard_of
 from gateway.worker.topology import PUBLISHED_AT_HEADER, Topology
 
@@ -51,7 +52,8 @@ def collect(paths: Iterable[Path]) -> list[Path]:
 
 def broker_user(url: str) -> str:
     """The user the connection logs in as (AMQP's default `guest` when the URL names none)."""
-    return unquote(urlsplit(url).username or "") or "guest"
+    first = url.split(",")[0].strip()  # with several nodes, all take the same login
+    return unquote(urlsplit(first).username or "") or "guest"
 
 
 def _read_all(paths: Sequence[Path]) -> list[bytes]:
@@ -79,10 +81,10 @@ async def publish(settings: Settings, files: Sequence[Path], interrupt: Interrup
     With an `interrupt`, stops between windows once it is requested (the window in hand is confirmed).
     """
     bs = settings.broker
-    topology = Topology(prefix=bs.prefix, delivery_limit=bs.delivery_limit, shards=bs.shards)
+    topology = Topology.from_settings(bs)
     progress = Progress(len(files), "published")
     user = broker_user(settings.broker.url)
-    broker = RabbitBroker(settings.broker.url, apply_types=False)
+    broker = rabbit_broker(settings.broker.url, apply_types=False)
     confirmed = 0
     try:
         await connect_broker(broker, settings, topology)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity, ChannelPreconditionFailed
 
@@ -28,6 +27,7 @@ from gateway.codec.document import DocumentError, parse
 from gateway.logs import redact_url
 from gateway.settings import Settings
 from gateway.worker.app import broker_refusal
+from gateway.worker.connection import connect_first
 from gateway.worker.topology import Topology
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
@@ -101,7 +101,7 @@ async def _read_all(channel: AbstractChannel, queue_name: str) -> list[AbstractI
 async def kept(settings: Settings, save_to: Path | None = None, *, remove: bool = False) -> list[Kept]:
     """The messages in istd.unrouted, in queue order; with `save_to` (a directory) each is written there."""
     topology = Topology(prefix=settings.broker.prefix)
-    connection = await aio_pika.connect(settings.broker.url)
+    connection = await connect_first(settings.broker.url)
     try:
         channel = await connection.channel()
         messages = await _read_all(channel, topology.unrouted_queue.name)
@@ -119,9 +119,9 @@ async def kept(settings: Settings, save_to: Path | None = None, *, remove: bool 
 async def migrate(settings: Settings, *, force: bool = False) -> str:
     """Delete istd.out (only when nothing is bound to it, unless `force`) and declare it with its
     alternate exchange; returns the exchange's name. Idempotent: an up-to-date istd.out is left alone."""
-    topology = Topology(prefix=settings.broker.prefix)
+    topology = Topology.from_settings(settings.broker)
     out, alternate = topology.out_exchange, topology.unrouted_exchange
-    connection = await aio_pika.connect(settings.broker.url)
+    connection = await connect_first(settings.broker.url)
     try:
         channel = await connection.channel()
         try:

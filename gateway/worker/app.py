@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +34,7 @@ from gateway.processing.senders import SenderPolicy
 from gateway.settings import Settings
 from gateway.worker import topology as wiring
 from gateway.worker.batcher import Batcher
+from gateway.worker.connection import is_blocked, rabbit_broker
 from gateway.worker.consumer import DirectConsumer
 from gateway.worker.health import create_http_app
 from gateway.worker.metrics import Metrics
@@ -177,7 +179,12 @@ class App:
         self.schemas_loaded = True
 
     async def _broker_check(self) -> str | None:
-        return None if await self.broker.ping(timeout=1.0) else "not connected"
+        if not await self.broker.ping(timeout=1.0):
+            return "not connected"
+        # Blocked: RabbitMQ reads nothing from us (no publish, no ack) until its alarm clears.
+        if is_blocked(self.broker._connection):
+            return "blocked by a RabbitMQ resource alarm (memory or disk): nothing published or acked"
+        return None
 
     async def _database_check(self) -> str | None:
         if self.pipeline.database_down is not None:
@@ -212,6 +219,8 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
     except wiring.OutExchangeWithoutAlternate as exc:
         raise StartupError(str(exc)) from exc
     except ChannelPreconditionFailed as exc:
+        if "x-queue-type" in str(exc):
+            raise StartupError(queue_type_refusal(exc)) from exc
         raise StartupError(
             f"RabbitMQ refused the topology ({exc}); an existing queue was declared with other arguments: "
             "delete it or set the same ISTD_BROKER__DELIVERY_LIMIT"
@@ -219,9 +228,24 @@ async def connect_broker(broker: RabbitBroker, settings: Settings, topology: wir
     return connection
 
 
+def queue_type_refusal(exc: BaseException) -> str:
+    """The one line for a queue that exists with another type (say a classic istd.unrouted, now quorum)."""
+    found = re.search(r"queue '([^']+)'", str(exc))
+    queue = found.group(1) if found else "a queue of the topology"
+    wanted = re.search(r"received the value '(\w+)'", str(exc))
+    kind = f"{wanted.group(1)} queue" if wanted else "queue type the settings ask for"
+    return (f"queue {queue} exists on RabbitMQ with another type than the {kind} the worker declares "
+            "(ISTD_BROKER__UNROUTED_QUEUE for istd.unrouted; RabbitMQ cannot change a type in place): stop "
+            "the workers, let it drain or move its messages (e.g. `istd unrouted save --remove`, a shovel), "
+            "delete it (rabbitmqctl delete_queue), then start the workers, which declare it anew")
+
+
 def broker_refusal(exc: BaseException, url: str) -> str:
-    """The one line for a failed connection: wrong login, missing vhost, or nothing listening."""
-    where, parts = redact_url(url), urlsplit(url)
+    """The one line for a failed connection: wrong login, missing vhost, or nothing listening.
+
+    `url` is the setting: with several nodes, the login and vhost are those of the first.
+    """
+    where, parts = redact_url(url), urlsplit(url.split(",")[0].strip())
     if isinstance(exc, ProbableAuthenticationError):
         user = unquote(parts.username or "") or "guest"
         return (f"RabbitMQ at {where} refused the login of user {user!r}: check the user and password "
@@ -259,7 +283,7 @@ def _begin_explicitly(engine: AsyncEngine) -> None:
 
 
 def _broker(settings: Settings) -> RabbitBroker:
-    return RabbitBroker(
+    return rabbit_broker(
         settings.broker.url,
         default_channel=Channel(prefetch_count=settings.broker.prefetch, publisher_confirms=True),
         graceful_timeout=GRACEFUL_TIMEOUT_S,
@@ -273,7 +297,7 @@ def _broker(settings: Settings) -> RabbitBroker:
 def create_app(settings: Settings, *, processor: MessageProcessor | None = None) -> App:
     """Build (not start) a worker from `settings`; `processor` defaults to the real `Processor`."""
     bs = settings.broker
-    topology = wiring.Topology(prefix=bs.prefix, delivery_limit=bs.delivery_limit, shards=bs.shards)
+    topology = wiring.Topology.from_settings(bs)
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     _begin_explicitly(engine)
     sessions = session_factory(engine)

@@ -9,6 +9,7 @@ from faststream.rabbit import ExchangeType, QueueType, RabbitBroker, RabbitExcha
 from faststream.rabbit.schemas.queue import QuorumQueueArgs
 
 from gateway import wire
+from gateway.settings import BrokerSettings
 
 # Header we set when we park a message in the dead-letter queue ourselves (after its last
 # allowed delivery failed): the reason, as exception type and code location, never its text.
@@ -17,6 +18,7 @@ ERROR_HEADER = "x-istd-error"
 PUBLISHED_AT_HEADER = "x-istd-published-at"
 # RabbitMQ sets this on every delivery from a quorum queue: how often it was returned before.
 DELIVERY_COUNT_HEADER = "x-delivery-count"
+UNROUTED_DELIVERY_LIMIT = 1_000_000  # a quorum istd.unrouted: listings never dead-letter a message
 
 
 class OutExchangeWithoutAlternate(RuntimeError):
@@ -42,6 +44,12 @@ class Topology:
     prefix: str = ""
     delivery_limit: int = 5
     shards: int = 0  # > 0: exchange istd.shard and single-active-consumer queues istd.in.<n>
+    unrouted_quorum: bool = False  # istd.unrouted replicated over a cluster's nodes
+
+    @classmethod
+    def from_settings(cls, broker: BrokerSettings) -> Topology:
+        return cls(prefix=broker.prefix, delivery_limit=broker.delivery_limit, shards=broker.shards,
+                   unrouted_quorum=broker.unrouted_queue == "quorum")
 
     def name(self, wire_name: str) -> str:
         """The broker-side name of a wire name from `gateway.wire`."""
@@ -97,9 +105,14 @@ class Topology:
 
     @property
     def unrouted_queue(self) -> RabbitQueue:
-        # Classic, not quorum: `istd unrouted list` returns every message it read, and a quorum
-        # queue counts such returns against a delivery limit (RabbitMQ 4 sets one by default).
-        return RabbitQueue(self.name(wire.QUEUE_UNROUTED), queue_type=QueueType.CLASSIC, durable=True)
+        # Classic by default: `istd unrouted list` returns every message it read, and a quorum queue
+        # counts such returns against a delivery limit (RabbitMQ 4 sets one, 20, by default). A
+        # cluster needs it replicated: quorum, with a limit no number of listings reaches.
+        name = self.name(wire.QUEUE_UNROUTED)
+        if self.unrouted_quorum:
+            arguments: QuorumQueueArgs = {"x-delivery-limit": UNROUTED_DELIVERY_LIMIT}
+            return RabbitQueue(name, queue_type=QueueType.QUORUM, durable=True, arguments=arguments)
+        return RabbitQueue(name, queue_type=QueueType.CLASSIC, durable=True)
 
     @property
     def errors_exchange(self) -> RabbitExchange:

@@ -79,13 +79,12 @@ async def delete_prefixed(connection: aio_pika.abc.AbstractConnection, prefix: s
 
 async def declare(settings: Settings) -> Topology:
     """The worker's topology, declared up front so messages can be published before it starts."""
-    from faststream.rabbit import RabbitBroker
-
     from gateway.worker.app import connect_broker
+    from gateway.worker.connection import rabbit_broker
 
     b = settings.broker
-    topology = Topology(prefix=b.prefix, delivery_limit=b.delivery_limit, shards=b.shards)
-    async with RabbitBroker(b.url, apply_types=False) as broker:
+    topology = Topology.from_settings(b)
+    async with rabbit_broker(b.url, apply_types=False) as broker:
         await connect_broker(broker, settings, topology)
     return topology
 
