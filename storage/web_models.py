@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, TextClause, text
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
-from storage.insight_queries.common import SAMPLE_MODULUS, pc4
-from storage.models import AllocationRow, AllocationVersionRow, Base, ClientRow, DeliveryRow, Id
+from storage.insight_queries.common import SAMPLE_MODULUS, normal_postcode, pc4
+from storage.models import AllocationRow, AllocationVersionRow, Base, ClientRow, DeliveryRow, Id, MessageRow
 
 ROLES = ("team", "analyst", "ops")
 
@@ -187,4 +187,18 @@ INSIGHT_INDEXES = (
     # The delivery state: the latest live start of an allocation and the stops of that start.
     Index("ix_insight_deliveries_state", _d.standard, _d.gemeente, _d.toewijzingnummer, _d.kind,
           _d.begindatum, postgresql_where=text(LIVE), sqlite_where=text(LIVE)),
+)
+
+# Indexes of the team's pages (migration 0110_web_pages): a client's address and birth date (search,
+# household), a client's deliveries (cliëntbeeld, scope), a week of messages (berichtenmonitor). The
+# trigram indexes of the name and street search (GIN, `lower(column) gin_trgm_ops`) are PostgreSQL's
+# only and made when pg_trgm can be created: named here, built by the migration alone.
+TRIGRAM_COLUMNS = ("geslachtsnaam", "voornamen", "voorvoegsel", "straatnaam", "plaatsnaam")
+TRIGRAM_INDEXES = tuple(f"ix_pages_clients_{column}_trgm" for column in TRIGRAM_COLUMNS)
+PAGE_INDEXES = (
+    Index("ix_pages_clients_address", normal_postcode(ClientRow.postcode), ClientRow.huisnummer),
+    Index("ix_pages_clients_born", ClientRow.geboortedatum),
+    Index("ix_pages_deliveries_client", _d.client_id),
+    Index("ix_pages_messages_received", MessageRow.received_at, MessageRow.id),
+    Index("ix_pages_messages_status", MessageRow.status, MessageRow.received_at),
 )
