@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.insight.area_file import AGE_GROUPS
 from handlers.insight.area_table import UNKNOWN_AGE, birth_cutoffs
-from storage.insight_queries.common import Scope, pc4, running_on
+from storage.insight_queries.common import Scope, counting_version, pc4, running_on
 from storage.models import AllocationRow, AllocationVersionRow, ClientRow, MessageRow
 
 
@@ -82,9 +82,11 @@ def with_writer(query: Select[Any]) -> Select[Any]:
     return query.outerjoin(_writer, _writer.c.id == ClientRow.updated_by_message_id)
 
 
-def _running(f: AreaFilter, scope: Scope, on: date, *columns: Any) -> Select[Any]:
+def _running(f: AreaFilter, scope: Scope, on: date, *columns: Any,
+             period: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The counting versions running on `on` (or in `period`) under the filter, joined to their clients."""
     a, v, c = AllocationRow, AllocationVersionRow, ClientRow
-    where = [running_on(on), scope.where(a.gemeente)]
+    where = [running_on(on) if period is None else period, scope.where(a.gemeente)]
     for column, value in ((a.gemeente, f.gemeente), (a.standard, f.standard),
                           (v.product_categorie, f.categorie)):
         if value:
@@ -120,13 +122,30 @@ async def age_groups(session: AsyncSession, f: AreaFilter, scope: Scope) -> list
 
 
 async def trend(session: AsyncSession, f: AreaFilter, scope: Scope, dates: list[date]) -> list[TrendPoint]:
-    """Running allocations and distinct clients per gemeente and law on each date (one query)."""
+    """Running allocations and distinct clients per gemeente and law on each date (ascending), in one pass.
+
+    One scan of the versions that touch the period: per client, gemeente and law whether any of its
+    allocations runs on each date (max of 0/1) and how many; then the sums per gemeente and law.
+    """
     a, v = AllocationRow, AllocationVersionRow
-    parts = [_running(f, scope, on, literal(n).label("n"), a.gemeente, a.standard, func.count(),
-                      func.count(func.distinct(v.client_id))).group_by(a.gemeente, a.standard)
-             for n, on in enumerate(dates)]
-    rows = (await session.execute(union_all(*parts))).all()
-    return [TrendPoint(*row) for row in rows]
+    runs = [case((and_(v.ingangsdatum <= on, or_(v.einddatum.is_(None), v.einddatum >= on)), 1), else_=0)
+            for on in dates]
+    period = and_(counting_version(), v.ingangsdatum <= dates[-1],
+                  or_(v.einddatum.is_(None), v.einddatum >= dates[0]))
+    per_client = _running(f, scope, dates[-1], a.gemeente, a.standard,
+                          *(func.max(r).label(f"c{n}") for n, r in enumerate(runs)),
+                          *(func.sum(r).label(f"a{n}") for n, r in enumerate(runs)), period=period)
+    inner = per_client.group_by(a.gemeente, a.standard, v.client_id).subquery("per_client")
+    query = select(inner.c.gemeente, inner.c.standard,
+                   *(func.sum(inner.c[f"c{n}"]) for n in range(len(dates))),
+                   *(func.sum(inner.c[f"a{n}"]) for n in range(len(dates)))).group_by(
+                       inner.c.gemeente, inner.c.standard)
+    points = []
+    for gemeente, standard, *sums in (await session.execute(query)).all():
+        clients, allocations = sums[:len(dates)], sums[len(dates):]
+        points += [TrendPoint(n, gemeente, standard, int(allocations[n] or 0), int(clients[n] or 0))
+                   for n in range(len(dates))]
+    return points
 
 
 async def own_sources(session: AsyncSession, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
