@@ -46,6 +46,7 @@ class Facts:
     born: date
     postcode: str
     huisnummer: int
+    street: str
     messages_since: date  # a week before the latest message
 
 
@@ -53,18 +54,18 @@ async def facts(session: AsyncSession) -> Facts:
     v, c, m = AllocationVersionRow, ClientRow, MessageRow
     busiest = await session.scalar(select(v.aanbieder).group_by(v.aanbieder).order_by(func.count().desc())
                                    .limit(1))
-    # A client of a household of three or more, with the most allocations among the first thousand.
-    members = (select(c.postcode, c.huisnummer).where(c.id <= 5000).group_by(c.postcode, c.huisnummer)
+    # A client of a household of three or more among the first thousand (they have a valid test BSN).
+    members = (select(c.postcode, c.huisnummer).where(c.id <= 1000).group_by(c.postcode, c.huisnummer)
                .having(func.count() >= 3).limit(1).subquery())
     client = (await session.execute(
         select(c).join(members, (members.c.postcode == c.postcode) & (members.c.huisnummer == c.huisnummer))
         .order_by(c.id).limit(1))).scalar_one()
     latest = await session.scalar(select(func.max(m.received_at)))
     name, born = client.geslachtsnaam, client.geboortedatum
-    postcode, number = client.postcode, client.huisnummer
-    if name is None or born is None or postcode is None or number is None or latest is None:
+    postcode, number, street = client.postcode, client.huisnummer, client.straatnaam
+    if name is None or born is None or postcode is None or number is None or street is None or latest is None:
         raise SystemExit("web_bench: the register lacks a household with name, birth date and address")
-    return Facts(str(busiest), client.public_id, client.bsn, name, born, postcode, number,
+    return Facts(str(busiest), client.public_id, client.bsn, name, born, postcode, number, street,
                  latest.date() - timedelta(days=7))
 
 
@@ -109,7 +110,7 @@ def cases(f: Facts) -> list[Case]:
         Case("POST /zoeken postcode + number", "/zoeken", "team", form={"q": f"{f.postcode} {f.huisnummer}"}),
         Case("/api/clients/search surname + born", "/api/clients/search", "team",
              json={"q": f"{f.surname} {born}"}),
-        Case("/api/clients/search street word", "/api/clients/search", "team", json={"q": "molenhof"}),
+        Case("/api/clients/search street word", "/api/clients/search", "team", json={"q": f.street.lower()}),
         Case("/signalen", "/signalen", "team", on),
         Case("/api/signals", "/api/signals", "team", on),
         Case("/api/signals.csv", "/api/signals.csv", "team", on),
@@ -137,6 +138,10 @@ def cases(f: Facts) -> list[Case]:
         Case("/wijken (analyst)", "/wijken", "analyst", on),
         Case("/api/area (analyst)", "/api/area", "analyst", on),
         Case("/api/area.csv (analyst)", "/api/area.csv", "analyst", on),
+        Case("/wijken (team)", "/wijken", "team", on),
+        Case("/api/area Jeugd, 0599 (team)", "/api/area", "team",
+             {**on, "standard": "ijw", "gemeente": "0599"}),
+        Case("/api/area/trend.csv (analyst)", "/api/area/trend.csv", "analyst", on),
         Case("/berichten (ops)", "/berichten", "ops", {"since": f.messages_since.isoformat()}),
         Case("/berichten problems (ops)", "/berichten", "ops",
              {"since": f.messages_since.isoformat(), "status": "problems"}),

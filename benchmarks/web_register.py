@@ -103,7 +103,7 @@ class Register:
 COLUMNS: dict[str, tuple[str, ...]] = {
     "messages": MESSAGE_COLUMNS,
     "clients": ("id", "public_id", "bsn", "geslachtsnaam", "voornamen", "voorletters", "geboortedatum",
-                "straatnaam", "huisnummer", "postcode", "plaatsnaam"),
+                "straatnaam", "huisnummer", "postcode", "plaatsnaam", "updated_by_message_id"),
     "allocations": ("id", "standard", "gemeente", "toewijzingnummer"),
     "allocation_versions": (
         "id", "allocation_id", "message_id", "client_id", "aanbieder", "product_categorie", "product_code",
@@ -156,6 +156,7 @@ class Build:
     providers: tuple[list[str], list[float]]
     ids: dict[str, int] = field(default_factory=lambda: {"allocation": 0, "version": 0, "delivery": 0})
     claimable: list[Claimable] = field(default_factory=list)
+    written_by: dict[int, int] = field(default_factory=dict)  # client id: the latest 301 about the client
 
 
 def _allocation(b: Build, client: tuple[Any, ...], gemeente: str) -> None:
@@ -180,6 +181,7 @@ def _allocation(b: Build, client: tuple[Any, ...], gemeente: str) -> None:
     for number, (start, end, day, asked) in enumerate(versions, 1):
         ids["version"] += 1
         message = b.ex.own_heen(standard, 301, gemeente, aanbieder, day)
+        b.written_by[client[0]] = message
         reference = f"{asked.upper()}{allocation:010d}{number}" if asked else None
         reg.tables["allocation_versions"].append((
             ids["version"], allocation, message, client[0], aanbieder, category, code, start, end, day,
@@ -233,11 +235,10 @@ def generate(n: int, seed: int = 42) -> Register:
     reg = Register()
     build = Build(rng, reg, Exchanges(rng, reg.tables), _providers(rng))
     clients = list(_clients(rng, n * 2 // 5))  # 2.5 allocations per client on average
-    for client, _ in clients:
-        reg.tables["clients"].append(client)
     while build.ids["allocation"] < n:
         client, gemeente = clients[rng.randrange(len(clients))]
         _allocation(build, client, gemeente)
+    reg.tables["clients"] = [(*client, build.written_by.get(client[0])) for client, _ in clients]
     add_claims(build.ex, build.claimable)
     add_people(build.ex, list(GEMEENTEN), build.providers[0], len(clients), DAYS, FIRST_DAY, hash_password,
                token_digest)

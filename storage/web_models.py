@@ -1,4 +1,5 @@
-"""Tables of the web part: users, API tokens, login sessions, failed logins, the audit log, provider names.
+"""Tables of the web part: users, API tokens, login sessions, failed logins, the audit log, provider names,
+the population per PC4 area.
 
 Secrets are stored only as hashes: passwords with PBKDF2-SHA256 and a per-user salt
 (`gateway.web.security`), API tokens and session tokens as SHA-256 of 32 random
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, TextClause, text
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
-from storage.insight_queries.common import SAMPLE_MODULUS, pc4
+from storage.insight_queries.common import SAMPLE_MODULUS, normal_postcode, pc4
 from storage.models import AllocationRow, AllocationVersionRow, Base, ClientRow, DeliveryRow, Id, MessageRow
 
 ROLES = ("team", "analyst", "ops")
@@ -138,6 +139,23 @@ class SignalHandledRow(Base):
     __table_args__ = (Index("ix_web_signals_handled_subject", "kind", "subject"),)
 
 
+class AreaPopulationRow(Base):
+    """Residents of one PC4 area (optionally per age group) and its wijk, as `istd areas load` read them.
+
+    Public figures (CBS), no personal data; the file replaces the table whole.
+    """
+
+    __tablename__ = "web_area_population"
+
+    pc4: Mapped[str] = mapped_column(String(4), primary_key=True)
+    inwoners: Mapped[int] = mapped_column(Integer)
+    inwoners_0_17: Mapped[int | None] = mapped_column(Integer)
+    inwoners_18_64: Mapped[int | None] = mapped_column(Integer)
+    inwoners_65_plus: Mapped[int | None] = mapped_column(Integer)
+    wijk: Mapped[str | None] = mapped_column(String(100))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 # Indexes of the insight queries on register tables. They live on the web branch of the migrations
 # (0102_web_insight) because only the web's read path needs them; the worker pays for them on writes.
 # The partial-index predicates are written exactly as SQLAlchemy renders the queries' conditions
@@ -179,4 +197,18 @@ INSIGHT_INDEXES = (
     Index("ix_signal_messages_received", MessageRow.message_number, MessageRow.received_at),
     Index("ix_signal_versions_end", _v.einddatum, postgresql_where=text(CURRENT["postgresql"]),
           sqlite_where=text(CURRENT["sqlite"])),
+)
+
+# Indexes of the team's pages (migration 0110_web_pages): a client's address and birth date (search,
+# household), a client's deliveries (cliëntbeeld, scope), a week of messages (berichtenmonitor). The
+# trigram indexes of the name and street search (GIN, `lower(column) gin_trgm_ops`) are PostgreSQL's
+# only and made when pg_trgm can be created: named here, built by the migration alone.
+TRIGRAM_COLUMNS = ("geslachtsnaam", "voornamen", "voorvoegsel", "straatnaam", "plaatsnaam")
+TRIGRAM_INDEXES = tuple(f"ix_pages_clients_{column}_trgm" for column in TRIGRAM_COLUMNS)
+PAGE_INDEXES = (
+    Index("ix_pages_clients_address", normal_postcode(ClientRow.postcode), ClientRow.huisnummer),
+    Index("ix_pages_clients_born", ClientRow.geboortedatum),
+    Index("ix_pages_deliveries_client", _d.client_id),
+    Index("ix_pages_messages_received", MessageRow.received_at, MessageRow.id),
+    Index("ix_pages_messages_status", MessageRow.status, MessageRow.received_at),
 )

@@ -33,6 +33,7 @@ from gateway.settings import Settings
 from gateway.web import (
     pages_allocations,
     pages_analysis,
+    pages_area,
     pages_client,
     pages_household,
     pages_login,
@@ -120,17 +121,17 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def forbidden(request: Request, _exc: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": "not allowed for this role"}, status_code=403)
-        return page(request, "error.html", 403, title="Geen toegang",
-                    message="Uw rol geeft geen toegang tot deze pagina.")
+        return await page(request, "error.html", 403, title="Geen toegang",
+                          message="Uw rol geeft geen toegang tot deze pagina.")
 
     async def csrf_failed(request: Request, _exc: Exception) -> Response:
-        return page(request, "error.html", 403, title="Formulier verlopen",
-                    message="Het formulier is verlopen of niet van deze site. Laad de pagina opnieuw.")
+        return await page(request, "error.html", 403, title="Formulier verlopen",
+                          message="Het formulier is verlopen of niet van deze site. Laad de pagina opnieuw.")
 
     async def bad_parameter(request: Request, exc: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=400)
-        return page(request, "error.html", 400, title="Ongeldige invoer", message=str(exc))
+        return await page(request, "error.html", 400, title="Ongeldige invoer", message=str(exc))
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -138,14 +139,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = f"Ongeldige waarde voor: {', '.join(names)}. Pas de invoer aan en probeer het opnieuw."
         if _is_api(request):
             return JSONResponse({"detail": message, "errors": jsonable(exc.errors())}, status_code=422)
-        return page(request, "error.html", 422, title="Ongeldige invoer", message=message)
+        return await page(request, "error.html", 422, title="Ongeldige invoer", message=message)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if _is_api(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         title, message = HTTP_TITLES.get(exc.status_code, ("Fout", "Dit verzoek kon niet worden verwerkt."))
-        return page(request, "error.html", exc.status_code, title=title, message=message)
+        return await page(request, "error.html", exc.status_code, title=title, message=message)
 
     app.add_exception_handler(NotAuthenticated, unauthenticated)
     app.add_exception_handler(Forbidden, forbidden)
@@ -204,7 +205,7 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     add_health_routes(app, engine)
     app.mount("/static", StaticFiles(directory=str(resources.files("gateway.web") / "static")), name="static")
     for module in (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
-                   pages_waiting, pages_analysis, pages_usage, pages_monitor):
+                   pages_waiting, pages_analysis, pages_area, pages_usage, pages_monitor):
         app.include_router(module.router)
 
     @app.get("/api/openapi.json", include_in_schema=False)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.web.accounts import Principal
 from gateway.web.api_models import RunningItem, RunningResponse
+from gateway.web.area_data import with_own_pc4
 from gateway.web.audit import audit_list
 from gateway.web.auth import TEAM, web_state
 from gateway.web.identity import listed_identities
@@ -42,6 +43,11 @@ def _item(row: RunningRow) -> RunningItem:
     return RunningItem(**values)
 
 
+def _csv_row(row: RunningRow) -> list[object]:
+    """The CSV cells of a row: the API item's fields, read from the row itself (an export has thousands)."""
+    return [row.client_public_id if column == "client_id" else getattr(row, column) for column in COLUMNS]
+
+
 async def _own_identities(session: AsyncSession, rows: list[RunningRow], who: Principal) -> list[RunningRow]:
     """Name and PC4 as the team's own gemeenten know the client (see gateway.web.identity)."""
     known = await listed_identities(session, [r.client_public_id for r in rows], scope_of(who))
@@ -54,7 +60,8 @@ async def _own_identities(session: AsyncSession, rows: list[RunningRow], who: Pr
 
 async def _running(request: Request, who: Principal, f: RunningFilter) -> RunningPage:
     async with web_state(request).sessions() as session:
-        result = await running_allocations(session, f, scope_of(who))
+        scope = scope_of(who)
+        result = await running_allocations(session, await with_own_pc4(session, f, scope), scope)
         return dataclasses.replace(result, rows=await _own_identities(session, result.rows, who))
 
 
@@ -73,11 +80,11 @@ async def running_page(request: Request, who: Team, f: Filter) -> Response:
     await audit_list(request, who, "lijst:lopend", len(result.rows))
     last_page = max(1, -(-result.total // f.per_page))
     signal_counts = await open_counts(request, who, f.on)
-    return page(request, "running.html", title="Lopende toewijzingen", f=f, result=result,
-                signal_counts=signal_counts, kind_names=KIND_NAMES,
-                state_names=STATE_NAMES, last_page=last_page, query=lambda **c: _query(f, **c),
-                sorts=("toewijzingnummer", "aanbieder", "categorie", "ingangsdatum", "einddatum", "pc4",
-                       "state"))
+    return await page(request, "running.html", title="Lopende toewijzingen", f=f, result=result,
+                      signal_counts=signal_counts, kind_names=KIND_NAMES,
+                      state_names=STATE_NAMES, last_page=last_page, query=lambda **c: _query(f, **c),
+                      sorts=("toewijzingnummer", "aanbieder", "categorie", "ingangsdatum", "einddatum", "pc4",
+                             "state"))
 
 
 @router.get("/api/running", response_model=RunningResponse, tags=["team"])
@@ -96,7 +103,8 @@ async def running_csv(request: Request, who: Team, f: Filter) -> Response:
     """All rows of the filtered set (no paging) as CSV."""
     async with web_state(request).sessions() as session:
         await custom_plans(session)
+        f = await with_own_pc4(session, f, scope_of(who))
         rows = await _own_identities(session, await page_rows(session, f, scope_of(who), 0, None), who)
     await audit_list(request, who, "csv:lopend", len(rows))
-    return csv_response(request, f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
-                        [[getattr(_item(r), c) for c in COLUMNS] for r in rows])
+    return await csv_response(request, f"lopende-toewijzingen-{f.on}.csv", COLUMNS,
+                              (_csv_row(row) for row in rows))

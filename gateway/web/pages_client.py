@@ -74,16 +74,16 @@ def _api_reason(request: Request, reden: str, default: str) -> str:
     return (reden or default) if getattr(request.state, "via_token", False) else default
 
 
-def _client_page(request: Request, picture: ClientPicture, reden: str) -> Response:
+async def _client_page(request: Request, picture: ClientPicture, reden: str) -> Response:
     title = f"Cliëntbeeld {name_of(picture.identity) or 'onbekend'}"
-    return page(request, "client.html", title=title, p=picture, name_of=name_of,
-                address=address_of(picture.identity), reden=reden)
+    return await page(request, "client.html", title=title, p=picture, name_of=name_of,
+                      address=address_of(picture.identity), reden=reden)
 
 
 @router.get("/clienten/{public_id}", include_in_schema=False)
 async def client_page(request: Request, who: Team, public_id: str, via: str = "") -> Response:
     picture = await _picture(request, who, public_id, "clientbeeld", VIA.get(via, "clientbeeld"))
-    return _client_page(request, picture, "")
+    return await _client_page(request, picture, "")
 
 
 @router.post("/clienten/{public_id}", include_in_schema=False)
@@ -92,7 +92,7 @@ async def client_page_with_reason(request: Request, who: Team, public_id: str,
                                   csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf)
     picture = await _picture(request, who, public_id, "clientbeeld", reden or "clientbeeld")
-    return _client_page(request, picture, reden)
+    return await _client_page(request, picture, reden)
 
 
 def _versions(p: ClientPicture) -> list[VersionItem]:
@@ -145,4 +145,4 @@ async def client_timeline_csv(request: Request, who: Team, public_id: str, reden
     rows = [[t.at.isoformat(), t.message_name, t.identificatie, t.status, t.retour, " ".join(t.retour_codes)]
             for t in p.timeline]
     header = ("at", "message", "identificatie", "status", "retour", "retour_codes")
-    return csv_response(request, "tijdlijn.csv", header, rows)
+    return await csv_response(request, "tijdlijn.csv", header, rows)

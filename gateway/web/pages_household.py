@@ -61,9 +61,9 @@ async def household_page(request: Request, who: Team, public_id: str, on: On) ->
                for row, known in people]
     household_flags = flags((r.standard, r.aanbieder) for r in running)
     providers = sorted({r.aanbieder for r in running})
-    return page(request, "household.html", title=f"Huishouden van {name_of(identity) or 'onbekend'}", on=on,
-                members=members, flags=household_flags, providers=providers, address=address_of(identity),
-                name_of=name_of, public_id=public_id)
+    title = f"Huishouden van {name_of(identity) or 'onbekend'}"
+    return await page(request, "household.html", title=title, on=on, members=members, flags=household_flags,
+                      providers=providers, address=address_of(identity), name_of=name_of, public_id=public_id)
 
 
 FLAGGED_LIMIT = 200
@@ -82,5 +82,5 @@ async def flagged_page(request: Request, who: Team, on: On) -> Response:
             if member is not None:
                 rows.append((household, await identity_in_scope(session, member, scope)))
     await audit_list(request, who, "lijst:huishoudens", len(rows))
-    return page(request, "households.html", title="Huishoudens voor één plan", on=on, rows=rows,
-                many=MANY_PROVIDERS, limit=FLAGGED_LIMIT, address_of=address_of)
+    return await page(request, "households.html", title="Huishoudens voor één plan", on=on, rows=rows,
+                      many=MANY_PROVIDERS, limit=FLAGGED_LIMIT, address_of=address_of)

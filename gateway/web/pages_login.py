@@ -30,7 +30,7 @@ HOME = {"team": "/lopend", "analyst": "/wachttijden", "ops": "/berichten"}
 
 @router.get("/login")
 async def login_form(request: Request) -> Response:
-    return page(request, "login.html", title="Inloggen", error=None)
+    return await page(request, "login.html", title="Inloggen", error=None)
 
 
 @router.post("/login")
@@ -47,10 +47,11 @@ async def login(request: Request, username: Annotated[str, Form()], password: An
             token = await accounts.start_session(session, who.user_id, state.session_hours) if who else None
     except Throttled:
         await _failed(request, username, "throttled")
-        return page(request, "login.html", 429, title="Inloggen", error=THROTTLED)
+        return await page(request, "login.html", 429, title="Inloggen", error=THROTTLED)
     if who is None or token is None:
         await _failed(request, username, "failed")
-        return page(request, "login.html", 401, title="Inloggen", error="Onbekende gebruiker of wachtwoord.")
+        return await page(request, "login.html", 401, title="Inloggen",
+                          error="Onbekende gebruiker of wachtwoord.")
     response = RedirectResponse(HOME[who.role], status_code=303)
     response.set_cookie(SESSION_COOKIE, sign(state.secret_key, token), max_age=state.session_hours * 3600,
                         httponly=True, secure=state.cookie_secure, samesite="lax")

@@ -40,8 +40,8 @@ async def monitor_response(request: Request, days: int, status: str | None,
 async def monitor_page(request: Request, _who: Ops, days: Days = 7, status: Status = None,
                        since: Since = None) -> Response:
     result = await monitor_response(request, days, status, since)
-    return page(request, "monitor.html", title="Berichtenmonitor", result=result, days=days, status=status,
-                status_names=STATUS_NAMES)
+    return await page(request, "monitor.html", title="Berichtenmonitor", result=result, days=days,
+                      status=status, status_names=STATUS_NAMES)
 
 
 @router.get("/api/messages", response_model=MonitorResponse, tags=["ops"])
@@ -58,7 +58,7 @@ async def monitor_csv(request: Request, _who: Ops, days: Days = 7, status: Statu
     items = (await monitor_response(request, days, status, since)).items
     rows = [[" ".join(v) if isinstance(v, list) else v for v in (getattr(i, h) for h in header)]
             for i in items]
-    return csv_response(request, "berichten.csv", header, rows)
+    return await csv_response(request, "berichten.csv", header, rows)
 
 
 @router.get("/api/health", tags=["ops"])

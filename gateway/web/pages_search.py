@@ -91,8 +91,8 @@ def _terms(text: str) -> SearchTerms:
 
 @router.get("/zoeken", include_in_schema=False)
 async def search_page(request: Request, _who: Team) -> Response:
-    return page(request, "search.html", title="Cliënt zoeken", found=None, q="", name_of=name_of,
-                address_of=address_of)
+    return await page(request, "search.html", title="Cliënt zoeken", found=None, q="", name_of=name_of,
+                      address_of=address_of)
 
 
 @router.post("/zoeken", include_in_schema=False)
@@ -102,11 +102,11 @@ async def search_results(request: Request, who: Team, q: Annotated[str, Form(max
     try:
         terms = parse_terms(q)
     except SearchError as error:
-        return page(request, "search.html", 400, title="Cliënt zoeken", found=None, q=q, error=str(error),
-                    name_of=name_of, address_of=address_of)
+        return await page(request, "search.html", 400, title="Cliënt zoeken", found=None, q=q,
+                          error=str(error), name_of=name_of, address_of=address_of)
     found = await find(request, who, terms, "zoeken")
-    return page(request, "search.html", title="Cliënt zoeken", found=found, q=q, name_of=name_of,
-                address_of=address_of)
+    return await page(request, "search.html", title="Cliënt zoeken", found=found, q=q, name_of=name_of,
+                      address_of=address_of)
 
 
 @router.post("/api/clients/search", response_model=SearchResponse, tags=["team"])

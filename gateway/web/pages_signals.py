@@ -144,9 +144,9 @@ async def signals_page(request: Request, who: Team, on: On, f: Filters, paged: P
     total = _total(counted, f.afgehandeld, f.soort)
     shown = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld, paged)
     await audit_list(request, who, "lijst:signalen", len(shown))
-    return page(request, "signals.html", title="Signalen", on=on, f=f, items=shown, total=total,
-                counts=counts, kinds=RULES, kind_names=KIND_NAMES, paged=paged,
-                last_page=paged.last_page(total), back=f"/signalen?{request.url.query}")
+    return await page(request, "signals.html", title="Signalen", on=on, f=f, items=shown, total=total,
+                      counts=counts, kinds=RULES, kind_names=KIND_NAMES, paged=paged,
+                      last_page=paged.last_page(total), back=f"/signalen?{request.url.query}")
 
 
 @router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
@@ -170,7 +170,7 @@ async def signals_csv(request: Request, who: Team, on: On, f: Filters) -> Respon
     await audit_list(request, who, "csv:signalen", len(items))
     header = tuple(SignalItem.model_fields)
     rows = [[getattr(i, h) for h in header] for i in items]
-    return csv_response(request, f"signalen-{on}.csv", header, rows)
+    return await csv_response(request, f"signalen-{on}.csv", header, rows)
 
 
 def _back(target: str) -> str:

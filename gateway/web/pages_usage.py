@@ -128,8 +128,8 @@ async def claimed_csv(request: Request, who: Aggregates, on: On, idle_months: Id
     if result.allocations is not None:
         await audit_list(request, who, "csv:benutting-declaraties", len(result.allocations))
         header = tuple(ClaimedAllocationItem.model_fields)
-        return csv_response(request, f"benutting-declaraties-{on}.csv", header,
-                            [[getattr(r, h) for h in header] for r in result.allocations])
+        return await csv_response(request, f"benutting-declaraties-{on}.csv", header,
+                                  [[getattr(r, h) for h in header] for r in result.allocations])
     header = tuple(ClaimedGroupItem.model_fields)
     rows = small_groups.csv_rows(result.groups, header, web_state(request).min_group_size)
-    return csv_response(request, f"benutting-declaraties-{on}.csv", header, rows)
+    return await csv_response(request, f"benutting-declaraties-{on}.csv", header, rows)

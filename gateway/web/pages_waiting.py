@@ -99,11 +99,11 @@ async def waiting_page(request: Request, who: Aggregates, on: On, maanden: Month
     waiting = await open_items(request, who, on)
     minimum = web_state(request).min_group_size if who.role == "analyst" else None
     small = small_groups.label(minimum) if minimum else ""
-    return page(request, "waiting.html", title="Wachttijden", items=items, measures=MEASURES,
-                charts=_trend_charts(items), small=small, on=on, months=months, periods=PERIODS,
-                ranks=ranks, since=first_month(on, months),
-                waiting=waiting[:SHOWN_OPEN] if who.role == "team" else [], waiting_total=len(waiting),
-                open_counts=_open_counts(waiting, minimum))
+    return await page(request, "waiting.html", title="Wachttijden", items=items, measures=MEASURES,
+                      charts=_trend_charts(items), small=small, on=on, months=months, periods=PERIODS,
+                      ranks=ranks, since=first_month(on, months),
+                      waiting=waiting[:SHOWN_OPEN] if who.role == "team" else [], waiting_total=len(waiting),
+                      open_counts=_open_counts(waiting, minimum))
 
 
 @router.get("/api/waiting/ranked", response_model=list[RankItem], tags=["aggregates"])

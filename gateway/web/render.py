@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import Iterable, Sequence
@@ -32,13 +33,17 @@ def environment() -> Environment:
     return env
 
 
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page; every page gets the caller, the CSRF token for its forms and provider names."""
+async def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page; every page gets the caller, the CSRF token for its forms and provider names.
+
+    The rendering runs in a worker thread: a page of a thousand rows takes the CPU for a while, and the
+    event loop must keep answering other requests (a login, a small page) meanwhile.
+    """
     state = web_state(request)
     who = getattr(request.state, "principal", None)
-    html = state.templates.get_template(template).render(request=request, who=who,
-                                                         csrf=form_csrf_token(request),
-                                                         aanbieder=state.providers.label, **context)
+    values = dict(request=request, who=who, csrf=form_csrf_token(request), aanbieder=state.providers.label,
+                  **context)
+    html = await asyncio.to_thread(state.templates.get_template(template).render, values)
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -77,6 +82,15 @@ DUTCH_HEADERS = {
     "declared_volume": "gedeclareerd_volume", "awarded_volume": "toegekend_volume",
     "declared_amount": "gedeclareerd_bedrag_cent", "awarded_amount": "toegekend_bedrag_cent",
     "share": "benut", "over": "meer_dan_toegewezen",
+    # wijkanalyse (pages_area)
+    "area": "gebied", "pc4s": "postcodegebieden", "clients_wmo": "clienten_wmo",
+    "clients_jeugd": "clienten_jeugd", "allocations_wmo": "toewijzingen_wmo",
+    "allocations_jeugd": "toewijzingen_jeugd", "clients_0_17": "clienten_0_17",
+    "clients_18_64": "clienten_18_64", "clients_65_plus": "clienten_65_plus",
+    "clients_age_unknown": "clienten_leeftijd_onbekend", "per_1000": "clienten_per_1000_inwoners",
+    "per_1000_wmo": "wmo_per_1000_inwoners", "per_1000_jeugd": "jeugd_per_1000_inwoners",
+    "per_1000_0_17": "0_17_per_1000_inwoners_0_17", "per_1000_18_64": "18_64_per_1000_inwoners_18_64",
+    "per_1000_65_plus": "65_plus_per_1000_inwoners_65_plus", "on": "peildatum",
 }
 PLAIN = "plain"
 
@@ -93,14 +107,18 @@ def _dutch(value: Any) -> Any:
     return value
 
 
-def csv_response(request: Request, filename: str, header: Sequence[str],
-                 rows: Iterable[Sequence[Any]]) -> Response:
+async def csv_response(request: Request, filename: str, header: Sequence[str],
+                       rows: Iterable[Sequence[Any]]) -> Response:
     """A CSV download as Dutch Excel opens it: `;`, UTF-8 with BOM, Dutch column names, decimal commas.
 
     `?format=plain` gives the form scripts want: `,`, no BOM, the API's field names, plain numbers,
-    ISO moments in UTC. Both escape formula-like cells (`csv_cell`).
+    ISO moments in UTC. Both escape formula-like cells (`csv_cell`). Written in a worker thread, like a page.
     """
     plain = request.query_params.get("format") == PLAIN
+    return await asyncio.to_thread(_csv, filename, header, rows, plain)
+
+
+def _csv(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], plain: bool) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="," if plain else ";", lineterminator="\n" if plain else "\r\n")
     writer.writerow(header if plain else [DUTCH_HEADERS.get(name, name) for name in header])

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.insight_queries.common import Scope
+from storage.insight_queries.common import Scope, normal_postcode, normal_postcode_value
 from storage.models import (
     AllocationRow,
     AllocationVersionRow,
@@ -119,7 +119,7 @@ async def household_candidates(session: AsyncSession, client: ClientRow, address
     if not address.postcode or address.huisnummer is None:
         return []
     c = ClientRow
-    same = and_(c.id != client.id, _norm(c.postcode) == _norm(address.postcode),
+    same = and_(c.id != client.id, normal_postcode(c.postcode) == normal_postcode_value(address.postcode),
                 c.huisnummer == address.huisnummer, _same(c.huisletter, address.huisletter),
                 _same(c.huisnummer_toevoeging, address.huisnummer_toevoeging))
     members = list(await session.scalars(select(c).where(same).order_by(c.geboortedatum, c.id)))
@@ -168,11 +168,6 @@ async def identity_source(session: AsyncSession, client: ClientRow, scope: Scope
         return IdentitySource(latest, b"", True)
     raw = await session.scalar(select(m.raw).where(m.id == latest))
     return IdentitySource(latest, raw or b"", False)
-
-
-def _norm(postcode: Any) -> Any:
-    """Postcodes compare without spaces and case ('3011 ab' = '3011AB')."""
-    return func.upper(func.replace(postcode, " ", ""))
 
 
 def _same(column: Any, value: str | None) -> Any:

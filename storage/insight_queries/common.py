@@ -40,6 +40,19 @@ def pc4(postcode: SQLColumnExpression[str | None]) -> ColumnElement[str | None]:
     return func.substr(postcode, literal_column("1"), literal_column("4"))
 
 
+def normal_postcode(postcode: SQLColumnExpression[str | None]) -> ColumnElement[str | None]:
+    """A postcode without spaces, in capitals ('3011 ab' = '3011AB'), as the address index has it.
+
+    Literals, not bound parameters, for the same reason as `pc4`: the expression index
+    ix_pages_clients_address (migration 0110_web_pages) serves only the identical expression.
+    """
+    return func.upper(func.replace(postcode, literal_column("' '"), literal_column("''")))
+
+
+def normal_postcode_value(postcode: str) -> str:
+    return postcode.replace(" ", "").upper()
+
+
 def counting_version() -> ColumnElement[bool]:
     """The version that counts now: current, not voided by a 302, not deleted (RedenWijziging 13)."""
     v = AllocationVersionRow

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.insight_queries.common import Scope, running_on
+from storage.insight_queries.common import Scope, normal_postcode, running_on
 from storage.models import AllocationRow, AllocationVersionRow, ClientRow
 
 
@@ -52,7 +52,7 @@ async def flagged_households(session: AsyncSession, on: date, scope: Scope, many
                              limit: int) -> list[FlaggedHousehold]:
     """Addresses (as stored) with `many` or more providers or both laws running on `on`, most first."""
     a, v, c = AllocationRow, AllocationVersionRow, ClientRow
-    address = (func.upper(func.replace(c.postcode, " ", "")), c.huisnummer, func.coalesce(c.huisletter, ""),
+    address = (normal_postcode(c.postcode), c.huisnummer, func.coalesce(c.huisletter, ""),
                func.coalesce(c.huisnummer_toevoeging, ""))
     providers = func.count(func.distinct(v.aanbieder))
     standards = func.count(func.distinct(a.standard))

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.insight.search_terms import SearchTerms
-from storage.insight_queries.common import Scope
+from storage.insight_queries.common import Scope, normal_postcode
 from storage.models import AllocationRow, AllocationVersionRow, ClientRow, DeliveryRow, RequestRow
 
 TEXT_COLUMNS = (ClientRow.geslachtsnaam, ClientRow.voornamen, ClientRow.voorvoegsel, ClientRow.straatnaam,
@@ -49,7 +49,7 @@ def conditions(terms: SearchTerms) -> list[ColumnElement[bool]]:
     if terms.geboortedatum:
         found.append(c.geboortedatum == terms.geboortedatum)
     if terms.postcode:
-        found.append(func.upper(func.replace(c.postcode, " ", "")) == terms.postcode)
+        found.append(normal_postcode(c.postcode) == terms.postcode)
     if terms.huisnummer is not None:
         found.append(c.huisnummer == terms.huisnummer)
     found.extend(_word(word) for word in terms.words)

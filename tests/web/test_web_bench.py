@@ -47,7 +47,8 @@ def _routes() -> set[tuple[str, str]]:
 
 
 def test_the_bench_has_a_case_for_every_route() -> None:
-    facts = Facts("12345678", CLIENT, "999900018", "Jansen", date(1980, 1, 1), "3011AB", 1, date(2025, 1, 1))
+    facts = Facts("12345678", CLIENT, "999900018", "Jansen", date(1980, 1, 1), "3011AB", 1, "Dorpsstraat",
+                  date(2025, 1, 1))
     timed = {(case.method, case.path) for case in cases(facts)}
 
     assert timed | NOT_TIMED == _routes()

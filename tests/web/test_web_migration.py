@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage.web_models  # noqa: F401  (registers the web tables on Base.metadata)
 from storage.models import Base
-from storage.web_models import INSIGHT_INDEXES
+from storage.web_models import INSIGHT_INDEXES, PAGE_INDEXES, TRIGRAM_INDEXES
 
 WEB_TABLES = {"web_users", "web_api_tokens", "web_sessions", "web_audit_log", "web_login_failures",
-              "web_providers", "web_signals_handled"}
+              "web_providers", "web_signals_handled", "web_area_population"}
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -32,8 +32,9 @@ async def test_both_branches_are_applied(engine: AsyncEngine) -> None:
         allocations = (await connection.exec_driver_sql("SELECT count(*) FROM allocations")).scalar()
     # The web head depends on the register head, so Alembic records the web head (and the retention
     # branch's head, which depends on the register too), not the register's.
-    assert "0106_web_signals" in heads
-    superseded = {"0101_web", "0103_web_security", "0104_web_providers", "0105_web_signals_handled"}
+    assert "0110_web_pages" in heads
+    superseded = {"0101_web", "0103_web_security", "0104_web_providers", "0105_web_signals_handled",
+                  "0106_web_signals"}
     assert not superseded & set(heads)
     assert allocations == 0
 
@@ -44,17 +45,25 @@ def _indexes(connection: Connection) -> dict[str, list[str | None]]:
              else "SELECT indexname FROM pg_indexes")
     found: dict[str, list[str | None]] = {name: [] for name in connection.exec_driver_sql(names).scalars()}
     inspector = inspect(connection)
-    for table in {index.table.name for index in INSIGHT_INDEXES if index.table is not None}:
+    for table in {index.table.name for index in (*INSIGHT_INDEXES, *PAGE_INDEXES) if index.table is not None}:
         found.update({index["name"]: index["column_names"] for index in inspector.get_indexes(table)
                       if index["name"]})
     return found
 
 
 async def test_insight_indexes_match_their_declaration(engine: AsyncEngine) -> None:
-    """0102_web_insight creates every index of storage.web_models.INSIGHT_INDEXES with the same columns."""
+    """0102_web_insight and 0110_web_pages create every index of INSIGHT_INDEXES and PAGE_INDEXES, alike."""
     async with engine.connect() as connection:
         found = await connection.run_sync(_indexes)
-    for index in INSIGHT_INDEXES:
+    for index in (*INSIGHT_INDEXES, *PAGE_INDEXES):
         assert index.name in found, index.name
         if all(isinstance(expression, Column) for expression in index.expressions):
             assert found[index.name] == [column.name for column in index.columns], index.name
+
+
+async def test_the_name_search_gets_trigram_indexes_on_postgresql(engine: AsyncEngine) -> None:
+    """pg_trgm can be created on the test server: 0110_web_pages makes the five indexes; SQLite has none."""
+    async with engine.connect() as connection:
+        found = await connection.run_sync(_indexes)
+    trigram = set(TRIGRAM_INDEXES)
+    assert trigram & set(found) == (trigram if engine.dialect.name == "postgresql" else set())
