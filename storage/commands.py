@@ -24,6 +24,7 @@ from handlers.outcome import (
     RemoveDelivery,
     UpsertClient,
 )
+from storage.client_areas import ClientArea, upsert_areas
 from storage.models import (
     AllocationRow,
     AllocationVersionRow,
@@ -57,10 +58,13 @@ async def upsert_client(session: AsyncSession, command: UpsertClient, message_id
     elif not command.full:
         return  # only a 301 overwrites what we know about a client
     for item in fields(command):
-        if item.name not in ("bsn", "full"):
+        if item.name not in ("bsn", "full", "gemeente"):
             setattr(row, item.name, getattr(command, item.name))
     row.updated_by_message_id = message_id
     await session.flush()
+    if command.full and command.gemeente:
+        await upsert_areas(session, [ClientArea(row.id, command.gemeente, command.postcode,
+                                                command.geboortedatum, message_id)])
 
 
 async def _allocation(session: AsyncSession, command: RecordAllocationVersion) -> AllocationRow:

@@ -26,7 +26,7 @@ from storage.commands import DELETED
 from storage.models import new_public_id
 from storage.repositories import delivery_key
 
-CLIENT_FIELDS = tuple(f.name for f in fields(UpsertClient) if f.name not in ("bsn", "full"))
+CLIENT_FIELDS = tuple(f.name for f in fields(UpsertClient) if f.name not in ("bsn", "full", "gemeente"))
 VERSION_VALUES = tuple(f.name for f in fields(RecordAllocationVersion) if f.name not in ("key", "bsn"))
 
 
@@ -57,6 +57,9 @@ async def upsert_client(snap: Snapshot, command: UpsertClient, message_id: int) 
     for name in CLIENT_FIELDS:
         client.values[name] = getattr(command, name)
     client.values["updated_by_message_id"] = message_id
+    if command.gemeente:  # the latest 301 of each (client, gemeente), written by bulk.write_snapshot
+        facts = (command.postcode, command.geboortedatum, message_id)
+        snap.client_areas[(client.bsn, command.gemeente)] = facts
 
 
 def elect_current(alloc: AllocRec) -> None:
