@@ -39,7 +39,6 @@ class UpsertClient:
     postcode: str | None = None
     plaatsnaam: str | None = None
     full: bool = False
-    gemeente: str | None = None  # a 301's sender: this is where and who the client is for that gemeente
 
 
 @dataclass(frozen=True, slots=True)

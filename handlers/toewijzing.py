@@ -31,8 +31,8 @@ def _address(contacten: tuple[Contact, ...]) -> Adres | None:
     return None
 
 
-def client_data(client: ToewijzingClient, gemeente: str | None = None) -> UpsertClient:
-    """The client as this 301 (of `gemeente`) describes it: name, birth date and the preferred address."""
+def client_data(client: ToewijzingClient) -> UpsertClient:
+    """The client as this 301 describes it: name, birth date and the preferred address."""
     naam, adres = client.naam, _address(client.contacten)
     huis = adres.huis if adres else None
     return UpsertClient(
@@ -49,7 +49,6 @@ def client_data(client: ToewijzingClient, gemeente: str | None = None) -> Upsert
         huisletter=huis.huisletter if huis else None,
         huisnummer_toevoeging=huis.toevoeging if huis else None,
         full=True,
-        gemeente=gemeente,
     )
 
 
@@ -82,5 +81,5 @@ def versions(msg: Toewijzing) -> list[RecordAllocationVersion]:
 async def handle(msg: Toewijzing, state: RequestState, ctx: Context) -> Outcome:
     """Levels 3–4 as the provider will apply them; when clean: the client and one version per product."""
     findings = [*external.check(msg, ctx), *await cross_message.check_toewijzing(msg, state)]
-    commands: list[Command] = [client_data(msg.client, msg.header.afzender), *versions(msg)]
+    commands: list[Command] = [client_data(msg.client), *versions(msg)]
     return decide(findings, class_xpaths(msg), commands)

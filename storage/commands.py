@@ -58,13 +58,10 @@ async def upsert_client(session: AsyncSession, command: UpsertClient, message_id
     elif not command.full:
         return  # only a 301 overwrites what we know about a client
     for item in fields(command):
-        if item.name not in ("bsn", "full", "gemeente"):
+        if item.name not in ("bsn", "full"):
             setattr(row, item.name, getattr(command, item.name))
     row.updated_by_message_id = message_id
     await session.flush()
-    if command.full and command.gemeente:
-        await upsert_areas(session, [ClientArea(row.id, command.gemeente, command.postcode,
-                                                command.geboortedatum, message_id)])
 
 
 async def _allocation(session: AsyncSession, command: RecordAllocationVersion) -> AllocationRow:
@@ -121,8 +118,19 @@ async def record_version(session: AsyncSession, command: RecordAllocationVersion
     )
     await session.flush()
     await elect_current(session, allocation.id)
+    await _place_client(session, command, message_id)
     if command.referentie_aanbieder:
         await settle_requests(session, command.key.standard, command.aanbieder, command.referentie_aanbieder)
+
+
+async def _place_client(session: AsyncSession, command: RecordAllocationVersion, message_id: int) -> None:
+    """The client as the allocation's gemeente knows them: this 301's data, when this 301 wrote the row."""
+    c = ClientRow
+    client = (await session.execute(select(c.id, c.postcode, c.geboortedatum, c.updated_by_message_id)
+                                    .where(c.bsn == command.bsn))).one()
+    if client.updated_by_message_id == message_id:
+        await upsert_areas(session, [ClientArea(client.id, command.key.gemeente, client.postcode,
+                                                client.geboortedatum, message_id)])
 
 
 async def settle_requests(session: AsyncSession, standard: str, aanbieder: str, referentie: str) -> None:

@@ -26,7 +26,7 @@ from storage.commands import DELETED
 from storage.models import new_public_id
 from storage.repositories import delivery_key
 
-CLIENT_FIELDS = tuple(f.name for f in fields(UpsertClient) if f.name not in ("bsn", "full", "gemeente"))
+CLIENT_FIELDS = tuple(f.name for f in fields(UpsertClient) if f.name not in ("bsn", "full"))
 VERSION_VALUES = tuple(f.name for f in fields(RecordAllocationVersion) if f.name not in ("key", "bsn"))
 
 
@@ -57,9 +57,6 @@ async def upsert_client(snap: Snapshot, command: UpsertClient, message_id: int) 
     for name in CLIENT_FIELDS:
         client.values[name] = getattr(command, name)
     client.values["updated_by_message_id"] = message_id
-    if command.gemeente:  # the latest 301 of each (client, gemeente), written by bulk.write_snapshot
-        facts = (command.postcode, command.geboortedatum, message_id)
-        snap.client_areas[(client.bsn, command.gemeente)] = facts
 
 
 def elect_current(alloc: AllocRec) -> None:
@@ -91,6 +88,9 @@ async def record_version(snap: Snapshot, command: RecordAllocationVersion, messa
     if version.referentie_aanbieder:
         snap.versions_by_ref[(version.aanbieder, version.referentie_aanbieder)].append(version)
     elect_current(alloc)
+    if client.values.get("updated_by_message_id") == message_id:  # this 301 wrote the client: its place
+        facts = (client.values["postcode"], client.values["geboortedatum"], message_id)
+        snap.client_areas[(client.bsn, key.gemeente)] = facts  # written by bulk.write_snapshot
     if command.referentie_aanbieder:
         await settle_requests(snap, key.standard, command.aanbieder, command.referentie_aanbieder)
 
