@@ -148,7 +148,8 @@ async def _dump(engine: Any) -> dict[str, Any]:
     dump = {}
     async with engine.connect() as connection:
         for table, skipped in TABLES.items():
-            rows = (await connection.execute(text(f"SELECT * FROM {table} ORDER BY {ORDER.get(table, 'id')}"))).mappings().all()
+            query = text(f"SELECT * FROM {table} ORDER BY {ORDER.get(table, 'id')}")
+            rows = (await connection.execute(query)).mappings().all()
             dump[table] = [{k: v for k, v in row.items() if k not in skipped} for row in rows]
     return dump
 
