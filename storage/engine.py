@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from storage.insight_queries.sql_text import SQLITE_SHA256
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 # PostgreSQL advisory lock key held while migrating (any constant bigint; advisory locks are per
@@ -17,6 +20,12 @@ ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 # see no tables and create them: one wins, the others fail on duplicate keys. With the lock they
 # migrate one after the other, and the later ones find the database at heads and do nothing.
 MIGRATION_LOCK_KEY = 0x15_7D_0001
+# A connection that may not write: PostgreSQL's SQLSTATE read_only_sql_transaction (default_transaction_
+# read_only on the database or role, a hot standby after a failover) and SQLite's SQLITE_READONLY (with
+# its extended codes: a file or directory opened read-only). Both are fixed when the connection opens,
+# so a pooled connection stays read-only after the server or file allows writes again.
+READ_ONLY_SQLSTATE = "25006"
+SQLITE_READONLY = 8
 
 
 class DatabaseUrlError(ValueError):
@@ -46,7 +55,13 @@ def register_location(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _sha256_hex(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # PostgreSQL has sha256(); SQLite gets ours, for the signals' keys (storage.insight_queries.sql_text).
+    dbapi_connection.create_function(SQLITE_SHA256, 1, _sha256_hex, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -67,8 +82,26 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(async_url, echo=echo, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_async_engine(async_url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    else:
+        engine = create_async_engine(async_url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine.sync_engine, "handle_error", _read_only_is_a_disconnect)
+    return engine
+
+
+def _read_only_is_a_disconnect(context: ExceptionContext) -> None:
+    """A connection that refuses writes is dropped like a lost one: SQLAlchemy invalidates the pool,
+    so the next checkout opens a fresh connection that sees the current setting (and callers see
+    `connection_invalidated`: an outage of the database, not a fault of the data)."""
+    if refuses_writes(context.original_exception):
+        context.is_disconnect = True
+
+
+def refuses_writes(error: BaseException) -> bool:
+    """The driver's error (or SQLAlchemy's, through `orig`) says the connection may not write."""
+    error = getattr(error, "orig", None) or error
+    code = getattr(error, "sqlite_errorcode", None)
+    return getattr(error, "sqlstate", None) == READ_ONLY_SQLSTATE or (
+        isinstance(code, int) and code & 0xFF == SQLITE_READONLY)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

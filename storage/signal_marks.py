@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.web_models import SignalHandledRow
 
 
-async def handled_in(session: AsyncSession, gemeenten: Collection[str]) -> dict[str, SignalHandledRow]:
-    """Every mark of these gemeenten (all for none): people mark a few a day, signals are thousands."""
-    query = select(SignalHandledRow)
-    if gemeenten:
-        query = query.where(SignalHandledRow.gemeente.in_(sorted(gemeenten)))
+async def handled_of(session: AsyncSession, keys: Collection[str]) -> dict[str, SignalHandledRow]:
+    """The marks of these signals (by key): the rows of one page of signals."""
+    if not keys:
+        return {}
+    query = select(SignalHandledRow).where(SignalHandledRow.key.in_(sorted(set(keys))))
     return {row.key: row for row in await session.scalars(query)}
 
 

@@ -135,6 +135,9 @@ class SignalHandledRow(Base):
     handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str] = mapped_column(String(200))
 
+    # The signals' SQL finds a mark by kind and subject, then compares the key (insight_queries.signals).
+    __table_args__ = (Index("ix_web_signals_handled_subject", "kind", "subject"),)
+
 
 class AreaPopulationRow(Base):
     """Residents of one PC4 area (optionally per age group) and its wijk, as `istd areas load` read them.
@@ -159,6 +162,8 @@ class AreaPopulationRow(Base):
 # (`is_current IS true` on PostgreSQL, `IS 1` on SQLite): both planners need the same terms to use them.
 COUNTING = {"postgresql": "is_current IS true AND voided IS false AND deleted IS false",
             "sqlite": "is_current IS 1 AND voided IS 0 AND deleted IS 0"}
+CURRENT = {"postgresql": "is_current IS true AND voided IS false",
+           "sqlite": "is_current IS 1 AND voided IS 0"}
 SAMPLED = f"client_id % {SAMPLE_MODULUS} = 0"
 LIVE = "removed_by_message_id IS NULL"
 
@@ -187,6 +192,11 @@ INSIGHT_INDEXES = (
     # The delivery state: the latest live start of an allocation and the stops of that start.
     Index("ix_insight_deliveries_state", _d.standard, _d.gemeente, _d.toewijzingnummer, _d.kind,
           _d.begindatum, postgresql_where=text(LIVE), sqlite_where=text(LIVE)),
+    # Signals (0106_web_signals): the newest receipts per message number (a window of the newest clocks)
+    # and the ends of current versions (OP272's clock).
+    Index("ix_signal_messages_received", MessageRow.message_number, MessageRow.received_at),
+    Index("ix_signal_versions_end", _v.einddatum, postgresql_where=text(CURRENT["postgresql"]),
+          sqlite_where=text(CURRENT["sqlite"])),
 )
 
 # Indexes of the team's pages (migration 0110_web_pages): a client's address and birth date (search,

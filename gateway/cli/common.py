@@ -37,7 +37,7 @@ from sqlalchemy.exc import ArgumentError
 from gateway.logs import redact_url
 from gateway.settings import Settings
 from gateway.worker.pipeline import is_database_down
-from storage.engine import DatabaseUrlError, normalise_url
+from storage.engine import DatabaseUrlError, normalise_url, refuses_writes
 
 INTERRUPTED = 130  # what a shell reports for a process ended by SIGINT (128 + 2)
 USAGE = 2
@@ -116,6 +116,12 @@ def _sqlstate(exc: BaseException) -> str | None:
     return None
 
 
+def read_only_database(url: str) -> str:
+    return (f"the database at {redact_url(url)} refuses writes (read-only): make it writable "
+            "(default_transaction_read_only, a standby, the file's permissions) or name the primary "
+            "with --database / ISTD_DATABASE__URL")
+
+
 def database_error(exc: BaseException, url: str) -> CommandError:
     """The one line for a failure to open or use the register at `url` (never the SQL parameters)."""
     parts = urlsplit(url)
@@ -131,6 +137,8 @@ def database_error(exc: BaseException, url: str) -> CommandError:
         return CommandError(
             f"PostgreSQL at {where} refused the login of {parts.username or 'the current user'!r}: "
             "check the user and password in --database / ISTD_DATABASE__URL")
+    if refuses_writes(exc):
+        return CommandError(read_only_database(url))
     if is_database_down(exc):
         return CommandError(
             f"cannot reach the database at {redact_url(url)} ({type(exc).__name__}); start PostgreSQL "

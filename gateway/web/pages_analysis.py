@@ -66,11 +66,12 @@ async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
 async def per_month_items(request: Request, who: Principal, waits: dict[str, list[Wait]]) -> list[WaitItem]:
     """Count, p50, p90 and max per provider, category and month of both measures (small groups withheld)."""
     result = {measure: await asyncio.to_thread(per_month, rows) for measure, rows in waits.items()}
-    items = [WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
-                      count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max)
+    items = [(WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
+                       count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max),
+              r.clients)
              for measure, rows in result.items() for r in rows]
     minimum = _minimum(request, who)
-    return small_groups.waits(items, minimum) if minimum else items
+    return small_groups.waits(items, minimum) if minimum else [item for item, _ in items]
 
 
 @router.get("/api/waiting", response_model=list[WaitItem], tags=["aggregates"])

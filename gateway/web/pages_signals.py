@@ -8,7 +8,7 @@ of the caller's, and it is written to the audit log. The start page shows the op
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -24,9 +24,17 @@ from gateway.web.auth import TEAM, check_csrf, web_state
 from gateway.web.params import BadParameter, Paging, bounded_date, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.signals import RULES, signal_key
-from storage.insight_queries.signals import SignalFilter, SignalRow, signals
-from storage.signal_marks import handled_in, mark_handled
+from storage.insight_queries.signals import (
+    ALL_SIGNALS,
+    KindCount,
+    SignalFilter,
+    SignalRow,
+    signal_counts,
+    signal_page,
+)
+from storage.signal_marks import handled_of, mark_handled
 from storage.unit_of_work import unit_of_work
+from storage.web_models import SignalHandledRow
 
 router = APIRouter()
 COUNTS_SECONDS = 120
@@ -76,56 +84,69 @@ def wanted(soort: Annotated[str | None, Query(max_length=32)] = None,
 Filters = Annotated[Wanted, Depends(wanted)]
 
 
-def _item(row: SignalRow, handled: dict[str, object]) -> SignalItem:
+def _item(row: SignalRow, handled: Mapping[str, SignalHandledRow]) -> SignalItem:
     s, mark = row.signal, handled.get(row.key)
     return SignalItem(kind=s.kind, rule=s.rule, description=RULES[s.kind][1], since=s.since, due=s.due,
                       age_working_days=s.age, overdue_working_days=s.overdue, subject=s.subject,
                       gemeente=row.gemeente, aanbieder=row.aanbieder, client_id=row.client_public_id,
-                      key=row.key, handled_by=getattr(mark, "handled_by", None),
-                      handled_at=getattr(mark, "handled_at", None),
-                      handled_reason=getattr(mark, "reason", None))
+                      key=row.key, handled_by=mark.handled_by if mark else None,
+                      handled_at=mark.handled_at if mark else None,
+                      handled_reason=mark.reason if mark else None)
 
 
-async def signal_items(request: Request, who: Principal, on: date, query: SignalFilter,
-                       with_handled: bool) -> list[SignalItem]:
-    """The signals `query` asks for, with their marks; handled ones only when `with_handled`."""
+async def signal_items(request: Request, who: Principal, on: date, query: SignalFilter, with_handled: bool,
+                       paged: Paging | None = None) -> list[SignalItem]:
+    """The signals `query` asks for (one page, or all), with their marks; handled ones only when asked."""
+    offset, limit = (paged.offset, paged.per_page) if paged else (0, None)
     async with web_state(request).sessions() as session:
-        rows = await signals(session, on, scope_of(who), query)
-        handled: dict[str, object] = dict(await handled_in(session, who.gemeenten))
-    return [_item(r, handled) for r in rows if with_handled or r.key not in handled]
+        rows = await signal_page(session, on, scope_of(who), query, with_handled=with_handled, offset=offset,
+                                 limit=limit)
+        handled = await handled_of(session, [r.key for r in rows]) if with_handled else {}
+    return [_item(r, handled) for r in rows]
+
+
+def _total(counts: Mapping[str, KindCount], with_handled: bool, kind: str | None = None) -> int:
+    return sum(c.total if with_handled else c.open for k, c in counts.items() if kind in (None, k))
+
+
+async def kind_counts(request: Request, who: Principal, on: date,
+                      query: SignalFilter) -> dict[str, KindCount]:
+    """Signals per kind (all, and not handled) that `query` asks for on `on`.
+
+    Counting means evaluating every rule over the whole register (seconds on a million allocations with
+    a million open signals), while a page is read from the newest clocks only. So the counts are kept
+    per gemeenten, date and filter for COUNTS_SECONDS; marking a signal handled drops them at once.
+    """
+    state = web_state(request)
+    key = (who.gemeenten, on, query)
+    now = time.monotonic()
+    kept = state.signal_counts.get(key)
+    if kept is not None and now - kept[0] < COUNTS_SECONDS:
+        return kept[1]
+    async with state.sessions() as session:
+        counted = await signal_counts(session, on, scope_of(who), query)
+    for old in [k for k, (at, _) in state.signal_counts.items() if now - at >= COUNTS_SECONDS]:
+        del state.signal_counts[old]
+    state.signal_counts[key] = (now, counted)
+    return counted
 
 
 async def open_counts(request: Request, who: Principal, on: date) -> dict[str, int]:
-    """Open (not handled) signals per kind on `on`, every kind listed (0 when none): the start page's.
-
-    Computing every signal takes a while on a large register, so the counts are kept per gemeenten and
-    date for COUNTS_SECONDS (a start-page summary; the signals page itself is always computed afresh);
-    marking a signal handled drops the kept counts at once.
-    """
-    state = web_state(request)
-    key = (who.gemeenten, on)
-    kept = state.signal_counts.get(key)
-    if kept is not None and time.monotonic() - kept[0] < COUNTS_SECONDS:
-        return kept[1]
-    async with state.sessions() as session:
-        rows = await signals(session, on, scope_of(who))
-        handled = await handled_in(session, who.gemeenten)
-    counted = Counter(r.signal.kind for r in rows if r.key not in handled)
-    counts = {kind: counted.get(kind, 0) for kind in RULES}
-    state.signal_counts[key] = (time.monotonic(), counts)
-    return counts
+    """Open (not handled) signals per kind on `on`, every kind listed (0 when none): the start page's."""
+    counted = await kind_counts(request, who, on, ALL_SIGNALS)
+    return {kind: counted[kind].open if kind in counted else 0 for kind in RULES}
 
 
 @router.get("/signalen", include_in_schema=False)
 async def signals_page(request: Request, who: Team, on: On, f: Filters, paged: Page) -> Response:
-    every_kind = await signal_items(request, who, on, f.signal_filter(with_kind=False), f.afgehandeld)
-    counts = Counter(i.kind for i in every_kind if i.handled_by is None)
-    items = [i for i in every_kind if not f.soort or i.kind == f.soort]
-    shown = items[paged.offset:paged.offset + paged.per_page]
+    counted = await kind_counts(request, who, on, f.signal_filter(with_kind=False))
+    counts = {kind: c.open for kind, c in counted.items()}
+    total = _total(counted, f.afgehandeld, f.soort)
+    shown = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld, paged)
     await audit_list(request, who, "lijst:signalen", len(shown))
-    return await page(request, "signals.html", title="Signalen", on=on, f=f, items=shown, total=len(items),
+    return await page(request, "signals.html", title="Signalen", on=on, f=f, items=shown, total=total,
                       counts=counts, kinds=RULES, kind_names=KIND_NAMES, paged=paged,
-                      last_page=paged.last_page(len(items)), back=f"/signalen?{request.url.query}")
+                      last_page=paged.last_page(total), back=f"/signalen?{request.url.query}")
 
 
 @router.get("/api/signals", response_model=list[SignalItem], tags=["team"])
@@ -136,9 +157,9 @@ async def signals_api(request: Request, response: Response, who: Team, on: On, f
     Filters: `soort` (kind), `aanbieder`, `client` (opaque id), `min_leeftijd` (working days);
     handled signals only with `afgehandeld=true`.
     """
-    items = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld)
-    response.headers["X-Total-Count"] = str(len(items))
-    shown = items[paged.offset:paged.offset + paged.per_page]
+    counted = await kind_counts(request, who, on, f.signal_filter())
+    response.headers["X-Total-Count"] = str(_total(counted, f.afgehandeld))
+    shown = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld, paged)
     await audit_list(request, who, "api:signalen", len(shown))
     return shown
 

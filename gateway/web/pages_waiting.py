@@ -10,7 +10,7 @@ category, withheld under the minimum group size like every analyst figure.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Annotated
 
@@ -52,11 +52,11 @@ async def rank_items(request: Request, who: Principal, on: date, months: int,
     waits = waits if waits is not None else await _waits(request, who)
     since, until = first_month(on, months), on.strftime("%Y-%m")
     ranks = {measure: await asyncio.to_thread(ranked, rows, since, until) for measure, rows in waits.items()}
-    items = [RankItem(measure=measure, provider=r.provider, category=r.category, count=r.summary.count,
-                      p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max)
+    items = [(RankItem(measure=measure, provider=r.provider, category=r.category, count=r.summary.count,
+                       p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max), r.clients)
              for measure, rows in ranks.items() for r in rows]
     minimum = web_state(request).min_group_size if who.role == "analyst" else None
-    return small_groups.ranks(items, minimum) if minimum else items
+    return small_groups.ranks(items, minimum) if minimum else [item for item, _ in items]
 
 
 async def open_items(request: Request, who: Principal, on: date) -> list[OpenRequestItem]:
@@ -69,9 +69,13 @@ async def open_items(request: Request, who: Principal, on: date) -> list[OpenReq
 
 
 def _open_counts(items: list[OpenRequestItem], minimum: int | None) -> list[tuple[str, str, int | None]]:
-    """Per provider and category: how many wait (None: fewer than the analyst's minimum), most first."""
+    """Per provider and category: how many wait, most first; None when the requests are of fewer distinct
+    clients than the analyst's minimum (one client's several requests are still one client)."""
     counted = Counter((i.aanbieder, i.category) for i in items)
-    return [(provider, category, None if minimum and count < minimum else count)
+    clients: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for i in items:
+        clients[(i.aanbieder, i.category)].add(i.client_id)
+    return [(provider, category, None if minimum and len(clients[(provider, category)]) < minimum else count)
             for (provider, category), count in counted.most_common()]
 
 

@@ -26,14 +26,19 @@ def _small(count: int | None, minimum: int) -> bool:
     return count is not None and 0 < count < minimum
 
 
-def waits(items: list[WaitItem], minimum: int) -> list[WaitItem]:
-    return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(item.count, minimum)
-            else item for item in items]
+def waits(items: list[tuple[WaitItem, int]], minimum: int) -> list[WaitItem]:
+    """Waiting-time cells, each with its distinct clients: a cell of few clients loses every figure.
+
+    Clients, not waits: five waits of one client in a month describe that one client.
+    """
+    return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(clients, minimum)
+            else item for item, clients in items]
 
 
-def ranks(items: list[RankItem], minimum: int) -> list[RankItem]:
-    return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(item.count, minimum)
-            else item for item in items]
+def ranks(items: list[tuple[RankItem, int]], minimum: int) -> list[RankItem]:
+    """Ranking rows, each with its distinct clients: withheld like `waits`."""
+    return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(clients, minimum)
+            else item for item, clients in items]
 
 
 def usage(groups: list[UsageGroupItem], clients: dict[tuple[str, str], int],

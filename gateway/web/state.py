@@ -9,6 +9,7 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.web.provider_names import ProviderNames
+from storage.insight_queries.signals import KindCount, SignalFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,6 @@ class WebState:
     idle_minutes: int = 30
     min_group_size: int = 5
     providers: ProviderNames = field(default_factory=ProviderNames)
-    # The start page's open signals per kind, per (gemeenten, date): (monotonic time, counts).
-    signal_counts: dict[tuple[frozenset[str], date], tuple[float, dict[str, int]]] = field(
-        default_factory=dict)
+    # Signals per kind, per (gemeenten, date, filter): (monotonic time, counts); gateway.web.pages_signals.
+    signal_counts: dict[tuple[frozenset[str], date, SignalFilter],
+                        tuple[float, dict[str, KindCount]]] = field(default_factory=dict)

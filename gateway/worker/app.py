@@ -45,7 +45,7 @@ from gateway.worker.settlement import Settlement
 from gateway.worker.sharding import parse_shard_ids
 from gateway.worker.subscriber import register_routes
 from schemas import registry
-from storage.engine import create_engine, ensure_migrated, register_location, session_factory
+from storage.engine import create_engine, ensure_migrated, refuses_writes, register_location, session_factory
 
 log = get_logger("app")
 GRACEFUL_TIMEOUT_S = 8.0  # in-flight handlers get this long at shutdown; the whole stop stays under 10 s
@@ -152,6 +152,11 @@ class App:
             if not is_database_down(exc):
                 raise
             where = redact_url(self.settings.database.url)
+            if refuses_writes(exc):
+                raise StartupError(
+                    f"the database at {where} refuses writes (read-only): make it writable "
+                    "(default_transaction_read_only, a standby, the file's permissions) or name the "
+                    "primary in ISTD_DATABASE__URL") from exc
             raise StartupError(
                 f"cannot reach the database at {where} ({type(exc).__name__}); start PostgreSQL "
                 "(e.g. `docker compose up -d postgres`) or unset ISTD_DATABASE__URL to use SQLite"
@@ -188,10 +193,18 @@ class App:
 
     async def _database_check(self) -> str | None:
         if self.pipeline.database_down is not None:
-            return f"unreachable ({self.pipeline.database_down})"
+            down = self.pipeline.database_down
+            return down if down == "read-only" else f"unreachable ({down})"
         try:
             async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+                if connection.dialect.name != "postgresql":
+                    await connection.execute(text("SELECT 1"))
+                    return None
+                # Reachable is not enough: a session that refuses writes holds every batch. A read-only
+                # session is dropped, so the next check (and batch) starts a fresh one.
+                if await connection.scalar(text("SELECT current_setting('transaction_read_only')")) == "on":
+                    await connection.invalidate()
+                    return "read-only"
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; reported by type only
             return f"unreachable ({type(exc).__name__})"
         return None
@@ -301,19 +314,24 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     _begin_explicitly(engine)
     sessions = session_factory(engine)
-    # SQLite has one writer: batches and relay take turns. PostgreSQL needs no lock (SKIP LOCKED).
-    write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    # Batches and the outbox relay take turns in this process: SQLite has one writer, and on PostgreSQL
+    # (where SKIP LOCKED shares the rows between processes) the relay's pages stay out of the batch's
+    # way and the stage clock charges each to its own stage (gateway.processing.stages).
+    write_lock = asyncio.Lock()
     metrics = Metrics()
     broker = _broker(settings)
     publishers = declare_publishers(broker, topology)
-    relay = OutboxRelay(sessions, publishers.publish_row, metrics, write_lock=write_lock)
+    relay = OutboxRelay(sessions, publishers.publish_row, metrics, write_lock=write_lock,
+                        publish_many=publishers.publish_many)
     pipeline = Pipeline(
-        sessions, processor or Processor(settings), metrics, park=publishers.park, committed=relay.wake,
+        sessions, processor or Processor(settings), metrics, park=publishers.park,
         delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,
     )
     settlement = Settlement()
     batcher: Batcher[Delivery, Verdict] = Batcher(
         settlement.around(pipeline.run_batch), size=settings.broker.batch_size,
+        # The relay publishes what a batch committed right after it (not woken at the commit as well:
+        # that was a second page query per batch, for rows the catch-up takes anyway).
         wait_s=settings.broker.batch_wait_ms / 1000, between=relay.catch_up,
     )
     shard_ids = parse_shard_ids(settings.broker.shard_ids, settings.broker.shards)

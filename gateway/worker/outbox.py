@@ -1,11 +1,12 @@
-"""The outbox relay: publishes pending outbox rows with publisher confirms, then marks them published.
+"""The outbox relay: publishes pending outbox rows with publisher confirms, and marks them published.
 
 Rows are written by the Processor in the batch transaction that holds their cause, so a rolled-back
 batch leaves no row and sends nothing. The relay locks a page of pending rows
 (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share the work; SQLite has one worker
-and its writers are serialised by the app's write lock), publishes them, marks the confirmed ones
-and commits. A crash between confirm and commit publishes those rows again after a restart: delivery
-is at least once, and each row keeps its `message_id` so receivers can drop the duplicate.
+and its writers are serialised by the app's write lock), marks them published, publishes them,
+unmarks those the broker did not confirm and commits. A crash between confirm and commit publishes
+those rows again after a restart: delivery is at least once, and each row keeps its `message_id` so
+receivers can drop the duplicate.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import Select, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.logs import describe_exception, fields, get_logger
+from gateway.processing.stages import STAGES
 from gateway.worker.metrics import Metrics
 from storage.models import OutboxRow
 from storage.sql import one_of
@@ -45,6 +47,8 @@ class Pending(Protocol):
 
 
 Publish = Callable[[Pending], Awaitable[None]]
+# A whole page at once: per row None (confirmed) or why not; None when it cannot (then row by row).
+PublishMany = Callable[[list[Pending], float], Awaitable["list[BaseException | None] | None"]]
 _OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 _O = _OUTBOX.c
 # Plain columns, not ORM entities: a page is read once and marked with one UPDATE, so identity-map
@@ -59,7 +63,7 @@ PUBLISH_TIMEOUT_S = 15.0
 
 
 class OutboxRelay:
-    """Publish pending rows: woken after each commit, and every `interval_s` in any case."""
+    """Publish pending rows: after each batch (`catch_up`), and every `interval_s` in any case."""
 
     def __init__(
         self,
@@ -72,9 +76,11 @@ class OutboxRelay:
         interval_s: float = 0.5,
         catch_up_s: float = 2.0,
         publish_timeout_s: float = PUBLISH_TIMEOUT_S,
+        publish_many: PublishMany | None = None,
     ) -> None:
         self._sessions = sessions
         self._publish = publish
+        self._publish_many = publish_many
         self._metrics = metrics
         self._write_lock = write_lock or contextlib.nullcontext()
         self._page = page
@@ -87,7 +93,7 @@ class OutboxRelay:
         self._deferred: dict[int, float] = {}
 
     def wake(self) -> None:
-        """A batch committed: there may be rows to publish."""
+        """Publish now rather than at the next interval (the batcher calls `catch_up` after each batch)."""
         self._wake.set()
 
     def start(self) -> None:
@@ -164,28 +170,42 @@ class OutboxRelay:
         return stmt.order_by(_O.id).limit(self._page).with_for_update(skip_locked=True)
 
     async def _flush_page(self) -> tuple[int, int]:
-        async with self._write_lock, self._sessions() as session, session.begin():
+        async with self._write_lock:
+            with STAGES.timed("relay"):
+                return await self._flush_locked()
+
+    async def _flush_locked(self) -> tuple[int, int]:
+        async with self._sessions() as session, session.begin():
             rows: list[Pending] = list((await session.execute(self._select_page())).all())
             if not rows:
                 return 0, 0
+            # Marked before publishing (the mark commits only with the confirms): a connection that
+            # may not write (a read-only register) fails here, before it sends a page it cannot mark.
+            postgres = session.get_bind().dialect.name == "postgresql"
+            await self._mark(session, rows, postgres, datetime.now(UTC))
             results = await self._publish_page(rows)
             confirmed = [row for row, result in zip(rows, results, strict=True) if result is None]
+            refused = [row for row, result in zip(rows, results, strict=True) if result is not None]
             for row, result in zip(rows, results, strict=True):
                 if isinstance(result, BaseException):
                     self._defer(row, result)
-            if confirmed:
-                postgres = session.get_bind().dialect.name == "postgresql"
-                await session.execute(
-                    update(_OUTBOX)
-                    .where(one_of(_O.id, [row.id for row in confirmed], postgres))
-                    .values(published_at=datetime.now(UTC))
-                )
+            if refused:
+                await self._mark(session, refused, postgres, None)
         for exchange, count in Counter(row.exchange for row in confirmed).items():
             self._metrics.outbox_published.labels(exchange).inc(count)
         return len(confirmed), len(rows)
 
+    @staticmethod
+    async def _mark(session: AsyncSession, rows: list[Pending], postgres: bool, at: datetime | None) -> None:
+        ids = one_of(_O.id, [row.id for row in rows], postgres)
+        await session.execute(update(_OUTBOX).where(ids).values(published_at=at))
+
     async def _publish_page(self, rows: list[Pending]) -> list[BaseException | None]:
         """Publish `rows` at once; per row None (confirmed) or why not (a timeout after publish_timeout_s)."""
+        if self._publish_many is not None:
+            results = await self._publish_many(rows, self._publish_timeout_s)
+            if results is not None:
+                return results
         tasks = [asyncio.ensure_future(self._publish(row)) for row in rows]
         _, late = await asyncio.wait(tasks, timeout=self._publish_timeout_s)
         for task in late:

@@ -12,9 +12,9 @@ What each failure means for the delivery (decided here, nowhere else):
         │                                      the delivery is nacked (requeued: the quorum queue
         │                                      counts it), and on its last allowed delivery parked
         │                                      in the dead-letter queue with the reason (`x-istd-error`)
-    database unreachable (DatabaseDown) ...... whole batch rolled back and retried with back-off while
+    database unreachable or read-only ........ whole batch rolled back and retried with back-off while
         │                                      the deliveries stay unacked (no redelivery is counted);
-        │                                      readiness reports the database; at shutdown: requeued
+        │  (DatabaseDown)                      readiness reports the database; at shutdown: requeued
     commit failed for another reason ......... the batch is run again one delivery per transaction
 """
 
@@ -36,7 +36,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway.logs import describe_exception, fields, get_logger
 from gateway.processing.batch import BatchItem
 from gateway.processing.senders import Origin
+from gateway.processing.stages import STAGES
 from gateway.worker.metrics import Metrics
+from storage.engine import refuses_writes
 
 log = get_logger("worker")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -124,9 +126,10 @@ class DatabaseDown(RuntimeError):
 
 
 # SQLSTATE classes that mean "the server cannot serve us now": connection exception (08), insufficient
-# resources (53), operator intervention such as shutdown (57P), and 55000 as PostgreSQL reports a
-# database that does not accept connections (ALLOW_CONNECTIONS false).
-_OUTAGE_SQLSTATES = ("08", "53", "57P", "55000")
+# resources (53), operator intervention such as shutdown (57P), 55000 as PostgreSQL reports a
+# database that does not accept connections (ALLOW_CONNECTIONS false), and 25006 for a session that
+# refuses writes (default_transaction_read_only, a standby): every message would fail alike.
+_OUTAGE_SQLSTATES = ("08", "53", "57P", "55000", "25006")
 
 
 def is_database_down(exc: BaseException) -> bool:
@@ -156,7 +159,6 @@ class Pipeline:
         metrics: Metrics,
         *,
         park: Park,
-        committed: Callable[[], None],
         delivery_limit: int,
         write_lock: contextlib.AbstractAsyncContextManager[object] | None = None,
     ) -> None:
@@ -164,7 +166,6 @@ class Pipeline:
         self._processor = processor
         self._metrics = metrics
         self._park = park
-        self._committed = committed
         self._delivery_limit = delivery_limit
         self._write_lock = write_lock or contextlib.nullcontext()
         self.database_down: str | None = None  # the reason, while an outage lasts
@@ -174,9 +175,9 @@ class Pipeline:
         outcomes = await self._commit_with_retry(deliveries)
         if outcomes is None:
             return [Verdict.RETRY] * len(deliveries)
-        self._committed()
         self._metrics.batch_size.observe(len(deliveries))
-        return [await self._settle(d, o) for d, o in zip(deliveries, outcomes, strict=True)]
+        with STAGES.timed("record"):  # a parked delivery's publish waits inside: rare, and failure only
+            return [await self._settle(d, o) for d, o in zip(deliveries, outcomes, strict=True)]
 
     async def _commit_with_retry(self, deliveries: Sequence[Delivery]) -> list[_Outcome] | None:
         attempt = 0
@@ -196,7 +197,7 @@ class Pipeline:
 
     def _outage(self, exc: DatabaseDown, attempt: int) -> None:
         cause = exc.__cause__ or exc
-        self.database_down = type(cause).__name__
+        self.database_down = "read-only" if refuses_writes(cause) else type(cause).__name__
         self._metrics.database_outages.inc()
         if attempt == 0:
             log.warning("database unreachable; batch held", extra=fields(error=describe_exception(cause)))
@@ -217,9 +218,11 @@ class Pipeline:
     async def _attempt(self, deliveries: Sequence[Delivery], *, isolate: bool) -> list[_Outcome]:
         started = time.perf_counter()
         try:
-            async with self._write_lock, self._sessions() as session, session.begin():
-                today = datetime.now(AMSTERDAM).date()
-                outcomes = await self._all(session, deliveries, today, isolate)
+            async with self._write_lock:
+                with STAGES.timed("sql"):  # the stages nested in it are charged to themselves
+                    async with self._sessions() as session, session.begin():
+                        today = datetime.now(AMSTERDAM).date()
+                        outcomes = await self._all(session, deliveries, today, isolate)
         except (DatabaseDown, _Isolate):
             raise
         except Exception as exc:

@@ -10,6 +10,7 @@ working days past the deadline.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -46,13 +47,71 @@ class Signal:
     subject: str  # what it is about, without personal data: "toewijzing 1234", "WMO301 AB12"
 
 
+KEY_LENGTH = 32  # hex digits of the sha256 kept as a signal's key (storage builds the same key in SQL)
+
+
 def signal_key(kind: str, gemeente: str | None, aanbieder: str | None, subject: str, since: date) -> str:
     """A signal's lasting name, so a person can mark it handled: the same deadline of the same thing.
 
     A new clock (another `since`) is a new signal: handling the old one does not hide the new one.
     """
     text = "|".join((kind, gemeente or "", aanbieder or "", subject, since.isoformat()))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(text.encode()).hexdigest()[:KEY_LENGTH]
+
+
+WORKING_DAY_DEADLINES = {"start_missing": START_DAYS, "stop_missing": STOP_DAYS,
+                         "retour_missing": RETOUR_DAYS, "answer_missing": ANSWER_DAYS,
+                         "declaration_unanswered": DECLARATION_ANSWER_DAYS}
+# Signals that started their clock on the same day, in the list's order: most working days overdue first
+# (the shorter deadline passed earlier: 3 < 5 < 10 working days < 8 weeks), then by kind's name.
+SAME_DAY_ORDER = ("retour_missing", "answer_missing", "start_missing", "stop_missing",
+                  "declaration_unanswered", "investigation_overdue")
+
+
+def due_of(kind: str, since: date) -> date:
+    """The last day in time of a `kind` clock started on `since`."""
+    if kind == "investigation_overdue":
+        return since + INVESTIGATION
+    return add_working_days(since, WORKING_DAY_DEADLINES[kind])
+
+
+def signal_of(kind: str, since: date, today: date, subject: str) -> Signal | None:
+    """The signal of a `kind` clock started on `since` whose expected message has not come, if late."""
+    return _signal(kind, since, due_of(kind, since), today, subject)
+
+
+def _latest(today: date, holds: Callable[[date], bool], span: int) -> date | None:
+    """The latest day d <= today with holds(d), for a `holds` true up to some day and false after it.
+
+    Binary search over the `span` days before `today` (None when it holds on none of them).
+    """
+    low, high = today - timedelta(days=span), today
+    if not holds(low):
+        return None
+    while low < high:  # holds(low) is true throughout
+        middle = low + timedelta(days=(high - low).days + 1 >> 1)
+        if holds(middle):
+            low = middle
+        else:
+            high = middle - timedelta(days=1)
+    return low
+
+
+def latest_open_since(kind: str, today: date) -> date:
+    """The latest clock start of a `kind` signal open on `today`: a deadline of a later start has not passed.
+
+    Deadlines grow with their start, so every start up to this day is late: the SQL's `since <=` bound.
+    """
+    found = _latest(today, lambda since: due_of(kind, since) < today, 120)
+    assert found is not None  # every deadline is shorter than 120 days
+    return found
+
+
+def latest_since_of_age(today: date, min_age: int) -> date | None:
+    """The latest clock start with at least `min_age` working days passed by `today` (None: no such day)."""
+    if min_age <= 0:
+        return today
+    return _latest(today, lambda since: working_days_between(since, today) >= min_age, min_age * 2 + 30)
 
 
 def _signal(kind: str, since: date, due: date, today: date, subject: str) -> Signal | None:

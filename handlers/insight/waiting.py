@@ -27,16 +27,20 @@ class Wait:
     category: str
     month: str  # YYYY-MM
     days: int
+    client: int | None = None  # the register's client id: small groups count distinct clients, not waits
 
 
-def request_to_allocation(provider: str, category: str, dagtekening: date, toewijzingsdatum: date) -> Wait:
-    return Wait(provider, category, toewijzingsdatum.strftime("%Y-%m"), (toewijzingsdatum - dagtekening).days)
+def request_to_allocation(provider: str, category: str, dagtekening: date, toewijzingsdatum: date,
+                          client: int | None = None) -> Wait:
+    return Wait(provider, category, toewijzingsdatum.strftime("%Y-%m"), (toewijzingsdatum - dagtekening).days,
+                client)
 
 
 def allocation_to_start(provider: str, category: str, ingangsdatum: date, received_on: date,
-                        begindatum: date) -> Wait:
+                        begindatum: date, client: int | None = None) -> Wait:
     reference = max(ingangsdatum, received_on)
-    return Wait(provider, category, begindatum.strftime("%Y-%m"), max(0, (begindatum - reference).days))
+    days = max(0, (begindatum - reference).days)
+    return Wait(provider, category, begindatum.strftime("%Y-%m"), days, client)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,19 +49,24 @@ class WaitRow:
     category: str
     month: str
     summary: Summary
+    clients: int  # distinct clients among the waits (one client can wait twice in a month)
 
 
 def per_month(waits: Iterable[Wait]) -> list[WaitRow]:
     """Count/p50/p90/max per provider, product category and month, sorted by those keys."""
-    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Wait]] = defaultdict(list)
     for wait in waits:
-        groups[(wait.provider, wait.category, wait.month)].append(wait.days)
+        groups[(wait.provider, wait.category, wait.month)].append(wait)
     rows = []
-    for (provider, category, month), days in sorted(groups.items()):
-        summary = summarise(days)
+    for (provider, category, month), group in sorted(groups.items()):
+        summary = summarise(w.days for w in group)
         assert summary is not None  # every group holds at least one wait
-        rows.append(WaitRow(provider, category, month, summary))
+        rows.append(WaitRow(provider, category, month, summary, distinct_clients(group)))
     return rows
+
+
+def distinct_clients(waits: Iterable[Wait]) -> int:
+    return len({w.client for w in waits})
 
 
 OTHER = "overig"  # the fold of every provider-and-category group that holds one wait
@@ -69,6 +78,7 @@ class RankRow:
     provider: str
     category: str
     summary: Summary
+    clients: int  # distinct clients among the waits
 
 
 def first_month(on: date, months: int) -> str:
@@ -83,13 +93,14 @@ def ranked(waits: Iterable[Wait], since: str, until: str) -> list[RankRow]:
     A group of one wait describes one client and says little about the provider: all such groups
     are folded into one row `overig` (provider and category), listed last.
     """
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Wait]] = defaultdict(list)
     for wait in waits:
         if since <= wait.month <= until:
-            groups[(wait.provider, wait.category)].append(wait.days)
-    folded = [days[0] for days in groups.values() if len(days) == 1]
-    rows = [RankRow(provider, category, summary) for (provider, category), days in groups.items()
-            if len(days) > 1 and (summary := summarise(days)) is not None]
+            groups[(wait.provider, wait.category)].append(wait)
+    folded = [group[0] for group in groups.values() if len(group) == 1]
+    rows = [RankRow(provider, category, summary, distinct_clients(group))
+            for (provider, category), group in groups.items()
+            if len(group) > 1 and (summary := summarise(w.days for w in group)) is not None]
     rows.sort(key=lambda r: (-r.summary.p50, -r.summary.p90, -r.summary.count, r.provider, r.category))
-    other = summarise(folded)
-    return [*rows, RankRow(OTHER, OTHER, other)] if other else rows
+    other = summarise(w.days for w in folded)
+    return [*rows, RankRow(OTHER, OTHER, other, distinct_clients(folded))] if other else rows

@@ -34,14 +34,14 @@ async def request_waits(session: AsyncSession, scope: Scope) -> list[Wait]:
              .join(a, a.id == v.allocation_id)
              .where(v.referentie_aanbieder.is_not(None), v.voided.is_(False), scope.where(a.gemeente))
              .group_by(v.aanbieder, a.standard, v.referentie_aanbieder).subquery())
-    query = (select(r.aanbieder, first.c.categorie, m.dagtekening, first.c.day)
+    query = (select(r.aanbieder, first.c.categorie, m.dagtekening, first.c.day, r.client_id)
              .join(m, m.id == r.message_id)
              .join(first, and_(first.c.aanbieder == r.aanbieder, first.c.standard == r.standard,
                                first.c.referentie_aanbieder == r.referentie_aanbieder))
              .where(scope.where(r.gemeente), m.dagtekening.is_not(None)))
     rows = (await session.execute(query)).all()
-    return [request_to_allocation(provider, categorie or NO_CATEGORY, dagtekening, day)
-            for provider, categorie, dagtekening, day in rows]
+    return [request_to_allocation(provider, categorie or NO_CATEGORY, dagtekening, day, client)
+            for provider, categorie, dagtekening, day, client in rows]
 
 
 async def start_waits(session: AsyncSession, scope: Scope) -> list[Wait]:
@@ -54,12 +54,12 @@ async def start_waits(session: AsyncSession, scope: Scope) -> list[Wait]:
                    .where(d.kind == "start", d.removed_by_message_id.is_(None), d.standard == a.standard,
                           d.gemeente == a.gemeente, d.toewijzingnummer == a.toewijzingnummer)
                    .correlate(a).scalar_subquery())
-    query = (select(v.aanbieder, v.product_categorie, v.ingangsdatum, m.received_at, first_start)
+    query = (select(v.aanbieder, v.product_categorie, v.ingangsdatum, m.received_at, first_start, v.client_id)
              .select_from(a).join(v, v.id == first_version).join(m, m.id == v.message_id)
              .where(scope.where(a.gemeente), first_start.is_not(None), v.deleted.is_(False)))
     rows = (await session.execute(query)).all()
-    return [allocation_to_start(provider, categorie or NO_CATEGORY, ingang, received.date(), begin)
-            for provider, categorie, ingang, received, begin in rows]
+    return [allocation_to_start(provider, categorie or NO_CATEGORY, ingang, received.date(), begin, client)
+            for provider, categorie, ingang, received, begin, client in rows]
 
 
 async def waits(session: AsyncSession, scope: Scope) -> dict[str, list[Wait]]:

@@ -1,45 +1,47 @@
-"""Signals from the register: the candidates of each deadline rule, judged by handlers.insight.signals.
+"""Signals from the register, computed by the database: deadline rules united, counted per kind, paged.
 
-Filters go into SQL where the rows carry them (`SignalFilter`: the rule queries of other kinds are
-not run; provider and client are WHERE terms); the age needs the working-day count and is applied
-after judging. The judging (counted, not walked: handlers.insight.calendar) runs in a worker
-thread, so the event loop keeps serving other requests meanwhile.
+Each rule is one SELECT (storage.insight_queries.signal_rules); the kinds asked for are united
+(UNION ALL), marks of handled signals are matched by the signal's key built in SQL (the sha256 of
+`handlers.insight.signals.signal_key`), and the database counts per kind and returns one page in
+the list's order: newest clock first, then most overdue (a fixed order of the kinds on one day),
+kind and subject. Python only judges the rows of that page (due day, age and overdue in working
+days), so a request costs the same on a register of thousands or a million allocations.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
-
-from handlers.insight import signals as rules
-from handlers.insight.signals import Signal, signal_key
-from handlers.table import DECLARATION, WITH_RETOUR
-from storage.insight_queries.common import Scope, counting_version, live_delivery
-from storage.models import (
-    AllocationRow,
-    AllocationVersionRow,
-    AnswerRow,
-    ClientRow,
-    DeliveryRow,
-    MessageRow,
-    OutboxRow,
-    RequestRow,
-    RetourRow,
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    Subquery,
+    case,
+    column,
+    exists,
+    func,
+    literal_column,
+    select,
+    table,
+    union_all,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 
-HEEN = WITH_RETOUR
-# Heen messages that must get a retour: provider messages we accepted (ours is written in the same
-# transaction) and our own 301/319 recorded as sent (the provider owes the 302/320). XSD-invalid
-# messages get no retour at all (IV032), rejected own messages were never sent.
-AWAITING_RETOUR = ("accepted", "recorded")
-JUDGED = ("accepted", "partial", "rejected")  # a 323 answered with a 325 (a level-1 failure gets none)
+from handlers.insight.signals import (
+    KEY_LENGTH,
+    Signal,
+    latest_open_since,
+    latest_since_of_age,
+    signal_key,
+    signal_of,
+)
+from storage.insight_queries.common import Scope
+from storage.insight_queries.running import custom_plans
+from storage.insight_queries.signal_rules import ABOUT_A_MESSAGE, RULES, Bounds
+from storage.insight_queries.sql_text import Codepoint, IsoDay, Sha256Hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,170 +73,110 @@ class SignalFilter:
 ALL_SIGNALS = SignalFilter()
 
 
-def _narrowed(query: Any, wanted: SignalFilter, aanbieder: Any, public_id: Any) -> Any:
-    if wanted.aanbieder:
-        query = query.where(aanbieder == wanted.aanbieder)
-    if wanted.client:
-        query = query.where(public_id == wanted.client)
-    return query
+@dataclass(frozen=True, slots=True)
+class KindCount:
+    """Signals of one kind: all of them, and those not marked handled."""
+
+    total: int
+    open: int
 
 
-async def _start_missing(session: AsyncSession, today: date, scope: Scope,
-                         wanted: SignalFilter) -> list[SignalRow]:
-    a, v, m, c = AllocationRow, AllocationVersionRow, MessageRow, ClientRow
-    d = aliased(DeliveryRow)
-    w = aliased(AllocationVersionRow)
-    received = (select(func.min(m.received_at)).join(w, w.message_id == m.id).where(w.allocation_id == a.id)
-                .correlate(a).scalar_subquery())
-    query = (select(a.gemeente, a.toewijzingnummer, v.aanbieder, v.ingangsdatum, received, c.public_id)
-             .join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
-             .where(counting_version(), v.ingangsdatum <= today, scope.where(a.gemeente),
-                    ~exists(select(d.id).where(live_delivery(d, "start")).correlate(a))))
-    query = _narrowed(query, wanted, v.aanbieder, c.public_id)
-    return await asyncio.to_thread(_judge_start, (await session.execute(query)).all(), today)
-
-
-def _judge_start(rows: Sequence[Any], today: date) -> list[SignalRow]:
-    found = []
-    for gemeente, number, aanbieder, ingang, got, public_id in rows:
-        signal = rules.start_missing(ingang, got.date(), False, today, f"toewijzing {number}")
-        if signal:
-            found.append(SignalRow(signal, gemeente, aanbieder, public_id))
-    return found
-
-
-async def _stop_missing(session: AsyncSession, today: date, scope: Scope,
-                        wanted: SignalFilter) -> list[SignalRow]:
-    a, v, c = AllocationRow, AllocationVersionRow, ClientRow
-    start, stop = aliased(DeliveryRow), aliased(DeliveryRow)
-    stopped = exists(select(stop.id).where(
-        stop.kind == "stop", stop.removed_by_message_id.is_(None), stop.standard == start.standard,
-        stop.gemeente == start.gemeente, stop.toewijzingnummer == start.toewijzingnummer,
-        stop.begindatum == start.begindatum).correlate(start))
-    query = (select(a.gemeente, a.toewijzingnummer, v.aanbieder, v.einddatum, c.public_id)
-             .join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
-             .join(start, and_(live_delivery(start, "start")))
-             .where(v.is_current.is_(True), v.voided.is_(False), v.einddatum < today, ~stopped,
-                    scope.where(a.gemeente)))
-    query = _narrowed(query, wanted, v.aanbieder, c.public_id)
-    return await asyncio.to_thread(_judge_stop, (await session.execute(query)).all(), today)
-
-
-def _judge_stop(rows: Sequence[Any], today: date) -> list[SignalRow]:
-    found = []
-    for gemeente, number, aanbieder, end, public_id in rows:
-        signal = rules.stop_missing(end, False, today, f"toewijzing {number}")
-        if signal:
-            found.append(SignalRow(signal, gemeente, aanbieder, public_id))
-    return found
-
-
-async def _retour_missing(session: AsyncSession, today: date, scope: Scope,
-                          wanted: SignalFilter) -> list[SignalRow]:
-    m = MessageRow
-    if wanted.client:
-        return []  # a message's retour is about the message, not one client's signal
-    query = (select(m.message_name, m.identificatie, m.sender, m.receiver, m.received_at)
-             .where(m.message_number.in_(HEEN), m.status.in_(AWAITING_RETOUR),
-                    ~exists(select(RetourRow.id).where(RetourRow.heen_message_id == m.id))))
-    if wanted.aanbieder:
-        query = query.where((m.sender == wanted.aanbieder) | (m.receiver == wanted.aanbieder))
-    if scope.gemeenten:
-        gemeenten = sorted(scope.gemeenten)
-        query = query.where(m.sender.in_(gemeenten) | m.receiver.in_(gemeenten))
-    return await asyncio.to_thread(_judge_retour, (await session.execute(query)).all(), today, scope)
-
-
-def _judge_retour(rows: Sequence[Any], today: date, scope: Scope) -> list[SignalRow]:
-    found = []
-    for name, ident, sender, receiver, at in rows:
-        party = sender if sender and len(sender) == 4 else receiver
-        if scope.gemeenten and party not in scope.gemeenten:
+def _united(today: date, scope: Scope, wanted: SignalFilter, after: date | None = None) -> Subquery | None:
+    """The open signals `wanted` asks for, one row each (clocks started on or after `after` only, when
+    given); None when no rule can have any."""
+    oldest = latest_since_of_age(today, wanted.min_age) if wanted.min_age is not None else today
+    if oldest is None:
+        return None
+    parts: list[Select[Any]] = []
+    for kind, rule in RULES.items():
+        if not wanted.wants(kind) or (wanted.client and kind in ABOUT_A_MESSAGE):
             continue
-        provider = receiver if party == sender else sender
-        signal = rules.retour_missing(at.date(), False, today, f"{name} {ident}")
-        if signal:
-            found.append(SignalRow(signal, party, provider, None))
-    return found
+        since = min(latest_open_since(kind, today), oldest)
+        parts.append(rule(Bounds(today, since, scope, wanted.aanbieder, wanted.client, after)))
+    if not parts:
+        return None
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("signals")
 
 
-async def _requests_open(session: AsyncSession, today: date, scope: Scope,
-                         wanted: SignalFilter) -> list[SignalRow]:
-    r, m, c, ans = RequestRow, MessageRow, ClientRow, AnswerRow
-    first_answer = (select(func.min(MessageRow.received_at)).select_from(ans)
-                    .join(MessageRow, MessageRow.id == ans.message_id)
-                    .where(ans.standard == r.standard, ans.aanbieder == r.aanbieder,
-                           ans.referentie_aanbieder == r.referentie_aanbieder, ans.voided.is_(False))
-                    .correlate(r).scalar_subquery())
-    query = (select(r.gemeente, r.aanbieder, r.kind, r.referentie_aanbieder, r.state, m.received_at,
-                    first_answer, c.public_id)
-             .join(m, m.id == r.message_id).join(c, c.id == r.client_id)
-             .where(r.state.in_(("pending", "under_investigation")), scope.where(r.gemeente)))
-    if not wanted.wants("investigation_overdue"):
-        query = query.where(r.state == "pending")
-    if not wanted.wants("answer_missing"):
-        query = query.where(r.state == "under_investigation")
-    query = _narrowed(query, wanted, r.aanbieder, c.public_id)
-    return await asyncio.to_thread(_judge_requests, (await session.execute(query)).all(), today)
+def _key(u: Subquery) -> Any:
+    """`signal_key` in SQL: the first hex digits of the sha256 of kind|gemeente|aanbieder|subject|since."""
+    text = (u.c.kind + "|" + func.coalesce(u.c.gemeente, "") + "|" + func.coalesce(u.c.aanbieder, "") + "|"
+            + u.c.subject + "|" + IsoDay(u.c.since))
+    return func.substr(Sha256Hex(text), literal_column("1"), literal_column(str(KEY_LENGTH)))
 
 
-def _judge_requests(rows: Sequence[Any], today: date) -> list[SignalRow]:
+# storage.web_models.SignalHandledRow, by name: web_models builds its indexes from this package.
+HANDLED = table("web_signals_handled", column("key", String), column("kind", String),
+                column("subject", String))
+SUBJECT_MAX = 100  # a mark keeps the first 100 characters of the subject
+
+
+def _handled(u: Subquery) -> Any:
+    """A mark with this signal's key. Marks are looked up by kind and subject first (an index), so the
+    key, a sha256, is computed only for the few signals that have a mark of the same thing."""
+    h = HANDLED.c
+    return exists(select(h.key).where(h.kind == u.c.kind,
+                                      h.subject == func.substr(u.c.subject, literal_column("1"),
+                                                               literal_column(str(SUBJECT_MAX))),
+                                      h.key == _key(u)))
+
+
+async def signal_counts(session: AsyncSession, today: date, scope: Scope,
+                        wanted: SignalFilter = ALL_SIGNALS) -> dict[str, KindCount]:
+    """Per kind (only kinds that have signals): how many signals, how many of them not marked handled."""
+    u = _united(today, scope, wanted)
+    if u is None:
+        return {}
+    await custom_plans(session)
+    handled = func.sum(case((_handled(u), 1), else_=0))
+    query = select(u.c.kind, func.count(), handled).group_by(u.c.kind)
+    return {kind: KindCount(total, total - int(marked or 0))
+            for kind, total, marked in (await session.execute(query)).all()}
+
+
+# A page is looked for among the clocks of the last 31 days first, then 92, then a year, then all: the
+# list is newest first, so a window that holds the whole page holds the page of the whole list, and
+# the database reads the newest receipts and dates by their indexes instead of every candidate.
+WINDOWS = (31, 92, 366)
+
+
+async def signal_page(session: AsyncSession, today: date, scope: Scope, wanted: SignalFilter = ALL_SIGNALS,
+                      *, with_handled: bool = True, offset: int = 0,
+                      limit: int | None = None) -> list[SignalRow]:
+    """The signals `wanted` asks for in the list's order, from `offset`, at most `limit` (None: all).
+
+    `with_handled=False` leaves out the signals marked handled.
+    """
+    if limit is not None:
+        for days in WINDOWS:
+            found = await _page(session, today, scope, wanted, with_handled, offset, limit,
+                                today - timedelta(days=days))
+            if len(found) == limit:
+                return found
+    return await _page(session, today, scope, wanted, with_handled, offset, limit, None)
+
+
+async def _page(session: AsyncSession, today: date, scope: Scope, wanted: SignalFilter, with_handled: bool,
+                offset: int, limit: int | None, after: date | None) -> list[SignalRow]:
+    u = _united(today, scope, wanted, after)
+    if u is None:
+        return []
+    await custom_plans(session)
+    query = select(u.c.kind, u.c.since, u.c.subject, u.c.gemeente, u.c.aanbieder, u.c.client).order_by(
+        u.c.since.desc(), u.c.rank.cast(Integer), Codepoint(u.c.subject), Codepoint(u.c.gemeente),
+        Codepoint(u.c.aanbieder), Codepoint(u.c.client))
+    if not with_handled:
+        query = query.where(~_handled(u))
+    query = query.offset(offset).limit(limit) if limit is not None else query.offset(offset)
     found = []
-    for gemeente, aanbieder, kind, ref, state, at, answered, public_id in rows:
-        signal = rules.request_unanswered(at.date(), answered.date() if answered else None,
-                                          state == "under_investigation", None, today,
-                                          f"{kind.upper()} {ref}")
-        if signal:
-            found.append(SignalRow(signal, gemeente, aanbieder, public_id))
+    for kind, since, subject, gemeente, aanbieder, client in (await session.execute(query)).all():
+        signal = signal_of(kind, since, today, subject)
+        assert signal is not None, kind  # the rule's bound admits late clocks only
+        found.append(SignalRow(signal, gemeente, aanbieder, client))
     return found
-
-
-async def _declarations_unanswered(session: AsyncSession, today: date, scope: Scope,
-                                   wanted: SignalFilter) -> list[SignalRow]:
-    """323s whose 325 was not published (outbox) within 10 working days; none at all counts too."""
-    if wanted.client:
-        return []  # about a message, like a missing retour: no one client's signal
-    m, answer = MessageRow, aliased(MessageRow)
-    query = (select(m.message_name, m.identificatie, m.sender, m.receiver, m.received_at, answer.message_name,
-                    answer.identificatie)
-             .outerjoin(RetourRow, RetourRow.heen_message_id == m.id)
-             .outerjoin(answer, answer.id == RetourRow.retour_message_id)
-             .where(m.message_number == DECLARATION, m.direction == "in", m.status.in_(JUDGED)))
-    if wanted.aanbieder:
-        query = query.where(m.sender == wanted.aanbieder)
-    rows = (await session.execute(query)).all()
-    keys = [f"{name}-{ident}" for *_, name, ident in rows if name]
-    published: dict[str, date] = {}
-    for start in range(0, len(keys), 500):
-        outbox = select(OutboxRow.message_id, OutboxRow.published_at).where(
-            OutboxRow.message_id.in_(keys[start:start + 500]), OutboxRow.published_at.is_not(None))
-        published.update((key, at.date()) for key, at in (await session.execute(outbox)).all() if at)
-    found = []
-    for own, ident, aanbieder, gemeente, at, name, answer_ident in rows:
-        if scope.gemeenten and gemeente not in scope.gemeenten:
-            continue
-        sent = published.get(f"{name}-{answer_ident}") if name else None
-        signal = rules.declaration_unanswered(at.date(), sent, today, f"{own} {ident}")
-        if signal:
-            found.append(SignalRow(signal, gemeente, aanbieder, None))
-    return found
-
-
-RULE_QUERIES = (
-    (("start_missing",), _start_missing), (("stop_missing",), _stop_missing),
-    (("retour_missing",), _retour_missing), (("answer_missing", "investigation_overdue"), _requests_open),
-    (("declaration_unanswered",), _declarations_unanswered),
-)
 
 
 async def signals(session: AsyncSession, today: date, scope: Scope,
                   wanted: SignalFilter = ALL_SIGNALS) -> list[SignalRow]:
-    """The open signals on `today` that `wanted` asks for, newest first (the clock started latest)."""
-    found = [row for kinds, query in RULE_QUERIES if wanted.wants(*kinds)
-             for row in await query(session, today, scope, wanted)]
-    if wanted.kinds:
-        found = [row for row in found if row.signal.kind in wanted.kinds]
-    if wanted.min_age is not None:
-        found = [row for row in found if row.signal.age >= wanted.min_age]
-    return sorted(found, key=lambda row: (-row.signal.since.toordinal(), -row.signal.overdue, row.signal.kind,
-                                          row.signal.subject))
+    """Every open signal on `today` that `wanted` asks for, handled or not, newest first."""
+    return await signal_page(session, today, scope, wanted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import socket
 import subprocess
@@ -9,6 +10,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.kit.reliability import admin
+from tests.kit.services import scratch_database
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 OneLine = Callable[[subprocess.CompletedProcess[str], str], str]
@@ -63,6 +67,23 @@ def test_postgres_database_that_does_not_exist(istd: Run, one_line: OneLine) -> 
     worker = istd("worker", env={"ISTD_DATABASE__URL": url, "ISTD_HTTP__PORT": str(_free_port())})
     assert worker.returncode == 1
     assert one_line(worker, "istd worker:") == f"istd worker: {expected}"
+
+
+@pytest.mark.postgres
+async def test_postgres_database_that_refuses_writes(istd: Run, one_line: OneLine) -> None:
+    async with scratch_database(f"istd_read_only_{secrets.token_hex(4)}", admin) as name:
+        await admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        url = f"postgresql://postgres@{PG}/{name}"
+        expected = (f"the database at {url} refuses writes (read-only): make it writable "
+                    "(default_transaction_read_only, a standby, the file's permissions) or name the primary")
+        done = await asyncio.to_thread(istd, "db", "upgrade", "--database", url)
+        assert done.returncode == 2
+        cli = f"istd db upgrade: {expected} with --database / ISTD_DATABASE__URL"
+        assert done.stderr.splitlines() == [cli]
+        env = {"ISTD_DATABASE__URL": url, "ISTD_HTTP__PORT": str(_free_port())}
+        worker = await asyncio.to_thread(istd, "worker", env=env)
+    assert worker.returncode == 1
+    assert one_line(worker, "istd worker:") == f"istd worker: {expected} in ISTD_DATABASE__URL"
 
 
 MALFORMED = ("expected sqlite:///PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/NAME "

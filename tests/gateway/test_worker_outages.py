@@ -36,6 +36,8 @@ from tests.kit.services import (
 pytestmark = pytest.mark.rabbitmq
 ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 Probe = Callable[[], Awaitable[Any]]
+STOP_S = 10.0  # the requirement: SIGTERM to exit
+SLOW_S = 120.0  # anything else the SIGTERM test waits for, on a loaded machine
 
 
 async def _admin(sql: str) -> None:
@@ -122,24 +124,26 @@ async def test_sigterm_finishes_the_batch_acks_flushes_and_exits_0_within_10_s(
         sys.executable, "-m", "gateway.cli.main", "worker", env=env,
         stderr=(tmp_path / "worker.log").open("wb"),
     )
+    # Only the time from the signal to the exit is the requirement (10 s); start-up, the first retour
+    # and the broker's bookkeeping afterwards get generous bounds, as a loaded machine slows them all.
     try:
-        await wait_for(_http_ready(port))
+        await wait_for(_http_ready(port), within=SLOW_S)
         capture = await bind_capture(rabbit, topology, topology.out_exchange.name)
         channel = await rabbit.channel(publisher_confirms=True)
         exchange = await channel.get_exchange(topology.inbound_exchange.name)
         bodies = [example("WMO315").replace(b"VB3150001", f"{i:09d}".encode()) for i in range(40)]
         for body in bodies:
             await exchange.publish(aio_pika.Message(body), routing_key="")
-        await drain(capture, 1)  # processing is under way
+        await drain(capture, 1, within=SLOW_S)  # processing is under way
         started = time.monotonic()
         worker.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(worker.wait(), 10)
+        code = await asyncio.wait_for(worker.wait(), 3 * STOP_S)  # beyond 10 s: fails below, with the figure
         elapsed = time.monotonic() - started
     finally:
         if worker.returncode is None:
             worker.kill()
     assert code == 0
-    assert elapsed < 10
+    assert elapsed < STOP_S, f"SIGTERM to exit took {elapsed:.1f} s"
     engine = create_engine(sqlite_url)
     processed = await count_rows(engine, "messages", "WHERE direction = 'in'")
     pending = await count_rows(engine, "outbox", "WHERE published_at IS NULL")
@@ -151,9 +155,9 @@ async def test_sigterm_finishes_the_batch_acks_flushes_and_exits_0_within_10_s(
         inbound = await channel.declare_queue(topology.inbound_queue.name, passive=True)
         return processed + (inbound.declaration_result.message_count or 0) == len(bodies)
 
-    await wait_for(settled, within=10)  # nothing lost, nothing twice
+    await wait_for(settled, within=SLOW_S)  # nothing lost, nothing twice
     assert pending == 0  # the outbox was flushed before exit
-    rest = await drain(capture, processed - 1)  # one retour was taken above
+    rest = await drain(capture, processed - 1, within=SLOW_S)  # one retour was taken above
     assert await capture.get(no_ack=True, fail=False) is None  # exactly one retour per message
     assert len(rest) + 1 == processed
 

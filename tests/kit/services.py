@@ -96,6 +96,18 @@ async def cut_database(name: str, admin: Admin) -> None:
     await admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
 
 
+async def refuse_writes(name: str, admin: Admin) -> None:
+    """Database `name` alone turns read-only: its new sessions refuse every write (SQLSTATE 25006) and
+    the open ones are ended (a session keeps the setting it started with). Never ALTER SYSTEM."""
+    await admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+    await admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+
+
+async def allow_writes(name: str, admin: Admin) -> None:
+    """Undo `refuse_writes` for new sessions; sessions opened meanwhile stay read-only."""
+    await admin(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+
+
 async def bind_capture(
     connection: aio_pika.abc.AbstractConnection, topology: Topology, exchange: str, routing_key: str = "#"
 ) -> aio_pika.abc.AbstractQueue:
@@ -116,8 +128,10 @@ def _type_of(topology: Topology, name: str) -> tuple[aio_pika.ExchangeType, dict
     raise KeyError(name)
 
 
-async def drain(queue: aio_pika.abc.AbstractQueue, count: int) -> list[aio_pika.abc.AbstractIncomingMessage]:
-    """Take exactly `count` messages from `queue` (acked), waiting up to WAIT_S for them."""
+async def drain(
+    queue: aio_pika.abc.AbstractQueue, count: int, *, within: float = WAIT_S
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
+    """Take exactly `count` messages from `queue` (acked), waiting up to `within` seconds for them."""
     taken: list[aio_pika.abc.AbstractIncomingMessage] = []
 
     async def one_more() -> bool:
@@ -126,7 +140,7 @@ async def drain(queue: aio_pika.abc.AbstractQueue, count: int) -> list[aio_pika.
             taken.append(message)
         return len(taken) >= count
 
-    await wait_for(one_more)
+    await wait_for(one_more, within=within)
     return taken
 
 

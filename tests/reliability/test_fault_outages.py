@@ -1,9 +1,11 @@
-"""Outages under load: PostgreSQL unreachable for 30 s, RabbitMQ connections closed or the broker restarted.
+"""Outages under load: PostgreSQL unreachable or refusing writes for 30 s, RabbitMQ connections closed
+or the broker restarted.
 
 The database outage cuts the worker's own database (ALLOW_CONNECTIONS false and its backends
 terminated): from the worker's side the same as a server that went away, and harmless to everyone
-else. The variants that stop the PostgreSQL cluster or restart RabbitMQ itself run only with
-ISTD_DISRUPTIVE_TESTS=1, on a machine where nothing else uses those services.
+else. The read-only variant sets default_transaction_read_only on that database alone (as a standby
+after a failover would answer). The variants that stop the PostgreSQL cluster or restart RabbitMQ
+itself run only with ISTD_DISRUPTIVE_TESTS=1, on a machine where nothing else uses those services.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from tests.kit.reliability import (
     tally,
     wait_until,
 )
-from tests.kit.services import cut_database, make_settings
+from tests.kit.services import allow_writes, cut_database, make_settings, refuse_writes
 from tests.kit.traffic import Traffic
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
@@ -109,8 +111,32 @@ async def test_database_cut_for_30_s_holds_consumption_reports_503_dead_letters_
     print(f"\ndatabase cut {OUTAGE_S} s: {await run.finish()}")
 
 
-async def _hold_while_down(run: Run, seconds: float) -> None:
-    """During the outage: 503 naming the database, no message consumed, nothing dead-lettered."""
+@pytest.mark.timeout(600)
+async def test_database_refusing_writes_for_30_s_holds_consumption_reports_503_and_recovers_by_itself(
+    run: Run, fresh_database: str
+) -> None:
+    await run.start_under_load()
+    await refuse_writes(fresh_database, admin)
+    run.publish_rest()
+    try:
+        down, waiting = await _hold_while_down(run, OUTAGE_S)
+    finally:
+        await allow_writes(fresh_database, admin)
+    # No backend terminated this time: the sessions the worker opened during the outage are still
+    # read-only, and it must renew them by itself.
+    back = Clock()
+    await wait_until(run.worker.ready, within=60)
+    outages = await run.worker.metric("istd_database_outages_total")
+    checks = down["checks"]
+    assert isinstance(checks, dict)
+    print(f"\ndatabase read-only {OUTAGE_S} s: 503 {checks['database']!r}, {waiting} messages "
+          f"held in the queue, {outages:g} batch attempts deferred, ready {back()} s after the reset; "
+          f"{await run.finish()}")
+
+
+async def _hold_while_down(run: Run, seconds: float) -> tuple[dict[str, object], int]:
+    """During the outage: 503 naming the database, no message consumed, nothing dead-lettered.
+    Returns the 503's body and the depth the queue held."""
     down = await wait_until(lambda: _status(run, 503), within=30)
     assert down["failing"] == ["database"]
     await run.more
@@ -120,6 +146,7 @@ async def _hold_while_down(run: Run, seconds: float) -> None:
     assert await queue_depth(run.rabbit, queue) == waiting  # nothing acked, nothing more taken
     assert await queue_depth(run.rabbit, run.topology.dead_queue.name) == 0
     assert (await run.worker.health()) is not None  # the process stayed up
+    return down, waiting
 
 
 async def _settled(rabbit: aio_pika.abc.AbstractConnection, queue: str) -> int | None:

@@ -45,12 +45,11 @@ async def test_a_slow_page_does_not_hold_up_the_login_page(app: FastAPI, client:
     monkeypatch.setattr(env, "get_template", get_template)
     slow = asyncio.create_task(client.get("/lopend", params={"on": "2025-03-10"},
                                           headers=bearer(register["wijk"])))
-    while not rendering.is_set():
-        await asyncio.sleep(0.01)
+    assert await asyncio.to_thread(rendering.wait, HELD)  # /lopend has reached its render
 
     login = await client.get("/login")
 
     assert login.status_code == 200
-    assert not release.is_set() and not slow.done()  # /lopend is still rendering
+    assert not slow.done()  # /lopend is still rendering: its render waits for `release`
     release.set()
     assert (await slow).status_code == 200

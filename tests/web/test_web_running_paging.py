@@ -97,7 +97,8 @@ async def test_large_sets_get_a_scaled_client_sample(
     f = RunningFilter(date.fromisoformat(ON))
     async with sessions() as session:
         rows = await page_rows(session, f, TEAM, 0, None)
-        ids = dict((await session.execute(select(ClientRow.public_id, ClientRow.id))).tuples().all())
+        pairs = await session.execute(select(ClientRow.public_id, ClientRow.id))
+        ids = {public_id: id_ for public_id, id_ in pairs}
         result = await running_allocations(session, f, TEAM, Sampling(modulus=2, exact_below=0))
     sampled = [row for row in rows if ids[row.client_public_id] % 2 == 0]
     assert 0 < len(sampled) < len(rows)  # a real sample of the 11, not all or nothing

@@ -69,6 +69,31 @@ async def test_the_analyst_sees_no_cell_under_five(http: httpx.AsyncClient, regi
     assert "niet getoond (kleine groep)" in waiting_page
 
 
+async def test_five_waits_of_one_client_are_one_client(http: httpx.AsyncClient,
+                                                      register: dict[str, str]) -> None:
+    """P2 cat. 01, February 2025: five requests and five starts, all of client 999900055 (REF-W0..W4).
+
+    Five waits but one client: the analyst's cells and ranking row are withheld; the team sees them.
+    """
+    analyst, team = bearer(register["ana"]), bearer(register["wijk"])
+    cells = [w for w in (await http.get("/api/waiting", headers=analyst)).json()
+             if (w["provider"], w["category"], w["month"]) == ("87654321", "01", "2025-02")]
+    assert {w["measure"] for w in cells} == {"request_to_allocation", "allocation_to_start"}
+    assert all(w["suppressed"] and w["count"] is None and w["p50"] is None for w in cells)
+    ranks = [r for r in (await http.get("/api/waiting/ranked", params={"on": ON}, headers=analyst)).json()
+             if (r["provider"], r["category"]) == ("87654321", "01")]
+    assert ranks
+    assert all(r["suppressed"] and r["count"] is None for r in ranks)
+    csv_text = (await http.get("/api/waiting.csv", params={"format": "plain"}, headers=analyst)).text
+    rows = [r for r in csv.DictReader(io.StringIO(csv_text)) if r["provider"] == "87654321"]
+    assert rows
+    assert all(r["count"] == "< 5" for r in rows if r["month"] == "2025-02")
+    team_cells = [w for w in (await http.get("/api/waiting", headers=team)).json()
+                  if (w["provider"], w["category"], w["month"]) == ("87654321", "01", "2025-02")]
+    assert {(w["measure"], w["count"], w["suppressed"]) for w in team_cells} == {
+        ("request_to_allocation", 5, False), ("allocation_to_start", 5, False)}
+
+
 async def test_the_team_keeps_its_figures(http: httpx.AsyncClient, register: dict[str, str]) -> None:
     area = (await http.get("/api/area", params={"on": ON}, headers=bearer(register["wijk"]))).json()
     assert not any(r["withheld"] for r in area["rows"])
@@ -92,12 +117,13 @@ def test_a_few_never_started_in_a_large_group_are_withheld() -> None:
 async def test_the_analyst_ranking_and_waiting_list_hold_no_small_group(
     http: httpx.AsyncClient, register: dict[str, str]
 ) -> None:
-    """Jan-Mar 2025 starts: P1 cat. 02 three waits (withheld), P2 cat. 01 five (shown), 'overig' one."""
+    """Jan-Mar 2025 starts: P1 cat. 02 three waits (withheld), P2 cat. 01 five waits of one client
+    (withheld: clients are counted, not waits), 'overig' one."""
     ranked = (await http.get("/api/waiting/ranked", params={"on": ON, "maanden": 3},
                              headers=bearer(register["ana"]))).json()
     starts = [(r["provider"], r["count"], r["suppressed"])
               for r in ranked if r["measure"] == "allocation_to_start"]
-    assert starts == [("12345678", None, True), ("87654321", 5, False), ("overig", None, True)]
+    assert starts == [("12345678", None, True), ("87654321", None, True), ("overig", None, True)]
     team = (await http.get("/api/waiting/ranked", params={"on": ON, "maanden": 3},
                            headers=bearer(register["wijk"]))).json()
     assert all(not r["suppressed"] for r in team)  # the team sees its own figures

@@ -1,7 +1,7 @@
 """web: indexes of the team's pages (search, cliëntbeeld, household, berichtenmonitor)
 
 Revision ID: 0110_web_pages
-Revises: 0105_web_signals_handled
+Revises: 0106_web_signals
 Create Date: 2026-12-07
 
 On a register of a million allocations the pages read a client's rows, a client's address and a week
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0110_web_pages"
-down_revision: str | Sequence[str] | None = "0105_web_signals_handled"
+down_revision: str | Sequence[str] | None = "0106_web_signals"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
