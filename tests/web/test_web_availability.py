@@ -15,9 +15,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
-from gateway.web import accounts, pages_signals
+from gateway.web import accounts, pages_signals, pages_waiting
 from gateway.web.app import SECURITY_HEADERS, create_web_app
-from handlers.insight import signals as signal_rules
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
 from tests.web.ingest_messages import ingest
@@ -148,18 +147,23 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 async def test_a_heavy_request_does_not_block_the_login_page(
     server: tuple[str, str], http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """While the signals are being judged (held here until released), /login still answers."""
+    """While the waiting times are being ranked (held here until released), /login still answers.
+
+    The ranking is the heaviest Python work left in a request (signals are read from their table);
+    it runs in a worker thread, so the event loop stays free.
+    """
     base, token = server
     entered, release = threading.Event(), threading.Event()
-    original = signal_rules.start_missing
+    original = pages_waiting.ranked
 
     def held(*args: Any) -> Any:
         entered.set()
         release.wait(timeout=30)  # the bound of the test when the loop is blocked
         return original(*args)
 
-    monkeypatch.setattr(signal_rules, "start_missing", held)
-    heavy = asyncio.create_task(http.get(f"{base}/api/signals", params={"on": ON}, headers=bearer(token)))
+    monkeypatch.setattr(pages_waiting, "ranked", held)
+    heavy = asyncio.create_task(http.get(f"{base}/api/waiting/ranked", params={"on": ON},
+                                         headers=bearer(token)))
     assert await asyncio.to_thread(entered.wait, 30)
     try:
         login_page = await http.get(f"{base}/login", timeout=20)
