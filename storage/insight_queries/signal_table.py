@@ -55,7 +55,8 @@ async def refreshed(session: AsyncSession) -> Refreshed | None:
     row = await session.get(InsightRefreshRow, NAME)
     if row is None:
         return None
-    return Refreshed(row.day, row.computed_at, row.seconds, row.rows)
+    at = row.computed_at if row.computed_at.tzinfo else row.computed_at.replace(tzinfo=UTC)  # SQLite: naive UTC
+    return Refreshed(row.day, at, row.seconds, row.rows)
 
 
 def _postgres(session: AsyncSession) -> bool:
@@ -117,10 +118,10 @@ async def _table_counts(session: AsyncSession, today: date, scope: Scope,
     if terms is None:
         return {}
     counted = select(T.kind, func.count()).where(*terms).group_by(T.kind)
-    totals = dict((await session.execute(counted)).tuples())
+    totals = {kind: int(n) for kind, n in (await session.execute(counted)).all()}
     # The marks are few: counted from them, each found by the signal's key.
-    marked = dict((await session.execute(
-        select(T.kind, func.count()).join(H, H.key == T.key).where(*terms).group_by(T.kind))).tuples())
+    marking = select(T.kind, func.count()).join(H, H.key == T.key).where(*terms).group_by(T.kind)
+    marked = {kind: int(n) for kind, n in (await session.execute(marking)).all()}
     return {kind: KindCount(total, total - marked.get(kind, 0)) for kind, total in totals.items()}
 
 
@@ -137,7 +138,7 @@ async def _table_page(session: AsyncSession, today: date, scope: Scope, wanted: 
     if limit is not None:
         query = query.limit(limit)
     found = []
-    for kind, since, subject, gemeente, aanbieder, client in (await session.execute(query)).tuples():
+    for kind, since, subject, gemeente, aanbieder, client in (await session.execute(query)).all():
         signal = signal_of(kind, since, today, subject)
         assert signal is not None, kind  # the refresh stored late clocks only
         found.append(SignalRow(signal, gemeente, aanbieder, client))
