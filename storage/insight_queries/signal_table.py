@@ -79,6 +79,8 @@ async def refresh_signals(session: AsyncSession, today: date) -> Refreshed | Non
             ["kind", "rank", "since", "subject", "gemeente", "aanbieder", "client", "key"],
             select(u.c.kind, u.c.rank.cast(Integer), u.c.since, u.c.subject, u.c.gemeente, u.c.aanbieder,
                    u.c.client, live.key_of(u))))
+    if _postgres(session):
+        await session.execute(text("ANALYZE web_insight_signals"))  # the planner's figures of the new set
     rows = (await session.execute(select(func.count()).select_from(T))).scalar_one()
     done = Refreshed(today, datetime.now(UTC), round(time.perf_counter() - began, 3), rows)
     row = await session.get(InsightRefreshRow, NAME)
@@ -91,8 +93,10 @@ async def refresh_signals(session: AsyncSession, today: date) -> Refreshed | Non
     return done
 
 
-def _where(today: date, scope: Scope, wanted: SignalFilter) -> list[ColumnElement[bool]] | None:
-    """The table's conditions for `wanted` (None: no signal can match)."""
+def _where(today: date, scope: Scope, wanted: SignalFilter,
+           party_rows: bool = True) -> list[ColumnElement[bool]] | None:
+    """The table's conditions for `wanted` (None: no signal can match); `party_rows=False` when no missing
+    retour names the provider as its other party (then the provider's index serves the page alone)."""
     terms: list[ColumnElement[bool]] = []
     if scope.gemeenten:
         terms.append(T.gemeente.in_(sorted(scope.gemeenten)))
@@ -101,7 +105,8 @@ def _where(today: date, scope: Scope, wanted: SignalFilter) -> list[ColumnElemen
     if wanted.aanbieder:
         # A missing retour's heen message may name the provider as either party (signal_rules).
         terms.append((T.aanbieder == wanted.aanbieder)
-                     | ((T.kind == "retour_missing") & (T.gemeente == wanted.aanbieder)))
+                     | ((T.kind == "retour_missing") & (T.gemeente == wanted.aanbieder)) if party_rows
+                     else T.aanbieder == wanted.aanbieder)
     if wanted.client:
         terms.append(T.client == wanted.client)  # signals about a message have no client
     if wanted.min_age is not None:
@@ -127,7 +132,9 @@ async def _table_counts(session: AsyncSession, today: date, scope: Scope,
 
 async def _table_page(session: AsyncSession, today: date, scope: Scope, wanted: SignalFilter,
                       with_handled: bool, offset: int, limit: int | None) -> list[SignalRow]:
-    terms = _where(today, scope, wanted)
+    party_rows = bool(wanted.aanbieder) and (await session.execute(select(exists(select(T.id).where(
+        T.gemeente == wanted.aanbieder, T.kind == "retour_missing"))))).scalar_one()
+    terms = _where(today, scope, wanted, party_rows)
     if terms is None:
         return []
     if not with_handled:

@@ -13,6 +13,7 @@ a downgrade just drops them. The same tables are declared in `storage.web_models
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,11 +24,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BIGINT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-INDEXES = (
-    ("ix_web_insight_signals_since", ["since", "rank"]),
-    ("ix_web_insight_signals_gemeente", ["gemeente", "since", "rank"]),
-    ("ix_web_insight_signals_kind", ["kind", "gemeente", "since"]),
-    ("ix_web_insight_signals_aanbieder", ["aanbieder", "since"]),
+NEWEST = sa.text("since DESC")  # the list's order: newest clock first, then the kinds' order (rank)
+INDEXES: tuple[tuple[str, list[Any]], ...] = (
+    ("ix_web_insight_signals_since", [NEWEST, "rank"]),
+    ("ix_web_insight_signals_gemeente", ["gemeente", NEWEST, "rank"]),
+    ("ix_web_insight_signals_kind", ["kind", NEWEST, "rank"]),
+    ("ix_web_insight_signals_aanbieder", ["aanbieder", NEWEST, "rank"]),
     ("ix_web_insight_signals_client", ["client"]),
     ("ix_web_insight_signals_key", ["key"]),
 )
