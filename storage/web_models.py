@@ -165,6 +165,28 @@ class InsightSignalRow(Base):
     )
 
 
+class InsightSignalDayRow(Base):
+    """How many signals per kind, gemeente and clock start: the counts without a provider or client filter."""
+
+    __tablename__ = "web_insight_signal_days"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    gemeente: Mapped[str] = mapped_column(String, primary_key=True)  # '' for a signal without one
+    since: Mapped[date] = mapped_column(Date, primary_key=True)
+    signals: Mapped[int] = mapped_column(Integer)
+
+
+class InsightSignalProviderRow(Base):
+    """How many signals per kind, gemeente and provider: the counts of a provider without an age filter."""
+
+    __tablename__ = "web_insight_signal_providers"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    gemeente: Mapped[str] = mapped_column(String, primary_key=True)  # '' for a signal without one
+    aanbieder: Mapped[str] = mapped_column(String, primary_key=True)  # '' for a signal without one
+    signals: Mapped[int] = mapped_column(Integer)
+
+
 class InsightRefreshRow(Base):
     """When a derived table was last rebuilt: for which day, at what time, how long it took, how many rows."""
 

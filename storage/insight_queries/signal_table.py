@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, delete, exists, func, insert, select, text
+from sqlalchemy import ColumnElement, Integer, Select, delete, exists, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,11 +31,17 @@ from storage.insight_queries.common import Scope
 from storage.insight_queries.signal_rules import RULES, Bounds
 from storage.insight_queries.signals import ALL_SIGNALS, KindCount, SignalFilter, SignalRow
 from storage.insight_queries.sql_text import Codepoint
-from storage.web_models import InsightRefreshRow, InsightSignalRow, SignalHandledRow
+from storage.web_models import (
+    InsightRefreshRow,
+    InsightSignalDayRow,
+    InsightSignalProviderRow,
+    InsightSignalRow,
+    SignalHandledRow,
+)
 
 NAME = "signals"
 LOCK = 0x15D5_1C4A  # the advisory lock of a signals refresh (PostgreSQL), any stable number of ours
-T, H = InsightSignalRow, SignalHandledRow
+T, H, D, P = InsightSignalRow, SignalHandledRow, InsightSignalDayRow, InsightSignalProviderRow
 
 
 class LiveTooSlow(Exception):
@@ -55,7 +61,8 @@ async def refreshed(session: AsyncSession) -> Refreshed | None:
     row = await session.get(InsightRefreshRow, NAME)
     if row is None:
         return None
-    at = row.computed_at if row.computed_at.tzinfo else row.computed_at.replace(tzinfo=UTC)  # SQLite: naive UTC
+    at = row.computed_at  # SQLite gives the UTC time without its zone
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
     return Refreshed(row.day, at, row.seconds, row.rows)
 
 
@@ -72,15 +79,22 @@ async def refresh_signals(session: AsyncSession, today: date) -> Refreshed | Non
             select(func.pg_try_advisory_xact_lock(LOCK)))).scalar_one():
         return None
     began = time.perf_counter()
-    await session.execute(delete(T))
+    for derived in (T, D, P):
+        await session.execute(delete(derived))
     for kind, rule in RULES.items():
         u = rule(Bounds(today, latest_open_since(kind, today), Scope(), None, None)).subquery("signals")
         await session.execute(insert(T).from_select(
             ["kind", "rank", "since", "subject", "gemeente", "aanbieder", "client", "key"],
             select(u.c.kind, u.c.rank.cast(Integer), u.c.since, u.c.subject, u.c.gemeente, u.c.aanbieder,
                    u.c.client, live.key_of(u))))
+    gemeente, aanbieder = func.coalesce(T.gemeente, ""), func.coalesce(T.aanbieder, "")
+    await session.execute(insert(D).from_select(["kind", "gemeente", "since", "signals"], select(
+        T.kind, gemeente, T.since, func.count()).group_by(T.kind, gemeente, T.since)))
+    await session.execute(insert(P).from_select(["kind", "gemeente", "aanbieder", "signals"], select(
+        T.kind, gemeente, aanbieder, func.count()).group_by(T.kind, gemeente, aanbieder)))
     if _postgres(session):
-        await session.execute(text("ANALYZE web_insight_signals"))  # the planner's figures of the new set
+        await session.execute(text("ANALYZE web_insight_signals, web_insight_signal_days, "
+                                   "web_insight_signal_providers"))  # the planner's figures of the new set
     rows = (await session.execute(select(func.count()).select_from(T))).scalar_one()
     done = Refreshed(today, datetime.now(UTC), round(time.perf_counter() - began, 3), rows)
     row = await session.get(InsightRefreshRow, NAME)
@@ -117,12 +131,34 @@ def _where(today: date, scope: Scope, wanted: SignalFilter,
     return terms
 
 
+def _summed(today: date, scope: Scope, wanted: SignalFilter) -> Select[Any] | None:
+    """Signals per kind from the sums per day or per provider, when the filter allows (else None)."""
+    if wanted.client or (wanted.aanbieder and wanted.min_age is not None):
+        return None
+    table: Any = P if wanted.aanbieder else D
+    query = select(table.kind, func.sum(table.signals)).group_by(table.kind)
+    if scope.gemeenten:
+        query = query.where(table.gemeente.in_(sorted(scope.gemeenten)))
+    if wanted.kinds:
+        query = query.where(table.kind.in_(sorted(wanted.kinds)))
+    if wanted.aanbieder:
+        query = query.where((P.aanbieder == wanted.aanbieder)
+                            | ((P.kind == "retour_missing") & (P.gemeente == wanted.aanbieder)))
+    if wanted.min_age is not None:
+        oldest = latest_since_of_age(today, wanted.min_age)
+        assert oldest is not None  # _where found none before
+        query = query.where(D.since <= oldest)
+    return query
+
+
 async def _table_counts(session: AsyncSession, today: date, scope: Scope,
                         wanted: SignalFilter) -> dict[str, KindCount]:
     terms = _where(today, scope, wanted)
     if terms is None:
         return {}
-    counted = select(T.kind, func.count()).where(*terms).group_by(T.kind)
+    summed = _summed(today, scope, wanted)
+    counted: Any = (select(T.kind, func.count()).where(*terms).group_by(T.kind) if summed is None
+                            else summed)
     totals = {kind: int(n) for kind, n in (await session.execute(counted)).all()}
     # The marks are few: counted from them, each found by the signal's key.
     marking = select(T.kind, func.count()).join(H, H.key == T.key).where(*terms).group_by(T.kind)

@@ -51,6 +51,20 @@ def upgrade() -> None:
     for name, columns in INDEXES:
         op.create_index(name, "web_insight_signals", columns)
     op.create_table(
+        "web_insight_signal_days",
+        sa.Column("kind", sa.String(32), primary_key=True),
+        sa.Column("gemeente", sa.String(), primary_key=True),
+        sa.Column("since", sa.Date(), primary_key=True),
+        sa.Column("signals", sa.Integer(), nullable=False),
+    )
+    op.create_table(
+        "web_insight_signal_providers",
+        sa.Column("kind", sa.String(32), primary_key=True),
+        sa.Column("gemeente", sa.String(), primary_key=True),
+        sa.Column("aanbieder", sa.String(), primary_key=True),
+        sa.Column("signals", sa.Integer(), nullable=False),
+    )
+    op.create_table(
         "web_insight_refreshed",
         sa.Column("name", sa.String(32), primary_key=True),
         sa.Column("day", sa.Date(), nullable=False),
@@ -62,6 +76,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("web_insight_refreshed")
+    op.drop_table("web_insight_signal_providers")
+    op.drop_table("web_insight_signal_days")
     for name, _columns in reversed(INDEXES):
         op.drop_index(name, table_name="web_insight_signals")
     op.drop_table("web_insight_signals")
