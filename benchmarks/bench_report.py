@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pstats
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,10 @@ STAGE_LABELS = {
     "check": "check (sha256, parse, XSD, decode, lvl 2)",
     "apply": "apply (rules, register records)",
     "retour": "retour (build)",
+    "sql": "sql (transaction; frames read meanwhile)",
+    "record": "record (log line, metrics)",
     "settle": "settle (ack after commit)",
+    "relay": "relay (outbox page, publish, confirms)",
 }
 
 
@@ -46,6 +50,20 @@ def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
     return values[min(len(values) - 1, int(share * len(values)))]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One ceiling run and the worker's drain of the same messages right after it (msg/s)."""
+
+    ceiling: float
+    worker: float
+    published: float
+    backlog: int
+
+    @property
+    def ratio(self) -> float:
+        return self.worker / self.ceiling if self.ceiling else 0.0
 
 
 @dataclass
@@ -68,22 +86,30 @@ class Report:
     cpu_us: dict[str, float] = field(default_factory=dict)  # worker CPU µs per message: total and per stage
     processes: int = 1  # phase 4: `istd worker --processes N` on the shard queues
     processes_rate: float = 0.0
+    pairs: list[Pair] = field(default_factory=list)  # ceiling and worker, interleaved
+
+    def ratio(self) -> float:
+        """The median of the pairs' ratios (each pair ran at one machine load); else of the medians."""
+        if self.pairs:
+            return statistics.median(p.ratio for p in self.pairs)
+        return self.worker_rate / self.ceiling_rate if self.ceiling_rate else 0.0
 
     def render(self) -> str:
-        ratio = self.worker_rate / self.ceiling_rate if self.ceiling_rate else 0.0
+        ratio = self.ratio()
         p50, p99 = percentile(self.latencies, 0.50), percentile(self.latencies, 0.99)
         lines = [
             f"worker benchmark: {self.count} messages (301/305/307/315/317/319, iWmo + iJw, ~10 % spoiled)",
             f"  generated in {self.generate_s:.1f} s; published to istd.in at {self.publish_rate:,.0f} msg/s",
+            *self._pair_lines(),
             f"  bare pipeline ceiling ..... {self.ceiling_rate:8,.0f} msg/s  "
-            "(consume + parse + XSD + batched insert)",
+            "(consume + parse + XSD + batched insert; median)",
             f"  worker, sustained ......... {self.worker_rate:8,.0f} msg/s  "
-            f"(goal {GOAL_RATE:,.0f}: {'met' if self.worker_rate >= GOAL_RATE else 'NOT met'})",
+            f"(median; goal {GOAL_RATE:,.0f}: {'met' if self.worker_rate >= GOAL_RATE else 'NOT met'})",
             f"  worker, retours published   {self.published_rate:8,.0f} msg/s  "
-            "(the same run, until the outbox was empty too)",
+            "(the same drains, until the outbox was empty too)",
             f"  ratio worker / ceiling .... {ratio:8.2f}        "
-            f"(goal {GOAL_RATIO}: {'met' if ratio >= GOAL_RATIO else 'NOT met'}; this round >= "
-            f"{ROUND_RATIO}: {'met' if ratio >= ROUND_RATIO else 'NOT met'})",
+            f"(median of the pairs; goal {GOAL_RATIO}: {'met' if ratio >= GOAL_RATIO else 'NOT met'}; "
+            f"this round >= {ROUND_RATIO}: {'met' if ratio >= ROUND_RATIO else 'NOT met'})",
             *self._processes_lines(),
             f"  end-to-end latency at {self.latency_rate:,.0f} msg/s offered: p50 {p50 * 1000:,.0f} ms, "
             f"p99 {p99 * 1000:,.0f} ms ({len(self.latencies)} retours matched)",
@@ -96,6 +122,10 @@ class Report:
             *self._cpu_lines(),
         ]
         return "\n".join(lines)
+
+    def _pair_lines(self) -> list[str]:
+        return [f"  pair {n}: ceiling {p.ceiling:8,.0f} msg/s, worker {p.worker:8,.0f} msg/s, "
+                f"ratio {p.ratio:5.2f}" for n, p in enumerate(self.pairs, 1)]
 
     def _processes_lines(self) -> list[str]:
         if self.processes < 2:
@@ -112,9 +142,9 @@ class Report:
         total = self.cpu_us.get("total", 0.0)
         timed = {k: v for k, v in self.cpu_us.items() if k != "total"}
         rest = total - sum(timed.values())
-        lines = [f"  worker CPU per message .... {total:8.0f} µs  (publishing to istd.in until drained)"]
+        lines = [f"  worker CPU per message .... {total:8.0f} µs  (the pairs' drains: publish until drained)"]
         lines += [f"    {STAGE_LABELS.get(k, k):<40} {v:6.0f} µs" for k, v in timed.items()]
-        lines.append(f"    {'rest: SQL + drivers, outbox relay, loop':<40} {rest:6.0f} µs")
+        lines.append(f"    {'rest: event loop, aiormq frames, HTTP':<40} {rest:6.0f} µs")
         return lines
 
 

@@ -2,10 +2,12 @@
 
     python benchmarks/worker_bench.py [--count 50000] [--profile]
 
-1. ceiling: the same bytes through aio-pika consume + hardened lxml parse + XSD validation + one
-   batched INSERT per batch, ack after commit (no rules, no register);
-2. worker: all messages pre-published to `istd.in`, then `istd worker` (a subprocess, as deployed)
-   drains them: sustained messages/second, peak RSS, outbox drained;
+1. pairs (--pairs P, default 3): the messages in P equal parts; for each part in turn, first the
+   ceiling: the same bytes through aio-pika consume + hardened lxml parse + XSD validation + one
+   batched INSERT per batch, ack after commit (no rules, no register); then the worker: the part
+   pre-published to `istd.in`, and `istd worker` (a subprocess, as deployed, running throughout)
+   drains it: sustained messages/second, outbox drained. Ceiling and worker run side by side in
+   time, so a pair sees the same machine load; the ratio reported is the median of the P pairs';
 3. latency: with the worker running, more messages published at 70 % of the measured rate, each
    stamped at publish time; end-to-end latency to its retour (or forwarded 301/319) on `istd.out`;
 4. processes: the same messages through `istd worker --processes N` (N = --processes, default the
@@ -20,30 +22,27 @@ import asyncio
 import os
 import re
 import secrets
-import signal
+import statistics
 import sys
 import time
 from pathlib import Path
 
 import aio_pika
 import asyncpg  # type: ignore[import-untyped]
-import httpx
 
 # A script: its own folder (bench_report, ceiling) and the project root (tests/kit) on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_report import Report, profile_summary
+from bench_report import Pair, Report, profile_summary
 from ceiling import run_ceiling
+from worker_process import PROCESSED_SQL, RABBIT, UNPUBLISHED_SQL, Worker, count, drain
 
 from gateway.worker.sharding import shard_of
 from gateway.worker.supervisor import available_cores
 from gateway.worker.topology import Topology
-from tests.kit.reliability import free_port
 from tests.kit.traffic import Traffic
 
-ROOT = Path(__file__).resolve().parents[1]
-RABBIT = os.environ.get("ISTD_BENCH_RABBIT", "amqp://guest:guest@127.0.0.1:5672/")
 PG_ADMIN = os.environ.get("ISTD_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 WINDOW = 1000
 
@@ -51,6 +50,7 @@ WINDOW = 1000
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50_000, help="messages for the worker (default 50000)")
+    parser.add_argument("--pairs", type=int, default=3, help="ceiling/worker pairs, interleaved (default 3)")
     parser.add_argument("--latency-count", type=int, default=None, help="messages in the latency phase")
     parser.add_argument("--profile", action="store_true", help="worker under cProfile: where the time goes")
     parser.add_argument("--processes", type=int, default=available_cores(),
@@ -75,96 +75,6 @@ async def publish_all(target: aio_pika.abc.AbstractExchange, routing_key: str, b
             for b in bodies[start:start + WINDOW]
         ))
     return len(bodies) / (time.perf_counter() - started)
-
-
-class Worker:
-    """`istd worker` as a subprocess, optionally under cProfile; samples its RSS."""
-
-    def __init__(self, url: str, prefix: str, profile: Path | None, log: Path, *, processes: int = 1,
-                 shards: int = 0) -> None:
-        self.port = free_port()
-        self.env = {**os.environ, "ISTD_BROKER__URL": RABBIT, "ISTD_BROKER__PREFIX": prefix,
-                    "ISTD_DATABASE__URL": url, "ISTD_HTTP__PORT": str(self.port),
-                    "ISTD_BROKER__SHARDS": str(shards)}
-        runner = ["-m", "cProfile", "-o", str(profile)] if profile else []
-        several = ["--processes", str(processes)] if processes > 1 else []
-        self.argv = [sys.executable, *runner, "-m", "gateway.cli.main", "worker", *several]
-        self.log = log
-        self.peak_rss_mb = 0.0
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        self.process = await asyncio.create_subprocess_exec(
-            *self.argv, env=self.env, cwd=ROOT, stderr=self.log.open("wb"))
-        async with httpx.AsyncClient() as client, asyncio.timeout(120):
-            while True:
-                try:
-                    if (await client.get(f"http://127.0.0.1:{self.port}/health/ready")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
-
-    def sample_rss(self) -> None:
-        assert self.process is not None
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                self.peak_rss_mb = max(self.peak_rss_mb, int(line.split()[1]) / 1024)
-
-    async def batch_figures(self) -> tuple[float, float]:
-        """(mean messages per batch, mean batch milliseconds) from the worker's /metrics so far."""
-        async with httpx.AsyncClient() as client:
-            text = (await client.get(f"http://127.0.0.1:{self.port}/metrics")).text
-        found = dict(re.findall(r"^(istd_batch_(?:size|seconds)_(?:sum|count)) ([0-9.e+-]+)$", text, re.M))
-        count = float(found.get("istd_batch_size_count", 0)) or 1.0
-        return (float(found.get("istd_batch_size_sum", 0)) / count,
-                1000 * float(found.get("istd_batch_seconds_sum", 0)) / count)
-
-    async def cpu_seconds(self) -> dict[str, float]:
-        """CPU seconds so far: the whole process (`total`) and each stage (gateway.processing.stages)."""
-        async with httpx.AsyncClient() as client:
-            text = (await client.get(f"http://127.0.0.1:{self.port}/metrics")).text
-        found = {stage: float(value) for stage, value in re.findall(
-            r'^istd_stage_cpu_seconds_total\{stage="([a-z]+)"\} ([0-9.e+-]+)$', text, re.M)}
-        total = re.search(r"^process_cpu_seconds_total ([0-9.e+-]+)$", text, re.M)
-        found["total"] = float(total.group(1)) if total else 0.0
-        return found
-
-    async def stop(self) -> tuple[int, float]:
-        assert self.process is not None
-        started = time.perf_counter()
-        self.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(self.process.wait(), 60)
-        return code, time.perf_counter() - started
-
-
-async def _count(url: str, sql: str) -> int:
-    connection = await asyncpg.connect(url)
-    try:
-        return int(await connection.fetchval(sql))
-    finally:
-        await connection.close()
-
-
-async def drain_worker(worker: Worker, url: str, total: int, report: Report) -> None:
-    """Wait until the worker processed `total` messages; the sustained rate from its first to its last."""
-    processed_sql = "SELECT count(*) FROM messages WHERE status <> 'sent'"
-    first: tuple[float, int] | None = None
-    while True:
-        done = await _count(url, processed_sql)
-        now = time.perf_counter()
-        worker.sample_rss()
-        if first is None and done > 0:
-            first = (now, done)
-        if done >= total:
-            break
-        await asyncio.sleep(0.25)
-    assert first is not None
-    report.worker_rate = (done - first[1]) / max(now - first[0], 1e-9)
-    report.backlog_after_drain = await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
-    while await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL") > 0:  # noqa: ASYNC110
-        await asyncio.sleep(0.1)
-    report.published_rate = (done - first[1]) / max(time.perf_counter() - first[0], 1e-9)
 
 
 async def latency_phase(
@@ -195,9 +105,9 @@ async def latency_phase(
             aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), "") for b in chunk))
         await asyncio.sleep(max(0.0, started + (i // per_tick + 1) * interval - time.perf_counter()))
     total = report.count + len(bodies)
-    while await _count(url, "SELECT count(*) FROM messages WHERE status <> 'sent'") < total:  # noqa: ASYNC110 - polling the database
+    while await count(url, PROCESSED_SQL) < total:  # noqa: ASYNC110 - polling the database
         await asyncio.sleep(0.25)
-    while await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL") > 0:  # noqa: ASYNC110
+    while await count(url, UNPUBLISHED_SQL) > 0:  # noqa: ASYNC110
         await asyncio.sleep(0.1)
     seen, changed = -1, time.perf_counter()
     while time.perf_counter() - changed < 1.0:  # the last confirmed retours reach our consumer
@@ -235,23 +145,18 @@ async def main() -> int:
     profile = Path(f"/tmp/{name}.prof") if args.profile else None
     try:
         channel = await connection.channel(publisher_confirms=True)
-        report.ceiling_rate = await run_ceiling(connection, url, f"{prefix}ceiling", bodies, publish_all)
         worker = Worker(url, prefix, profile, Path(f"/tmp/{name}.worker.log"))
         await worker.start()
         retours = await channel.declare_queue(f"{prefix}bench.retours", durable=True)
         await retours.bind(topology.out_exchange.name, routing_key="#")
         inbound = await channel.get_exchange(topology.inbound_exchange.name)
-        before = await worker.cpu_seconds()
-        report.publish_rate = await publish_all(inbound, "", bodies)
-        await drain_worker(worker, url, len(bodies), report)
-        after = await worker.cpu_seconds()
-        report.cpu_us = {k: 1e6 * (after[k] - before.get(k, 0.0)) / len(bodies) for k in after}
+        await _pairs(connection, worker, inbound, url, prefix, bodies, max(1, args.pairs), report)
         report.batches = await worker.batch_figures()
         await latency_phase(channel, topology, retours, more, report.worker_rate * 0.7, report, url)
         worker.sample_rss()
         report.rss_mb = worker.peak_rss_mb
         report.exit_code, report.stop_s = await worker.stop()
-        report.outbox_pending = await _count(url, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        report.outbox_pending = await count(url, UNPUBLISHED_SQL)
         report.outcomes = await _outcomes(url)
         if args.processes > 1:
             report.processes, report.processes_rate = args.processes, await processes_phase(
@@ -263,6 +168,32 @@ async def main() -> int:
     if profile:
         print(profile_summary(profile))
     return 0
+
+
+async def _pairs(
+    connection: aio_pika.abc.AbstractConnection, worker: Worker, inbound: aio_pika.abc.AbstractExchange,
+    url: str, prefix: str, bodies: list[bytes], pairs: int, report: Report,
+) -> None:
+    """Ceiling, then worker, on each of `pairs` equal parts of `bodies`; the medians go to `report`."""
+    size = -(-len(bodies) // pairs)
+    cpu: dict[str, float] = {}
+    publish_rates = []
+    for start in range(0, len(bodies), size):
+        part = bodies[start:start + size]
+        ceiling = await run_ceiling(connection, url, f"{prefix}ceiling", part, publish_all)
+        before = await worker.cpu_seconds()
+        publish_rates.append(await publish_all(inbound, "", part))
+        drained = await drain(worker, url, start + len(part))
+        after = await worker.cpu_seconds()
+        for stage, seconds in after.items():
+            cpu[stage] = cpu.get(stage, 0.0) + seconds - before.get(stage, 0.0)
+        report.pairs.append(Pair(ceiling, drained.rate, drained.published_rate, drained.backlog))
+    report.publish_rate = statistics.median(publish_rates)
+    report.ceiling_rate = statistics.median(p.ceiling for p in report.pairs)
+    report.worker_rate = statistics.median(p.worker for p in report.pairs)
+    report.published_rate = statistics.median(p.published for p in report.pairs)
+    report.backlog_after_drain = max(p.backlog for p in report.pairs)
+    report.cpu_us = {k: 1e6 * v / len(bodies) for k, v in cpu.items()}
 
 
 async def processes_phase(
@@ -288,12 +219,11 @@ async def processes_phase(
                 exchange.publish(aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), k)
                 for b, k in zip(bodies[start:start + WINDOW], keys[start:start + WINDOW], strict=True)
             ))
-        report = Report(count=len(bodies))
         async with asyncio.timeout(600):
-            await drain_worker(worker, url, len(bodies), report)
+            drained = await drain(worker, url, len(bodies))
         await worker.stop()
         await channel.close()
-        return report.worker_rate
+        return drained.rate
     finally:
         await _cleanup(connection, topology, prefix, db)
 

@@ -1,4 +1,5 @@
-"""Tables of the web part: users, API tokens, login sessions, failed logins, the audit log, provider names.
+"""Tables of the web part: users, API tokens, login sessions, failed logins, the audit log, provider names,
+the population per PC4 area.
 
 Secrets are stored only as hashes: passwords with PBKDF2-SHA256 and a per-user salt
 (`gateway.web.security`), API tokens and session tokens as SHA-256 of 32 random
@@ -197,6 +198,23 @@ class InsightRefreshRow(Base):
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     seconds: Mapped[float] = mapped_column(Float)
     rows: Mapped[int] = mapped_column(Integer)
+
+
+class AreaPopulationRow(Base):
+    """Residents of one PC4 area (optionally per age group) and its wijk, as `istd areas load` read them.
+
+    Public figures (CBS), no personal data; the file replaces the table whole.
+    """
+
+    __tablename__ = "web_area_population"
+
+    pc4: Mapped[str] = mapped_column(String(4), primary_key=True)
+    inwoners: Mapped[int] = mapped_column(Integer)
+    inwoners_0_17: Mapped[int | None] = mapped_column(Integer)
+    inwoners_18_64: Mapped[int | None] = mapped_column(Integer)
+    inwoners_65_plus: Mapped[int | None] = mapped_column(Integer)
+    wijk: Mapped[str | None] = mapped_column(String(100))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 # Indexes of the insight queries on register tables. They live on the web branch of the migrations

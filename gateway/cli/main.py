@@ -30,7 +30,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gateway.cli.worker",
     "gateway.cli.publish",
     "gateway.cli.dead_letters", "gateway.cli.unrouted",
-    "gateway.cli.web", "gateway.cli.users", "gateway.cli.providers", "gateway.cli.audit",
+    "gateway.cli.web", "gateway.cli.users", "gateway.cli.providers", "gateway.cli.areas",
+    "gateway.cli.audit",
     "gateway.cli.report", "gateway.cli.insight", "gateway.cli.completion",
 )
 

@@ -24,15 +24,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.cli.common import CommandError, add_database_option, database_error, database_url, iso_date
 from gateway.cli.database import run_in_unit_of_work
+from gateway.web.area_data import area_table
 from gateway.web.render import csv_cell
 from handlers.insight import claimed
+from handlers.insight.area_table import COUNTS, RATES
 from handlers.insight.signals import Signal
 from handlers.insight.stats import Summary
 from handlers.insight.usage import UsageGroup
 from storage.insight_queries import analysis
+from storage.insight_queries.area import AreaFilter
 from storage.insight_queries.claimed import usage_months
 from storage.insight_queries.common import Scope
-from storage.insight_queries.running import AreaRow, RunningRow, area, page_rows
+from storage.insight_queries.running import RunningRow, page_rows
 from storage.insight_queries.running_set import RunningFilter
 from storage.insight_queries.signals import signals
 
@@ -84,7 +87,11 @@ async def _usage(session: AsyncSession, on: date) -> list[dict[str, Any]]:
 
 
 async def _area(session: AsyncSession, on: date) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(r) for r in await area(session, on, ALL)]
+    """The wijkanalyse's table (areas, then `Totaal`), every figure shown: the command line sees all."""
+    rows = (await area_table(session, AreaFilter(on), ALL)).rows
+    return [] if len(rows) == 1 else [
+        {"area": r.area, "pc4s": " ".join(r.pc4s), "inwoners": r.inwoners, **r.counts, **r.rates}
+        for r in rows]
 
 
 async def _claimed(session: AsyncSession, on: date, idle_months: int | None,
@@ -116,7 +123,7 @@ COLUMNS: dict[str, list[str]] = {
     "waiting": ["measure", "provider", "category", "month", *_names(Summary)],
     "signals": [*_names(Signal), "gemeente", "aanbieder"],
     "usage": [*_names(UsageGroup), "never_started_share", "ratio"],
-    "area": _names(AreaRow),
+    "area": ["area", "pc4s", "inwoners", *COUNTS, *(rate for rate, _, _ in RATES)],
 }
 
 

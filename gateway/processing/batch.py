@@ -150,8 +150,9 @@ async def _run_of_messages(
     shared_started = time.perf_counter()
     context = processor.context(today)
     keys = Keys()
-    for p in run:
-        await _collect(keys, p, context)
+    with STAGES.timed("apply"):  # dry runs of the handlers against a recorder: no I/O
+        for p in run:
+            await _collect(keys, p, context)
     # Message rows per message: its own, and the retour of a provider's message that decodes.
     answered = ("valid", "rejected-rules")
     needs = [(p.sha256, 1 + (p.role is Role.PROVIDER_HEEN and p.verdict.verdict in answered)) for p in run]

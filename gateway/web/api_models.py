@@ -274,12 +274,58 @@ class ClaimedUsageResponse(BaseModel):
     allocations_total: int | None = None
 
 
-class AreaItem(BaseModel):
-    pc4: str | None
-    category: str | None
-    allocations: int | None  # None: fewer clients than the minimum group size (analysts; `suppressed`)
+class AreaRowItem(BaseModel):
+    """One area of the wijkanalyse (a PC4, or a wijk when the population file names wijken), or `Totaal`.
+
+    A count of None is withheld (analysts: a small group, or the complement of one; listed in
+    `withheld`); a rate of None cannot be given (no population loaded for the area, or its count withheld).
+    """
+
+    area: str
+    pc4s: list[str]
+    inwoners: int | None
     clients: int | None
-    suppressed: bool = False
+    clients_wmo: int | None
+    clients_jeugd: int | None
+    allocations_wmo: int | None
+    allocations_jeugd: int | None
+    clients_0_17: int | None
+    clients_18_64: int | None
+    clients_65_plus: int | None
+    clients_age_unknown: int | None
+    per_1000: float | None
+    per_1000_wmo: float | None
+    per_1000_jeugd: float | None
+    per_1000_0_17: float | None
+    per_1000_18_64: float | None
+    per_1000_65_plus: float | None
+    withheld: list[str]
+    small: list[str] = Field(description="the withheld counts below the minimum group size (\"< 5\"); the "
+                                         "others in `withheld` would give one of those back (\"x\")")
+
+
+class AreaTrendItem(BaseModel):
+    on: date  # the last day of the month; the reference date itself for its own month
+    clients_wmo: int | None
+    clients_jeugd: int | None
+    allocations_wmo: int | None
+    allocations_jeugd: int | None
+    withheld: list[str]
+    small: list[str]
+
+
+class AreaResponse(BaseModel):
+    on: date
+    per: str = Field(description="pc4, or wijk when the loaded population file names wijken")
+    population: bool = Field(description="a population table is loaded: rates per 1,000 residents")
+    age_population: bool = Field(description="the population table has age groups: rates per age group")
+    gemeente: str | None
+    standard: str | None
+    categorie: str | None
+    min_group_size: int | None = Field(description="analysts: counts below it (and their complements) "
+                                                   "are withheld; None for teams")
+    rows: list[AreaRowItem] = Field(description="the areas, then the total row (area `Totaal`)")
+    trend: list[AreaTrendItem] = Field(description="the last 12 months, running on each month's last day")
 
 
 class MessageItem(BaseModel):

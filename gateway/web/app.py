@@ -35,6 +35,7 @@ from gateway.settings import Settings
 from gateway.web import (
     pages_allocations,
     pages_analysis,
+    pages_area,
     pages_client,
     pages_household,
     pages_login,
@@ -216,7 +217,7 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     add_health_routes(app, engine)
     app.mount("/static", StaticFiles(directory=str(resources.files("gateway.web") / "static")), name="static")
     for module in (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
-                   pages_waiting, pages_analysis, pages_usage, pages_monitor):
+                   pages_waiting, pages_analysis, pages_area, pages_usage, pages_monitor):
         app.include_router(module.router)
 
     @app.get("/api/openapi.json", include_in_schema=False)

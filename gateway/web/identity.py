@@ -8,6 +8,9 @@ Without any message of its own gemeente the team sees the BSN only.
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.codec.decode import decode
@@ -24,9 +27,13 @@ from storage.insight_queries.client import (
     written_elsewhere,
 )
 from storage.insight_queries.common import Scope
-from storage.models import ClientRow
+from storage.models import ClientRow, MessageRow
 
 MAX_BYTES = 25 * 1024 * 1024
+# (message id, BSN) -> (PC4, birth date) read from that stored 301: a message never changes, so each
+# is decoded once per process. Bounded; cleared whole when full (rarely: few clients are elsewhere).
+_AREAS: dict[tuple[int, str], tuple[str | None, date | None]] = {}
+AREA_CACHE_SIZE = 50_000
 
 
 def _decoded(raw: bytes, bsn: str) -> Identity:
@@ -67,3 +74,25 @@ async def household_in_scope(session: AsyncSession, client: ClientRow, identity:
         if same_address(known, identity):
             members.append((member, known))
     return members
+
+
+async def own_areas(session: AsyncSession, sources: dict[tuple[int, str], int]
+                    ) -> dict[tuple[int, str], tuple[str | None, date | None]]:
+    """PC4 and birth date per (client id, gemeente), from the gemeente's own 301 (`sources`: its id)."""
+    if not sources:
+        return {}
+    bsns = dict((await session.execute(select(ClientRow.id, ClientRow.bsn).where(
+        ClientRow.id.in_(sorted({client for client, _ in sources}))))).all())
+    if len(_AREAS) + len(sources) > AREA_CACHE_SIZE:
+        _AREAS.clear()
+    missing = sorted({m for (client, _), m in sources.items() if (m, bsns[client]) not in _AREAS})
+    raws = dict((await session.execute(select(MessageRow.id, MessageRow.raw).where(
+        MessageRow.id.in_(missing)))).all()) if missing else {}
+    found = {}
+    for (client, gemeente), message in sources.items():
+        key = (message, bsns[client])
+        if key not in _AREAS:
+            known = _decoded(raws.get(message) or b"", bsns[client])
+            _AREAS[key] = ((known.postcode or "")[:4] or None, known.geboortedatum)
+        found[(client, gemeente)] = _AREAS[key]
+    return found

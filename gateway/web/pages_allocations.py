@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.web.accounts import Principal
 from gateway.web.api_models import RunningItem, RunningResponse
+from gateway.web.area_data import with_own_pc4
 from gateway.web.audit import audit_list
 from gateway.web.auth import TEAM, web_state
 from gateway.web.identity import listed_identities
@@ -59,7 +60,8 @@ async def _own_identities(session: AsyncSession, rows: list[RunningRow], who: Pr
 
 async def _running(request: Request, who: Principal, f: RunningFilter) -> RunningPage:
     async with web_state(request).sessions() as session:
-        result = await running_allocations(session, f, scope_of(who))
+        scope = scope_of(who)
+        result = await running_allocations(session, await with_own_pc4(session, f, scope), scope)
         return dataclasses.replace(result, rows=await _own_identities(session, result.rows, who))
 
 
@@ -101,6 +103,7 @@ async def running_csv(request: Request, who: Team, f: Filter) -> Response:
     """All rows of the filtered set (no paging) as CSV."""
     async with web_state(request).sessions() as session:
         await custom_plans(session)
+        f = await with_own_pc4(session, f, scope_of(who))
         rows = await _own_identities(session, await page_rows(session, f, scope_of(who), 0, None), who)
     await audit_list(request, who, "csv:lopend", len(rows))
     return await csv_response(request, f"lopende-toewijzingen-{f.on}.csv", COLUMNS,

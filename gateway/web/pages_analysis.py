@@ -1,4 +1,4 @@
-"""Wachttijden, benutting and wijkanalyse (team and analyst): pages, JSON API, CSV.
+"""Wachttijden and benutting (team and analyst): pages, JSON API, CSV (the wijkanalyse: pages_area).
 
 Analysts get aggregates only: no per-allocation rows, no client ids, never a name or BSN, and no
 figure about fewer clients than the minimum group size (gateway.web.small_groups).
@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from gateway.web import pages_usage, small_groups
 from gateway.web.accounts import Principal
 from gateway.web.api_models import (
-    AreaItem,
     UsageAllocationItem,
     UsageGroupItem,
     UsageResponse,
@@ -25,13 +24,11 @@ from gateway.web.api_models import (
 )
 from gateway.web.audit import audit_list
 from gateway.web.auth import AGGREGATES, TEAM, web_state
-from gateway.web.charts import bar_chart
 from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.usage import per_group
 from handlers.insight.waiting import Wait, per_month
 from storage.insight_queries import analysis
-from storage.insight_queries.running import area
 
 router = APIRouter()
 Team = Annotated[Principal, Depends(TEAM)]
@@ -133,40 +130,5 @@ async def usage_api(request: Request, who: Aggregates, on: On, paged: Page) -> U
 async def usage_csv(request: Request, who: Aggregates, on: On) -> Response:
     header = tuple(UsageGroupItem.model_fields)
     groups = (await usage_response(request, who, on)).groups
-    return await csv_response(request, f"benutting-{on}.csv", header, _csv_rows(request, who, groups, header))
-
-
-async def area_items(request: Request, who: Principal, on: date) -> list[AreaItem]:
-    async with web_state(request).sessions() as session:
-        rows = await area(session, on, scope_of(who))
-    items = [AreaItem(pc4=r.pc4, category=r.categorie, allocations=r.allocations, clients=r.clients)
-             for r in rows]
-    minimum = _minimum(request, who)
-    return small_groups.areas(items, minimum) if minimum else items
-
-
-@router.get("/wijken", include_in_schema=False)
-async def area_page(request: Request, who: Aggregates, on: On) -> Response:
-    items = await area_items(request, who, on)
-    per_pc4: dict[str, list[int]] = {}
-    for item in items:
-        if item.allocations is not None:  # withheld cells stay out of the chart too
-            per_pc4.setdefault(item.pc4 or "onbekend", []).append(item.allocations)
-    chart = bar_chart("Lopende toewijzingen per postcodegebied", list(per_pc4),
-                      [("toewijzingen", [sum(v) for v in per_pc4.values()])])
-    return await page(request, "area.html", title="Wijkanalyse", on=on, items=items, chart=chart,
-                      small=_small(request, who))
-
-
-@router.get("/api/area", response_model=list[AreaItem], tags=["aggregates"])
-async def area_api(request: Request, who: Aggregates, on: On) -> list[AreaItem]:
-    """Running allocations and distinct clients per PC4 and product category on `on`."""
-    return await area_items(request, who, on)
-
-
-@router.get("/api/area.csv", tags=["aggregates"], response_class=Response)
-async def area_csv(request: Request, who: Aggregates, on: On) -> Response:
-    header = tuple(AreaItem.model_fields)
-    items = await area_items(request, who, on)
-    return await csv_response(request, f"wijkanalyse-{on}.csv", header,
-                              _csv_rows(request, who, items, header))
+    return await csv_response(request, f"benutting-{on}.csv", header,
+                              _csv_rows(request, who, groups, header))

@@ -82,6 +82,15 @@ DUTCH_HEADERS = {
     "declared_volume": "gedeclareerd_volume", "awarded_volume": "toegekend_volume",
     "declared_amount": "gedeclareerd_bedrag_cent", "awarded_amount": "toegekend_bedrag_cent",
     "share": "benut", "over": "meer_dan_toegewezen",
+    # wijkanalyse (pages_area)
+    "area": "gebied", "pc4s": "postcodegebieden", "clients_wmo": "clienten_wmo",
+    "clients_jeugd": "clienten_jeugd", "allocations_wmo": "toewijzingen_wmo",
+    "allocations_jeugd": "toewijzingen_jeugd", "clients_0_17": "clienten_0_17",
+    "clients_18_64": "clienten_18_64", "clients_65_plus": "clienten_65_plus",
+    "clients_age_unknown": "clienten_leeftijd_onbekend", "per_1000": "clienten_per_1000_inwoners",
+    "per_1000_wmo": "wmo_per_1000_inwoners", "per_1000_jeugd": "jeugd_per_1000_inwoners",
+    "per_1000_0_17": "0_17_per_1000_inwoners_0_17", "per_1000_18_64": "18_64_per_1000_inwoners_18_64",
+    "per_1000_65_plus": "65_plus_per_1000_inwoners_65_plus", "on": "peildatum",
 }
 PLAIN = "plain"
 

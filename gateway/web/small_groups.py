@@ -4,7 +4,8 @@ A figure about one or a few people can identify them (the only client in a postc
 given product). For the analyst role every cell that counts fewer than `min_group_size` (setting
 `ISTD_WEB__MIN_GROUP_SIZE`, default 5) is withheld: its figures become None and the row says
 `suppressed`; pages and CSV show "< 5". A count of zero is no person and stays. Teams see their
-own clients anyway and get the figures unchanged.
+own clients anyway and get the figures unchanged. The wijkanalyse, with totals beside its cells,
+withholds complements too (handlers.insight.area_table.suppress).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gateway.web.api_models import AreaItem, ClaimedGroupItem, RankItem, UsageGroupItem, WaitItem
+from gateway.web.api_models import ClaimedGroupItem, RankItem, UsageGroupItem, WaitItem
 
 WAIT_FIGURES = {"count": None, "p50": None, "p90": None, "max": None}
 
@@ -38,11 +39,6 @@ def ranks(items: list[tuple[RankItem, int]], minimum: int) -> list[RankItem]:
     """Ranking rows, each with its distinct clients: withheld like `waits`."""
     return [item.model_copy(update={**WAIT_FIGURES, "suppressed": True}) if _small(clients, minimum)
             else item for item, clients in items]
-
-
-def areas(items: list[AreaItem], minimum: int) -> list[AreaItem]:
-    return [item.model_copy(update={"allocations": None, "clients": None, "suppressed": True})
-            if _small(item.clients, minimum) else item for item in items]
 
 
 def usage(groups: list[UsageGroupItem], clients: dict[tuple[str, str], int],

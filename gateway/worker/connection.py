@@ -106,7 +106,11 @@ async def connect_first(setting: str) -> aio_pika.abc.AbstractConnection:
 def is_blocked(connection: object) -> bool:
     """Whether RabbitMQ blocked this connection (Connection.Blocked: a memory or disk alarm)."""
     transport = getattr(connection, "transport", None)
-    underlay = getattr(transport, "connection", None)
+    return underlay_blocked(getattr(transport, "connection", None))
+
+
+def underlay_blocked(underlay: object) -> bool:
+    """Whether RabbitMQ blocked this aiormq connection (the one under aio-pika's, or a channel's)."""
     # aiormq keeps the state in a private event and offers no public reading of it.
     unblocked = getattr(underlay, "_Connection__connection_unblocked", None)
     return unblocked is not None and not unblocked.is_set()

@@ -7,6 +7,12 @@ and its writers are serialised by the app's write lock), marks them published, p
 unmarks those the broker did not confirm and commits. A crash between confirm and commit publishes
 those rows again after a restart: delivery is at least once, and each row keeps its `message_id` so
 receivers can drop the duplicate.
+
+While RabbitMQ blocks the connection (a memory or disk alarm) nothing it is sent goes out: aiormq
+holds the frames until the unblock, and then sends them whatever became of the publish. So a blocked
+relay starts no page, and a page in flight is neither cancelled (`catch_up` leaves it running) nor
+timed out: its confirm timeout counts from the last moment the connection was seen blocked. Timing a
+held page out would unmark rows whose frames still go out at the unblock, and publish them twice.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -23,6 +29,7 @@ from sqlalchemy import Select, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.logs import describe_exception, fields, get_logger
+from gateway.processing.stages import STAGES
 from gateway.worker.metrics import Metrics
 from storage.models import OutboxRow
 from storage.sql import one_of
@@ -46,6 +53,8 @@ class Pending(Protocol):
 
 
 Publish = Callable[[Pending], Awaitable[None]]
+# A whole page at once: per row None (confirmed) or why not; None when it cannot (then row by row).
+PublishMany = Callable[[list[Pending], float], Awaitable["list[BaseException | None] | None"]]
 _OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 _O = _OUTBOX.c
 # Plain columns, not ORM entities: a page is read once and marked with one UPDATE, so identity-map
@@ -57,10 +66,39 @@ _MAX_DEFERRED = 1000
 # A publish whose confirm never comes (its channel died with the connection) would hold the page,
 # its row locks and the relay loop for ever; after this long the row is deferred like a refused one.
 PUBLISH_TIMEOUT_S = 15.0
+_HELD_POLL_S = 0.5  # how often a wait for confirms looks whether the connection is (still) blocked
+
+
+def never_blocked() -> bool:
+    return False
+
+
+async def await_confirms(
+    waits: Iterable[asyncio.Future[Any]], timeout_s: float, held: Callable[[], bool]
+) -> set[asyncio.Future[Any]]:
+    """Wait for `waits`; those not done within `timeout_s` of the moment `held()` was seen false again.
+
+    `held` says whether the connection is blocked: frames then wait in aiormq for the unblock, so the
+    timeout starts again from there rather than cancelling publishes that will still go out.
+    """
+    loop = asyncio.get_running_loop()
+    pending = set(waits)
+    deadline = loop.time() + timeout_s
+    was_held = False
+    while pending:
+        is_held = held()
+        if is_held or was_held:  # blocked now, or until some moment since the last look
+            deadline = loop.time() + timeout_s
+        was_held = is_held
+        left = deadline - loop.time()
+        if left <= 0:
+            break
+        _, pending = await asyncio.wait(pending, timeout=min(left, _HELD_POLL_S))
+    return pending
 
 
 class OutboxRelay:
-    """Publish pending rows: woken after each commit, and every `interval_s` in any case."""
+    """Publish pending rows: after each batch (`catch_up`), and every `interval_s` in any case."""
 
     def __init__(
         self,
@@ -73,9 +111,12 @@ class OutboxRelay:
         interval_s: float = 0.5,
         catch_up_s: float = 2.0,
         publish_timeout_s: float = PUBLISH_TIMEOUT_S,
+        publish_many: PublishMany | None = None,
+        blocked: Callable[[], bool] = never_blocked,
     ) -> None:
         self._sessions = sessions
         self._publish = publish
+        self._publish_many = publish_many
         self._metrics = metrics
         self._write_lock = write_lock or contextlib.nullcontext()
         self._page = page
@@ -86,9 +127,11 @@ class OutboxRelay:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._deferred: dict[int, float] = {}
+        self._blocked = blocked
+        self._in_flight: asyncio.Task[tuple[int, int]] | None = None  # a page catch_up left running
 
     def wake(self) -> None:
-        """A batch committed: there may be rows to publish."""
+        """Publish now rather than at the next interval (the batcher calls `catch_up` after each batch)."""
         self._wake.set()
 
     def start(self) -> None:
@@ -101,17 +144,21 @@ class OutboxRelay:
         if self._task is not None:
             await self._task
             self._task = None
+        if self._in_flight is not None:
+            await asyncio.wait({self._in_flight})
         await self.flush()
 
     async def flush(self) -> int:
         """Publish pending rows page by page until none is left that can go now; returns how many went."""
         total = 0
+        if self._blocked():
+            return total
         while True:
             sent, seen = await self._flush_page()
             total += sent
             if seen < self._page:
                 break
-        if not self._deferred:
+        if not self._deferred and not self._blocked():
             self._metrics.outbox_backlog.set(0)
         return total
 
@@ -121,17 +168,22 @@ class OutboxRelay:
         Called by the batcher between batches: the loop alone gets too few turns while batches run
         back to back, and retours would lag behind by thousands. Bounded by `catch_up_s`, so a broker
         that stops confirming never holds the batches up; what is left goes with the next call or loop.
+        A page still waiting for its confirms then is left running, never cancelled: its frames go
+        out in any case, and a cancelled page would unmark its rows and publish them again.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._catch_up_s
-        try:
-            while loop.time() < deadline:
-                # A page takes well under a second; only a broker that stopped confirming hits this.
-                _, seen = await asyncio.wait_for(self._flush_page(), self._catch_up_s)
-                if seen < self._page:
-                    return
-        except Exception as exc:  # noqa: BLE001 - the relay loop retries; processing goes on
-            log.warning("outbox catch-up failed", extra=fields(error=describe_exception(exc)))
+        while loop.time() < deadline and not self._blocked():
+            page = self._in_flight
+            if page is None or page.done():
+                page = self._in_flight = asyncio.ensure_future(self._flush_page())
+                page.add_done_callback(_report_failure)
+            # A page takes well under a second; only a broker that stopped confirming hits this.
+            done, _ = await asyncio.wait({page}, timeout=max(deadline - loop.time(), 0))
+            if not done or page.cancelled() or page.exception() is not None:
+                return
+            if page.result()[1] < self._page:
+                return
 
     async def backlog(self) -> int:
         """Rows not yet published (all workers)."""
@@ -165,7 +217,14 @@ class OutboxRelay:
         return stmt.order_by(_O.id).limit(self._page).with_for_update(skip_locked=True)
 
     async def _flush_page(self) -> tuple[int, int]:
-        async with self._write_lock, self._sessions() as session, session.begin():
+        async with self._write_lock:
+            with STAGES.timed("relay"):
+                return await self._flush_locked()
+
+    async def _flush_locked(self) -> tuple[int, int]:
+        if self._blocked():  # a page would only wait for the unblock, and hold its rows meanwhile
+            return 0, 0
+        async with self._sessions() as session, session.begin():
             rows: list[Pending] = list((await session.execute(self._select_page())).all())
             if not rows:
                 return 0, 0
@@ -192,8 +251,12 @@ class OutboxRelay:
 
     async def _publish_page(self, rows: list[Pending]) -> list[BaseException | None]:
         """Publish `rows` at once; per row None (confirmed) or why not (a timeout after publish_timeout_s)."""
+        if self._publish_many is not None:
+            results = await self._publish_many(rows, self._publish_timeout_s)
+            if results is not None:
+                return results
         tasks = [asyncio.ensure_future(self._publish(row)) for row in rows]
-        _, late = await asyncio.wait(tasks, timeout=self._publish_timeout_s)
+        late = await await_confirms(tasks, self._publish_timeout_s, self._blocked)
         for task in late:
             task.cancel()
         if late:
@@ -211,3 +274,9 @@ class OutboxRelay:
             extra=fields(outbox_id=row.id, exchange=row.exchange, routing_key=row.routing_key,
                          error=describe_exception(error)),
         )
+
+
+def _report_failure(page: asyncio.Task[tuple[int, int]]) -> None:
+    """Log a catch-up page that failed (it may have been left running); the relay loop retries."""
+    if not page.cancelled() and (error := page.exception()) is not None:
+        log.warning("outbox catch-up failed", extra=fields(error=describe_exception(error)))

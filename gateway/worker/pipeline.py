@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway.logs import describe_exception, fields, get_logger
 from gateway.processing.batch import BatchItem
 from gateway.processing.senders import Origin
+from gateway.processing.stages import STAGES
 from gateway.worker.metrics import Metrics
 from storage.engine import refuses_writes
 
@@ -158,7 +159,6 @@ class Pipeline:
         metrics: Metrics,
         *,
         park: Park,
-        committed: Callable[[], None],
         delivery_limit: int,
         write_lock: contextlib.AbstractAsyncContextManager[object] | None = None,
     ) -> None:
@@ -166,7 +166,6 @@ class Pipeline:
         self._processor = processor
         self._metrics = metrics
         self._park = park
-        self._committed = committed
         self._delivery_limit = delivery_limit
         self._write_lock = write_lock or contextlib.nullcontext()
         self.database_down: str | None = None  # the reason, while an outage lasts
@@ -176,9 +175,9 @@ class Pipeline:
         outcomes = await self._commit_with_retry(deliveries)
         if outcomes is None:
             return [Verdict.RETRY] * len(deliveries)
-        self._committed()
         self._metrics.batch_size.observe(len(deliveries))
-        return [await self._settle(d, o) for d, o in zip(deliveries, outcomes, strict=True)]
+        with STAGES.timed("record"):  # a parked delivery's publish waits inside: rare, and failure only
+            return [await self._settle(d, o) for d, o in zip(deliveries, outcomes, strict=True)]
 
     async def _commit_with_retry(self, deliveries: Sequence[Delivery]) -> list[_Outcome] | None:
         attempt = 0
@@ -219,9 +218,11 @@ class Pipeline:
     async def _attempt(self, deliveries: Sequence[Delivery], *, isolate: bool) -> list[_Outcome]:
         started = time.perf_counter()
         try:
-            async with self._write_lock, self._sessions() as session, session.begin():
-                today = datetime.now(AMSTERDAM).date()
-                outcomes = await self._all(session, deliveries, today, isolate)
+            async with self._write_lock:
+                with STAGES.timed("sql"):  # the stages nested in it are charged to themselves
+                    async with self._sessions() as session, session.begin():
+                        today = datetime.now(AMSTERDAM).date()
+                        outcomes = await self._all(session, deliveries, today, isolate)
         except (DatabaseDown, _Isolate):
             raise
         except Exception as exc:

@@ -1,22 +1,26 @@
 """The documented publishers of the worker: retours and forwards (`istd.out`), error reports, parking.
 
-`Publishers.publish_row` sends one outbox row and returns once the broker confirmed it (the outbox
-relay calls it); `park` puts a delivery that kept failing into the dead-letter queue.
+`Publishers.publish_row` sends one outbox row and returns once the broker confirmed it;
+`Publishers.publish_many` sends a page of them at once (gateway.worker.confirms), which the outbox
+relay uses on a real connection; `park` puts a delivery that kept failing into the dead-letter queue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
 import aio_pika.abc
+import aiormq
 import aiormq.exceptions
 from faststream.rabbit import RabbitBroker, RabbitExchange
 from faststream.rabbit.publisher import RabbitPublisher
 from pamqp.commands import Basic
 
+from gateway.worker.confirms import Outcome, Unconfirmed, publish_page
 from gateway.worker.outbox import Pending
 from gateway.worker.pipeline import Delivery
 from gateway.worker.topology import DELIVERY_COUNT_HEADER, ERROR_HEADER, Topology
@@ -63,14 +67,27 @@ class Publishers:
         while self._channel:
             await self._channel.pop().close()
 
+    def _route(self, wire_name: str) -> tuple[RabbitExchange, RabbitPublisher]:
+        route = self._routes.get(wire_name)
+        if route is None:
+            exchange = self.topology.exchange_for(wire_name)
+            publisher = self.errors if exchange.name == self.topology.errors_exchange.name else self.out
+            route = self._routes[wire_name] = (exchange, publisher)
+        return route
+
+    async def publish_many(self, rows: Sequence[Pending], timeout_s: float) -> list[Outcome] | None:
+        """A page of rows in one write and one wait for their confirms; None in memory (no channel)."""
+        if not self._channel:
+            return None
+        underlay = await self._channel[0].get_underlay_channel()
+        if not isinstance(underlay, aiormq.Channel):
+            return None
+        exchanges = [self._route(row.exchange)[0].name for row in rows]
+        return await publish_page(underlay, exchanges, rows, timeout_s)
+
     async def publish_row(self, row: Pending) -> None:
         """Publish one outbox row persistently; returns once the broker confirmed it."""
-        route = self._routes.get(row.exchange)
-        if route is None:
-            exchange = self.topology.exchange_for(row.exchange)
-            publisher = self.errors if exchange.name == self.topology.errors_exchange.name else self.out
-            route = self._routes[row.exchange] = (exchange, publisher)
-        exchange, publisher = route
+        exchange, publisher = self._route(row.exchange)
         if self._channel:
             await self._publish_direct(self._channel[0], exchange.name, row)
             return
@@ -107,10 +124,6 @@ class Publishers:
             delivery.body, persist=True, message_id=delivery.message_id, headers=headers,  # type: ignore[arg-type]
         )
         _require_ack(confirm, "dead-letter")
-
-
-class Unconfirmed(RuntimeError):
-    """The broker did not confirm a publish (returned as unroutable)."""
 
 
 def _require_ack(confirm: object, where: str) -> None:

@@ -1,4 +1,4 @@
-"""Lopende toewijzingen on a reference date: filters, sort, one page of rows; and the area (PC4) aggregate.
+"""Lopende toewijzingen on a reference date: filters, sort, one page of rows.
 
 A page is cut in two steps: the ids of one page in sort order (a walk along an index that stops
 after `offset + per_page` matches), then the display columns and delivery state of those rows only.
@@ -22,7 +22,6 @@ from storage.insight_queries.common import (
     delivery_state,
     display_name,
     pc4,
-    running_on,
 )
 from storage.insight_queries.running_set import RunningFilter, conditions, from_running, walks_by_number
 from storage.insight_queries.running_totals import SAMPLING, Sampling, totals
@@ -169,22 +168,3 @@ async def running_allocations(session: AsyncSession, f: RunningFilter, scope: Sc
     counted = await totals(session, f, scope, sampling)
     return RunningPage(rows, counted.total, counted.clients, counted.by_state, counted.by_standard,
                        counted.estimated, counted.sample_modulus)
-
-
-@dataclass(frozen=True, slots=True)
-class AreaRow:
-    pc4: str | None
-    categorie: str | None
-    allocations: int
-    clients: int
-
-
-async def area(session: AsyncSession, on: date, scope: Scope) -> list[AreaRow]:
-    """Running allocations and distinct clients per PC4 and product category (aggregates only)."""
-    a, v, c = AllocationRow, AllocationVersionRow, ClientRow
-    area_pc4 = pc4(c.postcode).label("pc4")
-    query = (select(area_pc4, v.product_categorie, func.count(), func.count(func.distinct(c.id)))
-             .select_from(a).join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
-             .where(running_on(on), scope.where(a.gemeente))
-             .group_by(area_pc4, v.product_categorie).order_by(area_pc4, v.product_categorie))
-    return [AreaRow(*row) for row in (await session.execute(query)).all()]

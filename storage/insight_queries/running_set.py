@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, tuple_
 
+from storage.insight_queries.area import own_address, with_writer
 from storage.insight_queries.common import Scope, delivery_state, pc4, running_on
 from storage.models import AllocationRow, AllocationVersionRow, ClientRow
 
@@ -28,6 +29,9 @@ class RunningFilter:
     descending: bool = False
     page: int = 1
     per_page: int = 50
+    # With `pc4`: the (client id, gemeente) pairs whose register row holds another gemeente's address
+    # and whose own gemeente's latest 301 is in `pc4` (storage.insight_queries.area, gateway.web.identity).
+    pc4_elsewhere: frozenset[tuple[int, str]] = frozenset()
 
 
 def selective(f: RunningFilter) -> bool:
@@ -48,8 +52,10 @@ def conditions(f: RunningFilter, scope: Scope) -> list[ColumnElement[bool]]:
                           (v.product_categorie, f.categorie), (v.product_code, f.code)):
         if value:
             where.append(column == value)
-    if f.pc4:
-        where.append(pc4(ClientRow.postcode) == f.pc4)
+    if f.pc4:  # the address the allocation's own gemeente knows
+        own = and_(pc4(ClientRow.postcode) == f.pc4, own_address())
+        where.append(or_(own, tuple_(ClientRow.id, a.gemeente).in_(sorted(f.pc4_elsewhere)))
+                     if f.pc4_elsewhere else own)
     if f.state:
         where.append(delivery_state(f.on) == f.state)
     return where
@@ -59,4 +65,6 @@ def from_running(f: RunningFilter, *columns: Any, clients: bool = False) -> Sele
     """SELECT columns FROM allocations JOIN versions [JOIN clients]: clients only when PC4 needs them."""
     a, v, c = AllocationRow, AllocationVersionRow, ClientRow
     query: Select[Any] = select(*columns).select_from(a).join(v, v.allocation_id == a.id)
-    return query.join(c, c.id == v.client_id) if clients or f.pc4 else query
+    if f.pc4:
+        return with_writer(query.join(c, c.id == v.client_id))
+    return query.join(c, c.id == v.client_id) if clients else query

@@ -11,6 +11,7 @@ the allocation count and the distinct-client count unbiased, with a relative err
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, literal, literal_column, select, union_all
@@ -73,7 +74,7 @@ async def _count(session: AsyncSession, f: RunningFilter, scope: Scope,
 
 def _without_state(f: RunningFilter) -> RunningFilter:
     """The state filter is applied on the CTE's column, so the state is not computed twice per row."""
-    return RunningFilter(f.on, f.standard, f.gemeente, f.aanbieder, f.categorie, f.code, f.pc4, None)
+    return dataclasses.replace(f, state=None)
 
 
 async def totals(session: AsyncSession, f: RunningFilter, scope: Scope,

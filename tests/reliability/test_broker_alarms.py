@@ -3,8 +3,9 @@
 While an alarm holds, RabbitMQ blocks every connection that publishes: it reads nothing more from
 it, neither publishes nor acks. The worker must survive that (no crash, nothing dead-lettered,
 nothing lost), say so on /health/ready (503, "broker": blocked) and carry on when the alarm clears,
-each message processed once. Opt-in like the cluster test (ISTD_CLUSTER_TESTS=1): the alarms are
-raised on a node of the test's own (tests/kit/rabbit_nodes.py), never on the shared one.
+each message processed once, and next to no retour published twice (see MAX_REPEATS). Opt-in like
+the cluster test (ISTD_CLUSTER_TESTS=1): the alarms are raised on a node of the test's own
+(tests/kit/rabbit_nodes.py), never on the shared one.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ CLUSTER_TESTS = os.environ.get("ISTD_CLUSTER_TESTS") == "1"
 LOAD = int(os.environ.get("ISTD_ALARM_MESSAGES", "3000"))
 FIRST = LOAD * 2 // 3  # queued before the worker starts: it is busy with them when the alarm goes
 HOLD_S = float(os.environ.get("ISTD_ALARM_SECONDS", "20"))
+# Retours published twice per alarm. The relay neither starts a page nor times one out while the
+# connection is blocked, so none should repeat; before it did, 800-1,100 did (aiormq sends the frames
+# of a publish the relay gave up on at the unblock, and the relay then published its rows again).
+MAX_REPEATS = 10
 pytestmark = [
     pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow,
     pytest.mark.skipif(not CLUSTER_TESTS, reason="starts a private RabbitMQ node: set ISTD_CLUSTER_TESTS=1"),
@@ -123,12 +128,13 @@ async def test_broker_alarm_under_load_blocks_publishing_worker_survives_and_car
         await wait_until(partial(drained, url, LOAD, rabbit, [topology.inbound_queue.name]), within=300)
         assert await worker.stop() == 0
         counts = tally(read_out(await take_all(capture)))
+        print(f"\n{alarm} alarm raised at {raised_at} s under load, /health/ready 503 (broker blocked) by "
+              f"{reported_at} s, held {HOLD_S:g} s with {pending} retours waiting in the outbox, cleared at "
+              f"{cleared_at} s, ready again by {ready_at} s; {LOAD} messages done at {clock()} s; "
+              f"{counts.redelivered} retours published twice")
         await assert_each_once(url, LOAD, counts)
         assert (await _depths(nodes, rabbit_node))[dead] == 0
+        assert counts.redelivered <= MAX_REPEATS
     finally:
         await worker.stop()
         await rabbit.close()
-    print(f"\n{alarm} alarm raised at {raised_at} s under load, /health/ready 503 (broker blocked) by "
-          f"{reported_at} s, held {HOLD_S:g} s with {pending} retours waiting in the outbox, cleared at "
-          f"{cleared_at} s, ready again by {ready_at} s; {LOAD} messages done at {clock()} s, lost 0, "
-          f"effects twice 0, {counts.redelivered} retours republished")

@@ -128,21 +128,21 @@ async def test_analyst_gets_usage_aggregates_without_allocations(
     assert {(g["provider"], g["category"]): g["allocations"] for g in body["groups"]}[("12345678", "02")] == 5
 
 
-async def test_area_per_pc4_and_category(client: httpx.AsyncClient, register: dict[str, str]) -> None:
-    items = await _json(client, register["wijk"], "/api/area", on=ON)
-    assert [(i["pc4"], i["category"], i["allocations"], i["clients"]) for i in items] == [
-        ("3011", "01", 2, 2),
-        ("3011", "02", 1, 1),
-        ("3011", "45", 1, 1),
-        ("3012", "02", 1, 1),
-        ("3013", "01", 5, 1),
-        ("3013", "02", 1, 1),
+async def test_area_per_pc4_law_and_age(client: httpx.AsyncClient, register: dict[str, str]) -> None:
+    """The scenario's running allocations of 0599 on ON (its clients born 1950: 65+), per PC4: in 3011
+    two Wmo allocations of categorie 01, one of 02 and the Jeugd allocation (45) of one of the two."""
+    body = await _json(client, register["wijk"], "/api/area", on=ON)
+    assert [(r["area"], r["clients"], r["clients_wmo"], r["allocations_wmo"], r["clients_jeugd"],
+             r["allocations_jeugd"], r["clients_65_plus"]) for r in body["rows"]] == [
+        ("3011", 2, 2, 3, 1, 1, 2),
+        ("3012", 1, 1, 1, 0, 0, 1),
+        ("3013", 1, 1, 6, 0, 0, 1),
+        ("Totaal", 4, 4, 10, 1, 1, 4),
     ]
     response = await client.get("/api/area.csv", params={"on": ON, "format": "plain"},
                                 headers=bearer(register["ana"]))
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert rows[-1] == {"pc4": "3511", "category": "02", "allocations": "1", "clients": "1",
-                        "suppressed": "False"}
+    assert (rows[-2]["area"], rows[-2]["clients"], rows[-2]["allocations_wmo"]) == ("3511", "1", "1")
 
 
 @pytest.mark.parametrize("path", ["/api/signals", "/api/signals.csv"])

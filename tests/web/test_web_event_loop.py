@@ -45,8 +45,7 @@ async def test_a_slow_page_does_not_hold_up_the_login_page(app: FastAPI, client:
     monkeypatch.setattr(env, "get_template", get_template)
     slow = asyncio.create_task(client.get("/lopend", params={"on": "2025-03-10"},
                                           headers=bearer(register["wijk"])))
-    while not rendering.is_set():
-        await asyncio.sleep(0.01)
+    assert await asyncio.to_thread(rendering.wait, HELD)  # /lopend has reached its render
 
     login = await client.get("/login")
 

@@ -12,7 +12,7 @@ from storage.models import Base
 from storage.web_models import INSIGHT_INDEXES, PAGE_INDEXES, TRIGRAM_INDEXES
 
 WEB_TABLES = {"web_users", "web_api_tokens", "web_sessions", "web_audit_log", "web_login_failures",
-              "web_providers", "web_signals_handled"}
+              "web_providers", "web_signals_handled", "web_area_population"}
 
 
 def _diff(connection: Connection) -> list[object]:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
 from gateway.web.app import create_web_app
+from handlers.insight.area_table import COUNTS
 from tests.web.web_helpers import bearer, login
 
 ON = "2025-03-10"
@@ -33,11 +34,16 @@ async def http(database_url: str, engine: AsyncEngine) -> AsyncIterator[httpx.As
 
 async def test_the_analyst_sees_no_cell_under_five(http: httpx.AsyncClient, register: dict[str, str]) -> None:
     analyst = bearer(register["ana"])
-    area = (await http.get("/api/area", params={"on": ON}, headers=analyst)).json()
-    assert area
-    assert all(i["suppressed"] and i["clients"] is None and i["allocations"] is None
-               for i in area if i["clients"] is None or i["clients"] < 5)
-    assert all(i["clients"] is None for i in area)  # every area cell of the scenario is under five
+    area = (await http.get("/api/area", params={"on": ON}, headers=analyst)).json()["rows"]
+    assert len(area) == 5  # 3011, 3012, 3013, 3511 and the total
+    for row in area:
+        assert all(row[name] in (None, 0) or row[name] >= 5 for name in COUNTS), row
+    # Every area cell of the scenario is under five. The total counts 5 clients (four in 0599, one in
+    # 0344), but with its single Jeugd client withheld, 5 clients and 5 Wmo clients would give it back.
+    assert all(r["clients"] is None and "clients" in r["small"] for r in area[:-1])
+    total = area[-1]
+    assert ("clients" in total["withheld"], "clients" in total["small"], total["clients_jeugd"]) == (
+        True, False, None)
     waits = (await http.get("/api/waiting", headers=analyst)).json()
     assert waits
     for w in waits:
@@ -55,7 +61,7 @@ async def test_the_analyst_sees_no_cell_under_five(http: httpx.AsyncClient, regi
 
     area_csv = await http.get("/api/area.csv", params={"on": ON, "format": "plain"}, headers=analyst)
     rows = list(csv.DictReader(io.StringIO(area_csv.text)))
-    assert {(r["allocations"], r["clients"]) for r in rows} == {("< 5", "< 5")}
+    assert {r["clients"] for r in rows[:-1]} == {"< 5"}
     await login(http, "ana")
     page = (await http.get("/wijken", params={"on": ON})).text
     assert "&lt; 5" in page
@@ -90,8 +96,8 @@ async def test_five_waits_of_one_client_are_one_client(http: httpx.AsyncClient,
 
 async def test_the_team_keeps_its_figures(http: httpx.AsyncClient, register: dict[str, str]) -> None:
     area = (await http.get("/api/area", params={"on": ON}, headers=bearer(register["wijk"]))).json()
-    assert not any(i["suppressed"] for i in area)
-    assert (area[0]["pc4"], area[0]["clients"]) == ("3011", 2)
+    assert not any(r["withheld"] for r in area["rows"])
+    assert (area["rows"][0]["area"], area["rows"][0]["clients"]) == ("3011", 2)
 
 
 def test_a_few_never_started_in_a_large_group_are_withheld() -> None:

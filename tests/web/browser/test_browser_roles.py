@@ -15,6 +15,7 @@ from playwright.sync_api import APIResponse, BrowserContext, Page, Route
 from gateway.web import (
     pages_allocations,
     pages_analysis,
+    pages_area,
     pages_client,
     pages_household,
     pages_login,
@@ -27,7 +28,7 @@ from tests.web.browser.browser_kit import PERSONAL, Site, log_in, screenshot
 
 ON = "2025-03-10"
 MODULES = (pages_login, pages_allocations, pages_client, pages_household, pages_search, pages_signals,
-           pages_waiting, pages_analysis, pages_monitor)  # the app's routers
+           pages_waiting, pages_analysis, pages_area, pages_monitor)  # the app's routers
 
 
 def _get_paths(site: Site) -> list[str]:
