@@ -140,7 +140,7 @@ class SignalHandledRow(Base):
 
 
 class InsightSignalRow(Base):
-    """A signal open on the day of the last refresh (storage.insight_queries.signal_table): derived from the
+    """A signal open on the day of the last refresh (storage.signal_table): derived from the
     register, rebuilt whole by every refresh, never the source of truth. `key` is the signal's signal_key."""
 
     __tablename__ = "web_insight_signals"

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.cli.common import CommandError, add_database_option, database_error, database_url
 from gateway.cli.database import run_in_unit_of_work
-from storage.insight_queries.signal_table import refresh_signals
+from storage.signal_table import refresh_signals
 
 
 def _day(text: str) -> date:

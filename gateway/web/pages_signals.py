@@ -25,9 +25,9 @@ from gateway.web.auth import TEAM, check_csrf, web_state
 from gateway.web.params import BadParameter, Paging, bounded_date, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.signals import RULES, signal_key
-from storage.insight_queries.signal_table import LiveTooSlow, refreshed, signal_counts, signal_page
 from storage.insight_queries.signals import ALL_SIGNALS, KindCount, SignalFilter, SignalRow
 from storage.signal_marks import handled_of, mark_handled
+from storage.signal_table import LiveTooSlow, refreshed, signal_counts, signal_page
 from storage.unit_of_work import unit_of_work
 from storage.web_models import SignalHandledRow
 
@@ -38,7 +38,7 @@ Team = Annotated[Principal, Depends(TEAM)]
 On = Annotated[date, Depends(reference_date)]
 Page = Annotated[Paging, Depends(paging)]
 # A day other than the refreshed one is computed live, over the whole register: on PostgreSQL at most this
-# long, then refused with TOO_SLOW (storage.insight_queries.signal_table).
+# long, then refused with TOO_SLOW (storage.signal_table).
 LIVE_SECONDS = 10.0
 TOO_SLOW = ("De signalen van deze dag zijn niet vooraf berekend en het live berekenen duurt te lang: kies de "
             "datum van vandaag, of beperk met een aanbieder of cliënt.")

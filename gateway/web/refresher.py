@@ -1,5 +1,5 @@
 """The web app keeps the derived tables fresh: at start-up when empty or of an older day, then every
-`insight_refresh_seconds` (storage.insight_queries.signal_table; 0 leaves it to `istd insight refresh`).
+`insight_refresh_seconds` (storage.signal_table; 0 leaves it to `istd insight refresh`).
 
 With several web processes on PostgreSQL one refresh runs at a time (an advisory lock); the others
 find the new set and wait for the next round. A failed refresh is logged (its kind, never data) and
@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.logs import fields
-from storage.insight_queries.signal_table import Refreshed, refresh_signals, refreshed
+from storage.signal_table import Refreshed, refresh_signals, refreshed
 from storage.unit_of_work import unit_of_work
 
 log = logging.getLogger("istd.web.refresh")

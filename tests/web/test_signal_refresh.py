@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.web.refresher import refresh_when_due
-from storage.insight_queries.signal_table import refresh_signals, refreshed
+from storage.signal_table import refresh_signals, refreshed
 from storage.unit_of_work import unit_of_work
 from tests.web.web_helpers import bearer, login
 

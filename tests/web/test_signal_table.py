@@ -1,4 +1,4 @@
-"""The derived signals table (storage.insight_queries.signal_table) answers as the live computation does.
+"""The derived signals table (storage.signal_table) answers as the live computation does.
 
 The varied register of test_signals_sql (proven equal to the Python reference there), on SQLite and
 PostgreSQL: refreshed for each reference day, every scope and filter, the full list, each page of the
@@ -19,15 +19,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.cli import insight
+from storage import signal_table
 from storage.engine import create_engine, ensure_migrated, session_factory
-from storage.insight_queries import signal_table, signals
+from storage.insight_queries import signals
 from storage.insight_queries.common import Scope
 from storage.insight_queries.signals import SignalFilter, SignalRow
 from storage.models import ClientRow
 from storage.unit_of_work import unit_of_work
 from storage.web_models import InsightSignalRow
 from tests.web.register_scenario import OTHER
-from tests.web.test_signals_sql import DAYS, G, PAGE, PROVIDERS, _build, _mark_some, _order, _view
+from tests.web.test_signals_sql import DAYS, PAGE, PROVIDERS, G, _build, _mark_some, _order, _view
 
 
 async def _same(session: AsyncSession, today: date, scope: Scope, wanted: SignalFilter) -> None:

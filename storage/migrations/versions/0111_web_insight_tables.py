@@ -5,7 +5,7 @@ Revises: 0110_web_pages
 Create Date: 2026-12-07
 
 `web_insight_signals` holds the signals open on the day of its last refresh
-(storage.insight_queries.signal_table); `web_insight_refreshed` says which day and when. Both are
+(storage.signal_table); `web_insight_refreshed` says which day and when. Both are
 rebuilt from the register by `istd insight refresh` or the web app: never the source of truth, so
 a downgrade just drops them. The same tables are declared in `storage.web_models`.
 """
