@@ -104,6 +104,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "messages": MESSAGE_COLUMNS,
     "clients": ("id", "public_id", "bsn", "geslachtsnaam", "voornamen", "voorletters", "geboortedatum",
                 "straatnaam", "huisnummer", "postcode", "plaatsnaam", "updated_by_message_id"),
+    # Each generated client has allocations of one gemeente only, so its row there is the client row's.
+    "client_areas": ("client_id", "gemeente", "pc4", "geboortedatum", "message_id", "pending"),
     "allocations": ("id", "standard", "gemeente", "toewijzingnummer"),
     "allocation_versions": (
         "id", "allocation_id", "message_id", "client_id", "aanbieder", "product_categorie", "product_code",
@@ -114,7 +116,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                    "reden_beeindiging", "einddatum", "message_id"),
     **EXCHANGE_COLUMNS,
 }
-BORN = 6  # the position of geboortedatum in a client row
+BORN, POSTCODE = 6, 9  # the positions of geboortedatum and postcode in a client row
 
 
 def _surname(rng: random.Random) -> str:
@@ -239,6 +241,9 @@ def generate(n: int, seed: int = 42) -> Register:
         client, gemeente = clients[rng.randrange(len(clients))]
         _allocation(build, client, gemeente)
     reg.tables["clients"] = [(*client, build.written_by.get(client[0])) for client, _ in clients]
+    reg.tables["client_areas"] = [(client[0], gemeente, client[POSTCODE][:4], client[BORN],
+                                   build.written_by[client[0]], False)
+                                  for client, gemeente in clients if client[0] in build.written_by]
     add_claims(build.ex, build.claimable)
     add_people(build.ex, list(GEMEENTEN), build.providers[0], len(clients), DAYS, FIRST_DAY, hash_password,
                token_digest)

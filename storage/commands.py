@@ -24,6 +24,7 @@ from handlers.outcome import (
     RemoveDelivery,
     UpsertClient,
 )
+from storage.client_areas import ClientArea, upsert_areas
 from storage.models import (
     AllocationRow,
     AllocationVersionRow,
@@ -117,8 +118,19 @@ async def record_version(session: AsyncSession, command: RecordAllocationVersion
     )
     await session.flush()
     await elect_current(session, allocation.id)
+    await _place_client(session, command, message_id)
     if command.referentie_aanbieder:
         await settle_requests(session, command.key.standard, command.aanbieder, command.referentie_aanbieder)
+
+
+async def _place_client(session: AsyncSession, command: RecordAllocationVersion, message_id: int) -> None:
+    """The client as the allocation's gemeente knows them: this 301's data, when this 301 wrote the row."""
+    c = ClientRow
+    client = (await session.execute(select(c.id, c.postcode, c.geboortedatum, c.updated_by_message_id)
+                                    .where(c.bsn == command.bsn))).one()
+    if client.updated_by_message_id == message_id:
+        await upsert_areas(session, [ClientArea(client.id, command.key.gemeente, client.postcode,
+                                                client.geboortedatum, message_id)])
 
 
 async def settle_requests(session: AsyncSession, standard: str, aanbieder: str, referentie: str) -> None:

@@ -1,8 +1,8 @@
 """The wijkanalyse's figures before any are withheld: read in SQL, clients known elsewhere placed, rates.
 
 Shared by the pages (gateway.web.pages_area, which withholds small cells for analysts) and
-`istd report area`. A client whose register row was written by another gemeente's message is
-placed by the PC4 and birth date of the allocation's own gemeente's latest 301 (gateway.web.identity).
+`istd report area`. A client whose area row is pending (storage.client_areas) is placed by the PC4 and
+birth date of the allocation's own gemeente's latest 301, decoded (gateway.web.identity).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ async def area_table(session: AsyncSession, f: queries.AreaFilter, scope: Scope)
 
 async def with_own_pc4(session: AsyncSession, f: RunningFilter, scope: Scope) -> RunningFilter:
     """The running filter with the clients whose own gemeente places them in `f.pc4` though their
-    register row holds another gemeente's address (usually none): the PC4 filter of /lopend."""
+    area row is pending (usually none): the PC4 filter of /lopend."""
     if not f.pc4:
         return f
     unfiltered = dataclasses.replace(f, pc4=None, state=None)

@@ -88,6 +88,9 @@ async def record_version(snap: Snapshot, command: RecordAllocationVersion, messa
     if version.referentie_aanbieder:
         snap.versions_by_ref[(version.aanbieder, version.referentie_aanbieder)].append(version)
     elect_current(alloc)
+    if client.values.get("updated_by_message_id") == message_id:  # this 301 wrote the client: its place
+        facts = (client.values["postcode"], client.values["geboortedatum"], message_id)
+        snap.client_areas[(client.bsn, key.gemeente)] = facts  # written by bulk.write_snapshot
     if command.referentie_aanbieder:
         await settle_requests(snap, key.standard, command.aanbieder, command.referentie_aanbieder)
 

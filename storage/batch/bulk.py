@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.batch.load import ANSWER_FIELDS, DELIVERY_FIELDS, REQUEST_FIELDS, VERSION_FIELDS
 from storage.batch.rows import DeliveryRec, RequestRec, VersionRec
 from storage.batch.snapshot import Snapshot
+from storage.client_areas import ClientArea, upsert_areas
 from storage.models import (
     AllocationRow,
     AllocationVersionRow,
@@ -96,6 +97,7 @@ async def write_snapshot(
     """Everything the batch created or changed, parents before children."""
     await _insert(session, MessageRow.__table__, messages)
     await _write_clients(session, snap)
+    await _write_client_areas(session, snap)
     await _write_allocations(session, snap)
     await _write_deliveries(session, snap)
     await _write_requests(session, snap)
@@ -121,6 +123,18 @@ async def _write_clients(session: AsyncSession, snap: Snapshot) -> None:
     if changed:
         columns = tuple(changed[0].values)
         await _update(session, ClientRow.__table__, columns, [_changes(c.id, c.values) for c in changed])
+
+
+async def _write_client_areas(session: AsyncSession, snap: Snapshot) -> None:
+    areas = [ClientArea(_id(snap.clients[bsn].id), gemeente, *facts)
+             for (bsn, gemeente), facts in snap.client_areas.items()]
+    await upsert_areas(session, sorted(areas, key=lambda a: (a.client_id, a.gemeente)))
+    snap.client_areas.clear()
+
+
+def _id(row_id: int | None) -> int:
+    assert row_id is not None  # every client has its id once _write_clients ran
+    return row_id
 
 
 async def _write_allocations(session: AsyncSession, snap: Snapshot) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,6 +70,8 @@ class Snapshot:
         self.answers_by_ref: defaultdict[Ref, list[AnswerRec]] = defaultdict(list)
         self.identities: defaultdict[Ident, list[IdentityRec]] = defaultdict(list)
         self.seen_ids: dict[str, set[int]] = defaultdict(set)  # table -> stored ids already merged
+        # (BSN, gemeente) -> postcode, birth date and message id of the latest 301 applied (client_areas)
+        self.client_areas: dict[tuple[str, str], tuple[str | None, date | None, int]] = {}
 
     def new_order(self) -> int:
         return next(self._numbers)

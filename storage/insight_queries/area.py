@@ -1,10 +1,10 @@
 """Wijkanalyse in SQL: clients and allocations per own PC4, law and age group on a date; the monthly trend.
 
-The PC4 of an allocation is the client's postcode as the allocation's own gemeente knows it. The
-register's client row holds the latest 301 of any gemeente: when the message that wrote it was
-exchanged with the allocation's gemeente, its postcode is that gemeente's; otherwise the rows are
-grouped per client (`elsewhere`) and the caller reads PC4 and birth date from the gemeente's own
-latest 301 (`own_sources`, decoded in gateway.web.identity). Usually no client is elsewhere.
+The PC4 and birth date of an allocation's client are those of the allocation's own gemeente's latest
+301, kept per (client, gemeente) in client_areas as each 301 is written (storage.client_areas): the
+queries group the counting versions by those columns and never join the clients or the messages.
+A `pending` row (migration 0402 could not place it from the register) is grouped per client
+(`elsewhere`) and the caller reads its 301 (`own_sources`, decoded in gateway.web.identity).
 The unit counted is a client of one gemeente (handlers.insight.area_table).
 """
 
@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.insight.area_file import AGE_GROUPS
 from handlers.insight.area_table import UNKNOWN_AGE, birth_cutoffs
-from storage.insight_queries.common import Scope, counting_version, pc4, running_on
-from storage.models import AllocationRow, AllocationVersionRow, ClientRow, MessageRow
+from storage.client_areas import ClientAreaRow
+from storage.insight_queries.common import Scope, counting_version, running_on
+from storage.models import AllocationRow, AllocationVersionRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,63 +61,59 @@ class TrendPoint:
     clients: int
 
 
-_writer = MessageRow.__table__.alias("writer")
-
-
-def own_address() -> ColumnElement[bool]:
-    """True when the client row's address came from a message of the allocation's own gemeente."""
-    a = AllocationRow
-    return or_(_writer.c.sender == a.gemeente, _writer.c.receiver == a.gemeente)
+_area = ClientAreaRow
 
 
 def own_pc4() -> ColumnElement[str | None]:
-    return case((own_address(), pc4(ClientRow.postcode)), else_=None)
+    """The PC4 of the allocation's client as the allocation's own gemeente's latest 301 gives it."""
+    return _area.pc4.expression
 
 
 def elsewhere_client() -> ColumnElement[int | None]:
-    return case((own_address(), None), else_=ClientRow.id)
+    """The client id where the area row is still to be read from that 301 (`pending`), else NULL."""
+    return case((_area.pending.is_(True), AllocationVersionRow.client_id), else_=None)
 
 
-def with_writer(query: Select[Any]) -> Select[Any]:
-    """Join the message that last wrote each client row (the query joins clients already)."""
-    return query.outerjoin(_writer, _writer.c.id == ClientRow.updated_by_message_id)
+def with_area(query: Select[Any]) -> Select[Any]:
+    """Join each version's area row: its client as the allocation's gemeente knows them."""
+    a, v = AllocationRow, AllocationVersionRow
+    return query.outerjoin(_area, and_(_area.client_id == v.client_id, _area.gemeente == a.gemeente))
 
 
 def _running(f: AreaFilter, scope: Scope, on: date, *columns: Any,
              period: ColumnElement[bool] | None = None) -> Select[Any]:
     """The counting versions running on `on` (or in `period`) under the filter, joined to their clients."""
-    a, v, c = AllocationRow, AllocationVersionRow, ClientRow
+    a, v = AllocationRow, AllocationVersionRow
     where = [running_on(on) if period is None else period, scope.where(a.gemeente)]
     for column, value in ((a.gemeente, f.gemeente), (a.standard, f.standard),
                           (v.product_categorie, f.categorie)):
         if value:
             where.append(column == value)
-    return (select(*columns).select_from(a).join(v, v.allocation_id == a.id).join(c, c.id == v.client_id)
-            .where(*where))
+    return select(*columns).select_from(v).join(a, a.id == v.allocation_id).where(*where)
 
 
 def _age(on: date) -> ColumnElement[str]:
     adult, senior = birth_cutoffs(on)
-    born = ClientRow.geboortedatum
+    born = _area.geboortedatum
     return case((born.is_(None), UNKNOWN_AGE), (born > adult, AGE_GROUPS[0]), (born > senior, AGE_GROUPS[1]),
                 else_=AGE_GROUPS[2])
 
 
 async def law_groups(session: AsyncSession, f: AreaFilter, scope: Scope) -> list[LawGroup]:
-    a, c = AllocationRow, ClientRow
+    a, v = AllocationRow, AllocationVersionRow
     area, elsewhere = own_pc4().label("pc4"), elsewhere_client().label("elsewhere")
-    query = with_writer(_running(f, scope, f.on, a.gemeente, a.standard, area, elsewhere, func.count(),
-                                 func.count(func.distinct(c.id))))
+    query = with_area(_running(f, scope, f.on, a.gemeente, a.standard, area, elsewhere, func.count(),
+                               func.count(func.distinct(v.client_id))))
     query = query.group_by(a.gemeente, a.standard, area, elsewhere)
     return [LawGroup(*row) for row in (await session.execute(query)).all()]
 
 
 async def age_groups(session: AsyncSession, f: AreaFilter, scope: Scope) -> list[AgeGroup]:
-    a, c = AllocationRow, ClientRow
+    a, v = AllocationRow, AllocationVersionRow
     area, elsewhere = own_pc4().label("pc4"), elsewhere_client().label("elsewhere")
-    age = case((own_address(), _age(f.on)), else_=None).label("age")
-    query = with_writer(_running(f, scope, f.on, a.gemeente, area, age, elsewhere,
-                                 func.count(func.distinct(c.id))))
+    age = case((_area.pending.is_(True), None), else_=_age(f.on)).label("age")
+    query = with_area(_running(f, scope, f.on, a.gemeente, area, age, elsewhere,
+                               func.count(func.distinct(v.client_id))))
     query = query.group_by(a.gemeente, area, age, elsewhere)
     return [AgeGroup(*row) for row in (await session.execute(query)).all()]
 
@@ -153,22 +150,21 @@ async def own_sources(session: AsyncSession, pairs: Iterable[tuple[int, str]]) -
     wanted = set(pairs)
     if not wanted:
         return {}
-    a, v = AllocationRow, AllocationVersionRow
-    query = (select(v.client_id, a.gemeente, func.max(v.message_id)).join(a, a.id == v.allocation_id)
-             .where(v.client_id.in_(sorted({c for c, _ in wanted})),
-                    a.gemeente.in_(sorted({g for _, g in wanted})))
-             .group_by(v.client_id, a.gemeente))
+    query = select(_area.client_id, _area.gemeente, _area.message_id).where(
+        _area.client_id.in_(sorted({c for c, _ in wanted})),
+        _area.gemeente.in_(sorted({g for _, g in wanted})))
     return {(client, gemeente): message for client, gemeente, message in (await session.execute(query)).all()
             if (client, gemeente) in wanted}
 
 
 async def elsewhere_pairs(session: AsyncSession,
                           conditions: list[ColumnElement[bool]]) -> list[tuple[int, str]]:
-    """(client id, gemeente) in the running set of `conditions` whose stored address is another gemeente's."""
-    a, v, c = AllocationRow, AllocationVersionRow, ClientRow
-    columns: list[Any] = [c.id, a.gemeente]
-    base = (select(*columns).distinct().select_from(a).join(v, v.allocation_id == a.id)
-                         .join(c, c.id == v.client_id))
-    query = with_writer(base).where(*conditions, ~func.coalesce(own_address(), False))
+    """(client id, gemeente) in the running set of `conditions` whose area row is pending (usually none)."""
+    pending = select(_area.client_id).where(_area.pending.is_(True)).limit(1)
+    if (await session.execute(pending)).first() is None:
+        return []
+    a, v = AllocationRow, AllocationVersionRow
+    columns: list[Any] = [v.client_id, a.gemeente]
+    base = select(*columns).distinct().select_from(a).join(v, v.allocation_id == a.id)
+    query = with_area(base).where(*conditions, _area.pending.is_(True))
     return [(client, gemeente) for client, gemeente in (await session.execute(query)).all()]
-

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, or_, select, tuple_
 
-from storage.insight_queries.area import own_address, with_writer
-from storage.insight_queries.common import Scope, delivery_state, pc4, running_on
+from storage.insight_queries.area import own_pc4, with_area
+from storage.insight_queries.common import Scope, delivery_state, running_on
 from storage.models import AllocationRow, AllocationVersionRow, ClientRow
 
 SORTS = ("toewijzingnummer", "aanbieder", "categorie", "code", "ingangsdatum", "einddatum", "pc4", "state")
@@ -29,8 +29,8 @@ class RunningFilter:
     descending: bool = False
     page: int = 1
     per_page: int = 50
-    # With `pc4`: the (client id, gemeente) pairs whose register row holds another gemeente's address
-    # and whose own gemeente's latest 301 is in `pc4` (storage.insight_queries.area, gateway.web.identity).
+    # With `pc4`: the (client id, gemeente) pairs whose area row is pending (migration 0402) and whose
+    # own gemeente's latest 301 is in `pc4` (storage.insight_queries.area, gateway.web.identity).
     pc4_elsewhere: frozenset[tuple[int, str]] = frozenset()
 
 
@@ -45,16 +45,16 @@ def walks_by_number(f: RunningFilter) -> bool:
 
 
 def conditions(f: RunningFilter, scope: Scope) -> list[ColumnElement[bool]]:
-    """The filtered running set as WHERE terms over allocations, versions (and clients for PC4)."""
+    """The filtered running set as WHERE terms over allocations, versions (and client_areas for PC4)."""
     a, v = AllocationRow, AllocationVersionRow
     where = [running_on(f.on, walk=walks_by_number(f)), scope.where(a.gemeente)]
     for column, value in ((a.standard, f.standard), (a.gemeente, f.gemeente), (v.aanbieder, f.aanbieder),
                           (v.product_categorie, f.categorie), (v.product_code, f.code)):
         if value:
             where.append(column == value)
-    if f.pc4:  # the address the allocation's own gemeente knows
-        own = and_(pc4(ClientRow.postcode) == f.pc4, own_address())
-        where.append(or_(own, tuple_(ClientRow.id, a.gemeente).in_(sorted(f.pc4_elsewhere)))
+    if f.pc4:  # the address the allocation's own gemeente knows (client_areas)
+        own = own_pc4() == f.pc4
+        where.append(or_(own, tuple_(v.client_id, a.gemeente).in_(sorted(f.pc4_elsewhere)))
                      if f.pc4_elsewhere else own)
     if f.state:
         where.append(delivery_state(f.on) == f.state)
@@ -62,9 +62,9 @@ def conditions(f: RunningFilter, scope: Scope) -> list[ColumnElement[bool]]:
 
 
 def from_running(f: RunningFilter, *columns: Any, clients: bool = False) -> Select[Any]:
-    """SELECT columns FROM allocations JOIN versions [JOIN clients]: clients only when PC4 needs them."""
+    """SELECT columns FROM allocations JOIN versions [JOIN client_areas for PC4] [JOIN clients when asked]."""
     a, v, c = AllocationRow, AllocationVersionRow, ClientRow
     query: Select[Any] = select(*columns).select_from(a).join(v, v.allocation_id == a.id)
     if f.pc4:
-        return with_writer(query.join(c, c.id == v.client_id))
+        query = with_area(query)
     return query.join(c, c.id == v.client_id) if clients else query

@@ -50,7 +50,9 @@ TABLES = {  # table -> columns left out of the comparison (random by design)
     "answers": (),
     "retours": (),
     "outbox": (),
+    "client_areas": (),
 }
+ORDER = {"client_areas": "client_id, gemeente"}  # the other tables by id
 START = date(2024, 4, 1)
 
 
@@ -146,7 +148,8 @@ async def _dump(engine: Any) -> dict[str, Any]:
     dump = {}
     async with engine.connect() as connection:
         for table, skipped in TABLES.items():
-            rows = (await connection.execute(text(f"SELECT * FROM {table} ORDER BY id"))).mappings().all()
+            query = text(f"SELECT * FROM {table} ORDER BY {ORDER.get(table, 'id')}")
+            rows = (await connection.execute(query)).mappings().all()
             dump[table] = [{k: v for k, v in row.items() if k not in skipped} for row in rows]
     return dump
 
@@ -163,5 +166,6 @@ async def test_batches_leave_the_register_the_one_message_path_leaves(
     assert [r.outcome for r in batched] == [r.outcome for r in single]
     assert batched == single
     assert sum(len(rows) for rows in expected.values()) > 150
+    assert len(expected["client_areas"]) == len(BSNS)  # each client's 301s: one gemeente
     for table in TABLES:
         assert dump[table] == expected[table], table

@@ -8,10 +8,12 @@ client row holds 0599's later 301, so 3011; 0344's figures must still place the 
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.client_areas import ClientAreaRow
 from tests.web.test_web_gemeente_scope import _ingest
-from tests.web.web_helpers import bearer
+from tests.web.web_helpers import bearer, migration_fill
 
 ON = {"on": "2025-03-10"}
 
@@ -20,6 +22,10 @@ async def test_each_gemeente_counts_a_shared_client_at_its_own_address(
     client: httpx.AsyncClient, tokens: dict[str, str], sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await _ingest(sessions)
+    await _areas_are_own(client, tokens)
+
+
+async def _areas_are_own(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
     ander = (await client.get("/api/area", params=ON, headers=bearer(tokens["ander"]))).json()
     assert [(r["area"], r["clients"], r["clients_wmo"], r["clients_18_64"]) for r in ander["rows"]] == [
         ("3511", 1, 1, 1), ("Totaal", 1, 1, 1)]  # born 1980-05-17 per 0344's own 301
@@ -36,6 +42,10 @@ async def test_the_running_pc4_filter_uses_the_own_gemeentes_address(
     client: httpx.AsyncClient, tokens: dict[str, str], sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await _ingest(sessions)
+    await _running_filter_is_own(client, tokens)
+
+
+async def _running_filter_is_own(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
 
     async def numbers(team: str, pc4: str) -> list[int]:
         response = await client.get("/api/running", params={**ON, "pc4": pc4}, headers=bearer(tokens[team]))
@@ -51,3 +61,27 @@ async def test_the_running_pc4_filter_uses_the_own_gemeentes_address(
     csv = await client.get("/api/running.csv", params={**ON, "pc4": "3511", "format": "plain"},
                            headers=bearer(tokens["ander"]))
     assert len(csv.text.splitlines()) == 2
+
+
+async def test_a_register_filled_by_the_migration_places_clients_alike(
+    client: httpx.AsyncClient, tokens: dict[str, str], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Migration 0402 on a register written before client_areas: the same rows as the write paths,
+    except the shared client's 0344 row, which only that gemeente's 301 can place (pending, decoded)."""
+    await _ingest(sessions)
+    a = ClientAreaRow
+    query = select(a.client_id, a.gemeente, a.pc4, a.geboortedatum, a.message_id).order_by(a.client_id,
+                                                                                           a.gemeente)
+    async with sessions() as session:
+        written = (await session.execute(query)).all()
+        await session.execute(delete(ClientAreaRow))
+        await session.execute(text(migration_fill()))
+        await session.commit()
+        filled = (await session.execute(query)).all()
+        pending = (await session.execute(select(a.gemeente, a.pc4).where(a.pending.is_(True)))).all()
+    assert pending == [("0344", None)]  # its client row holds 0599's later 301
+    assert [row for row in filled if row.gemeente != "0344" or row.pc4] == [
+        row for row in written if row.gemeente != "0344" or row.pc4 != "3511"]
+    assert [r.message_id for r in filled] == [r.message_id for r in written]
+    await _areas_are_own(client, tokens)
+    await _running_filter_is_own(client, tokens)

@@ -7,6 +7,7 @@ that does not answer as its route does when it works (a 404, a 500, a refused fo
 from __future__ import annotations
 
 import re
+import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -19,6 +20,7 @@ from starlette.routing import Mount
 
 from gateway.settings import DatabaseSettings, Settings, WebSettings
 from gateway.web.app import create_web_app
+from tests.web.web_helpers import migration_fill
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -75,3 +77,19 @@ def test_every_bench_case_answers_on_a_small_register(tmp_path: Path) -> None:
     assert announced, lines[0]
     assert len([line for line in lines if " median " in line]) == int(announced.group(1)), bench.stdout
     assert lines[-1] in ("all medians within the ceiling", "some medians OVER the ceiling")
+
+
+def test_the_generated_client_areas_are_what_the_migration_fills(tmp_path: Path) -> None:
+    """The bench register writes client_areas itself (COPY bypasses the write paths): the same rows
+    migration 0402 derives from its clients, versions and messages."""
+    path = tmp_path / "register.sqlite3"
+    built = _run("benchmarks/web_register.py", "--url", f"sqlite:///{path}", "--allocations", "2000")
+    assert built.returncode == 0, built.stderr
+    rows = "SELECT * FROM client_areas ORDER BY client_id, gemeente"
+    with sqlite3.connect(path) as db:
+        generated = db.execute(rows).fetchall()
+        db.execute("DELETE FROM client_areas")
+        db.execute(migration_fill())
+        filled = db.execute(rows).fetchall()
+    assert len(generated) > 500
+    assert filled == generated

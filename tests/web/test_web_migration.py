@@ -7,12 +7,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import storage.client_areas  # registers client_areas on Base.metadata
 import storage.web_models  # noqa: F401  (registers the web tables on Base.metadata)
 from storage.models import Base
 from storage.web_models import INSIGHT_INDEXES, PAGE_INDEXES, TRIGRAM_INDEXES
 
 WEB_TABLES = {"web_users", "web_api_tokens", "web_sessions", "web_audit_log", "web_login_failures",
-              "web_providers", "web_signals_handled", "web_area_population"}
+              "web_providers", "web_signals_handled", "web_area_population", "client_areas"}
 
 
 def _diff(connection: Connection) -> list[object]:
