@@ -98,7 +98,8 @@ async def bench(url: str, rounds: int, only: list[str] | None = None, budget: fl
                 skip: list[str] | None = None) -> bool:
     tokens, every, allocations = await _prepare(url)
     settings = Settings(database=DatabaseSettings(url=url),
-                        web=WebSettings(secret_key="bench", cookie_secure=False))
+                        web=WebSettings(secret_key="bench", cookie_secure=False,
+                                        insight_refresh_seconds=0))  # `istd insight refresh --on`
     app = create_web_app(settings)
     load = os.getloadavg()
     print(f"register: {allocations:,} allocations ({url.split('://')[0]}), reference date {ON}, "

@@ -51,6 +51,9 @@ class WebSettings(BaseModel):
     session_hours: int = 8
     idle_minutes: int = 30  # a session unused this long ends (and is deleted)
     min_group_size: int = 5  # analysts see no figure about fewer clients than this ("< 5")
+    # Rebuild the derived signals table this often (seconds), and at start-up when empty or of an older
+    # day; 0: never in the web process, only by `istd insight refresh`.
+    insight_refresh_seconds: int = Field(default=300, ge=0)
 
 
 class ParserSettings(BaseModel):

@@ -9,10 +9,10 @@ internal id, never by BSN or name; a list view is logged with its filter and row
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, TextClause, text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, TextClause, text
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from storage.insight_queries.common import SAMPLE_MODULUS, normal_postcode, pc4
@@ -137,6 +137,67 @@ class SignalHandledRow(Base):
 
     # The signals' SQL finds a mark by kind and subject, then compares the key (insight_queries.signals).
     __table_args__ = (Index("ix_web_signals_handled_subject", "kind", "subject"),)
+
+
+class InsightSignalRow(Base):
+    """A signal open on the day of the last refresh (storage.signal_table): derived from the
+    register, rebuilt whole by every refresh, never the source of truth. `key` is the signal's signal_key."""
+
+    __tablename__ = "web_insight_signals"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(Integer)  # handlers.insight.signals.SAME_DAY_ORDER
+    since: Mapped[date] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String)
+    gemeente: Mapped[str | None] = mapped_column(String)
+    aanbieder: Mapped[str | None] = mapped_column(String)
+    client: Mapped[str | None] = mapped_column(String)  # the client's public id
+    key: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (
+        # In the list's order (newest clock first, then the kinds' order): a page stops after its rows.
+        Index("ix_web_insight_signals_since", text("since DESC"), "rank"),
+        Index("ix_web_insight_signals_gemeente", "gemeente", text("since DESC"), "rank"),
+        Index("ix_web_insight_signals_kind", "kind", text("since DESC"), "rank"),
+        Index("ix_web_insight_signals_aanbieder", "aanbieder", text("since DESC"), "rank"),
+        Index("ix_web_insight_signals_client", "client"),
+        Index("ix_web_insight_signals_key", "key"),
+    )
+
+
+class InsightSignalDayRow(Base):
+    """How many signals per kind, gemeente and clock start: the counts without a provider or client filter."""
+
+    __tablename__ = "web_insight_signal_days"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    gemeente: Mapped[str] = mapped_column(String, primary_key=True)  # '' for a signal without one
+    since: Mapped[date] = mapped_column(Date, primary_key=True)
+    signals: Mapped[int] = mapped_column(Integer)
+
+
+class InsightSignalProviderRow(Base):
+    """How many signals per kind, gemeente and provider: the counts of a provider without an age filter."""
+
+    __tablename__ = "web_insight_signal_providers"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    gemeente: Mapped[str] = mapped_column(String, primary_key=True)  # '' for a signal without one
+    aanbieder: Mapped[str] = mapped_column(String, primary_key=True)  # '' for a signal without one
+    signals: Mapped[int] = mapped_column(Integer)
+
+
+class InsightRefreshRow(Base):
+    """When a derived table was last rebuilt: for which day, at what time, how long it took, how many rows."""
+
+    __tablename__ = "web_insight_refreshed"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)  # "signals"
+    day: Mapped[date] = mapped_column(Date)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[float] = mapped_column(Float)
+    rows: Mapped[int] = mapped_column(Integer)
 
 
 class AreaPopulationRow(Base):

@@ -32,7 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gateway.cli.dead_letters", "gateway.cli.unrouted",
     "gateway.cli.web", "gateway.cli.users", "gateway.cli.providers", "gateway.cli.areas",
     "gateway.cli.audit",
-    "gateway.cli.report", "gateway.cli.completion",
+    "gateway.cli.report", "gateway.cli.insight", "gateway.cli.completion",
 )
 
 

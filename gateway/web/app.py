@@ -14,6 +14,8 @@ slash is redirected by path only: the Location never comes from the Host header.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -47,6 +49,7 @@ from gateway.web.accounts import Principal
 from gateway.web.auth import ANY_ROLE, CSRF_COOKIE, CsrfFailed, Forbidden, NotAuthenticated
 from gateway.web.health import add_health_routes
 from gateway.web.params import BadParameter
+from gateway.web.refresher import keep_fresh
 from gateway.web.render import environment, page
 from gateway.web.state import WebState
 from storage.engine import create_engine, ensure_migrated, register_location, session_factory
@@ -195,7 +198,16 @@ def create_web_app(settings: Settings, *, engine: AsyncEngine | None = None) -> 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await ensure_migrated(engine)
         log.info("register opened", extra=fields(database=register_location(settings.database.url)))
-        yield
+        every = settings.web.insight_refresh_seconds
+        task = (asyncio.create_task(keep_fresh(state.sessions, every, state.signal_counts.clear))
+                if every else None)
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     app = _WebApp(title="istd-gateway insight API", version="1", lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)

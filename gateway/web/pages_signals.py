@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -24,23 +25,23 @@ from gateway.web.auth import TEAM, check_csrf, web_state
 from gateway.web.params import BadParameter, Paging, bounded_date, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.signals import RULES, signal_key
-from storage.insight_queries.signals import (
-    ALL_SIGNALS,
-    KindCount,
-    SignalFilter,
-    SignalRow,
-    signal_counts,
-    signal_page,
-)
+from storage.insight_queries.signals import ALL_SIGNALS, KindCount, SignalFilter, SignalRow
 from storage.signal_marks import handled_of, mark_handled
+from storage.signal_table import LiveTooSlow, refreshed, signal_counts, signal_page
 from storage.unit_of_work import unit_of_work
 from storage.web_models import SignalHandledRow
 
 router = APIRouter()
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 COUNTS_SECONDS = 120
 Team = Annotated[Principal, Depends(TEAM)]
 On = Annotated[date, Depends(reference_date)]
 Page = Annotated[Paging, Depends(paging)]
+# A day other than the refreshed one is computed live, over the whole register: on PostgreSQL at most this
+# long, then refused with TOO_SLOW (storage.signal_table).
+LIVE_SECONDS = 10.0
+TOO_SLOW = ("De signalen van deze dag zijn niet vooraf berekend en het live berekenen duurt te lang: kies de "
+            "datum van vandaag, of beperk met een aanbieder of cliënt.")
 KIND_NAMES = {"start_missing": "start ontbreekt", "stop_missing": "stop ontbreekt",
               "retour_missing": "retour ontbreekt", "answer_missing": "antwoord ontbreekt",
               "investigation_overdue": "onderzoek te lang",
@@ -99,8 +100,11 @@ async def signal_items(request: Request, who: Principal, on: date, query: Signal
     """The signals `query` asks for (one page, or all), with their marks; handled ones only when asked."""
     offset, limit = (paged.offset, paged.per_page) if paged else (0, None)
     async with web_state(request).sessions() as session:
-        rows = await signal_page(session, on, scope_of(who), query, with_handled=with_handled, offset=offset,
-                                 limit=limit)
+        try:
+            rows = await signal_page(session, on, scope_of(who), query, with_handled=with_handled,
+                                     offset=offset, limit=limit, live_timeout=LIVE_SECONDS)
+        except LiveTooSlow:
+            raise BadParameter(TOO_SLOW) from None
         handled = await handled_of(session, [r.key for r in rows]) if with_handled else {}
     return [_item(r, handled) for r in rows]
 
@@ -124,7 +128,10 @@ async def kind_counts(request: Request, who: Principal, on: date,
     if kept is not None and now - kept[0] < COUNTS_SECONDS:
         return kept[1]
     async with state.sessions() as session:
-        counted = await signal_counts(session, on, scope_of(who), query)
+        try:
+            counted = await signal_counts(session, on, scope_of(who), query, live_timeout=LIVE_SECONDS)
+        except LiveTooSlow:
+            raise BadParameter(TOO_SLOW) from None
     for old in [k for k, (at, _) in state.signal_counts.items() if now - at >= COUNTS_SECONDS]:
         del state.signal_counts[old]
     state.signal_counts[key] = (now, counted)
@@ -143,9 +150,12 @@ async def signals_page(request: Request, who: Team, on: On, f: Filters, paged: P
     counts = {kind: c.open for kind, c in counted.items()}
     total = _total(counted, f.afgehandeld, f.soort)
     shown = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld, paged)
+    async with web_state(request).sessions() as session:
+        done = await refreshed(session)
+    updated = done.computed_at.astimezone(AMSTERDAM).strftime("%H:%M") if done and done.day == on else None
     await audit_list(request, who, "lijst:signalen", len(shown))
     return await page(request, "signals.html", title="Signalen", on=on, f=f, items=shown, total=total,
-                      counts=counts, kinds=RULES, kind_names=KIND_NAMES, paged=paged,
+                      counts=counts, kinds=RULES, kind_names=KIND_NAMES, paged=paged, updated=updated,
                       last_page=paged.last_page(total), back=f"/signalen?{request.url.query}")
 
 

@@ -98,7 +98,7 @@ def _united(today: date, scope: Scope, wanted: SignalFilter, after: date | None 
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("signals")
 
 
-def _key(u: Subquery) -> Any:
+def key_of(u: Subquery) -> Any:
     """`signal_key` in SQL: the first hex digits of the sha256 of kind|gemeente|aanbieder|subject|since."""
     text = (u.c.kind + "|" + func.coalesce(u.c.gemeente, "") + "|" + func.coalesce(u.c.aanbieder, "") + "|"
             + u.c.subject + "|" + IsoDay(u.c.since))
@@ -118,7 +118,7 @@ def _handled(u: Subquery) -> Any:
     return exists(select(h.key).where(h.kind == u.c.kind,
                                       h.subject == func.substr(u.c.subject, literal_column("1"),
                                                                literal_column(str(SUBJECT_MAX))),
-                                      h.key == _key(u)))
+                                      h.key == key_of(u)))
 
 
 async def signal_counts(session: AsyncSession, today: date, scope: Scope,
