@@ -174,9 +174,19 @@ async def signals_api(request: Request, response: Response, who: Team, on: On, f
     return shown
 
 
+CSV_MAX_ROWS = 100_000  # rows in one signals export
+
+
 @router.get("/api/signals.csv", tags=["team"], response_class=Response)
 async def signals_csv(request: Request, who: Team, on: On, f: Filters) -> Response:
-    items = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld)
+    """Every signal the filter asks for, up to CSV_MAX_ROWS; more is refused with a Dutch message (400)
+    rather than built in memory (a million open signals would take gigabytes and minutes)."""
+    most = Paging(1, CSV_MAX_ROWS + 1)
+    items = await signal_items(request, who, on, f.signal_filter(), f.afgehandeld, most)
+    if len(items) > CSV_MAX_ROWS:
+        limit = f"{CSV_MAX_ROWS:,}".replace(",", ".")
+        raise BadParameter(f"Deze export zou meer dan {limit} signalen bevatten; verfijn met soort, "
+                           "aanbieder, cliënt of leeftijd.")
     await audit_list(request, who, "csv:signalen", len(items))
     header = tuple(SignalItem.model_fields)
     rows = [[getattr(i, h) for h in header] for i in items]

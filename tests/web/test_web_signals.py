@@ -14,9 +14,11 @@ from datetime import date
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.web import pages_signals
 from handlers.insight.calendar import working_days_between
 from storage.models import ClientRow
 from storage.web_models import AuditRow, SignalHandledRow
@@ -131,3 +133,21 @@ async def test_marking_needs_the_form_a_reason_and_the_teams_own_gemeente(
         assert [m.subject for m in await session.scalars(select(SignalHandledRow))] == ["toewijzing 1003"]
     await login(client, "ana")
     assert (await client.post("/signalen/afgehandeld", data=fields)).status_code == 403
+
+
+async def test_a_signals_export_above_the_row_limit_is_refused_in_dutch(
+    client: httpx.AsyncClient, register: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five open signals: a limit of five exports them all, a limit of four refuses with a Dutch 400."""
+    team = register["wijk"]
+    monkeypatch.setattr(pages_signals, "CSV_MAX_ROWS", 5)
+    whole = await client.get("/api/signals.csv", params={"on": ON, "format": "plain"}, headers=bearer(team))
+    assert whole.status_code == 200
+    assert len(whole.text.splitlines()) == 1 + 5
+    monkeypatch.setattr(pages_signals, "CSV_MAX_ROWS", 4)
+    refused = await client.get("/api/signals.csv", params={"on": ON}, headers=bearer(team))
+    assert refused.status_code == 400
+    assert "meer dan 4 signalen" in refused.text
+    narrowed = await client.get("/api/signals.csv", params={"on": ON, "soort": "start_missing"},
+                                headers=bearer(team))
+    assert narrowed.status_code == 200
