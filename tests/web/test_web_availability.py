@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from gateway.settings import DatabaseSettings, Settings, WebSettings
 from gateway.web import accounts, pages_signals, pages_waiting
 from gateway.web.app import SECURITY_HEADERS, create_web_app
+from handlers.insight import waiting
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
 from tests.web.ingest_messages import ingest
@@ -154,7 +155,7 @@ async def test_a_heavy_request_does_not_block_the_login_page(
     """
     base, token = server
     entered, release = threading.Event(), threading.Event()
-    original = pages_waiting.ranked
+    original = waiting.ranked
 
     def held(*args: Any) -> Any:
         entered.set()
