@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.cli.common import CommandError, add_database_option, database_error, database_url
+from gateway.cli.common import CommandError, add_database_option, database_error, database_url, read_bounded
 from gateway.cli.database import run_in_unit_of_work
 from handlers.insight.area_file import AreaFileError, AreaPopulation, read_areas
 from storage.areas import all_areas, replace_areas
@@ -47,13 +47,7 @@ def register(subparsers: Any) -> None:
 
 
 def _read(path: Path) -> list[AreaPopulation]:
-    try:
-        if path.stat().st_size > MAX_FILE:
-            raise AreaFileError(f"larger than {MAX_FILE // (1024 * 1024)} MB: is this the population file?")
-        data = path.read_bytes()
-    except OSError as error:
-        raise AreaFileError(f"cannot read it ({error.strerror or error})") from None
-    return read_areas(data)
+    return read_areas(read_bounded(path, MAX_FILE, "the population file", AreaFileError))
 
 
 async def _load(session: AsyncSession, areas: list[AreaPopulation]) -> str:

@@ -265,3 +265,13 @@ def unknown_settings(environ: Mapping[str, str]) -> list[str]:
 def warn_unknown_settings() -> None:
     for line in unknown_settings(os.environ):
         print(line, file=sys.stderr)
+
+
+def read_bounded(path: Path, limit: int, what: str, error: type[Exception]) -> bytes:
+    """The bytes of a file the user hands a command; `error` (one line) when it is too large or unreadable."""
+    try:
+        if path.stat().st_size > limit:
+            raise error(f"larger than {limit // (1024 * 1024)} MB: is this {what}?")
+        return path.read_bytes()
+    except OSError as failure:
+        raise error(f"cannot read it ({failure.strerror or failure})") from None

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.cli.common import CommandError, add_database_option, database_error, database_url
+from gateway.cli.common import CommandError, add_database_option, database_error, database_url, read_bounded
 from gateway.cli.database import run_in_unit_of_work
 from handlers.insight.provider_file import Provider, ProviderFileError, read_providers
 from storage.providers import all_providers, replace_providers
@@ -43,13 +43,7 @@ def register(subparsers: Any) -> None:
 
 
 def _read(path: Path) -> list[Provider]:
-    try:
-        if path.stat().st_size > MAX_FILE:
-            raise ProviderFileError(f"larger than {MAX_FILE // (1024 * 1024)} MB: is this the provider file?")
-        data = path.read_bytes()
-    except OSError as error:
-        raise ProviderFileError(f"cannot read it ({error.strerror or error})") from None
-    return read_providers(data)
+    return read_providers(read_bounded(path, MAX_FILE, "the provider file", ProviderFileError))
 
 
 async def _load(session: AsyncSession, providers: list[Provider]) -> str:
