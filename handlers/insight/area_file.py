@@ -16,10 +16,10 @@ byte-order mark. A file with any bad row is refused as a whole, with that row's 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
+
+from handlers.insight.user_csv import csv_rows
 
 AGE_GROUPS = ("0-17", "18-64", "65+")
 AGE_HEADERS = ("inwoners_0_17", "inwoners_18_64", "inwoners_65_plus")
@@ -60,13 +60,6 @@ def _columns(header: list[str]) -> _Columns:
                     names.index("wijk") if "wijk" in names else None)
 
 
-def _text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise AreaFileError(f"line {line}: not UTF-8 (save the file as CSV UTF-8)") from None
-
 
 def _count(cell: str, name: str, line: int) -> int:
     value = cell.strip()
@@ -99,12 +92,7 @@ def _row(row: list[str], cols: _Columns, line: int) -> AreaPopulation:
 
 def read_areas(data: bytes) -> list[AreaPopulation]:
     """Every area of the file, in file order; an AreaFileError at the first bad line."""
-    text = _text(data)
-    first = text.split("\n", 1)[0]
-    rows = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ",")
-    header = next(rows, None)
-    if header is None:
-        raise AreaFileError("line 1: the file is empty")
+    header, rows = csv_rows(data, AreaFileError)
     cols = _columns(header)
     areas: dict[str, AreaPopulation] = {}
     for row in rows:

@@ -8,10 +8,10 @@ appears once; a name is 1 to 200 characters. A file with any bad row is refused 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
+
+from handlers.insight.user_csv import csv_rows
 
 NAME_MAX = 200
 AGB = re.compile(r"\d{8}")
@@ -38,22 +38,10 @@ def _columns(header: list[str]) -> tuple[int, int]:
     return code, name
 
 
-def _text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise ProviderFileError(f"line {line}: not UTF-8 (save the file as CSV UTF-8)") from None
-
 
 def read_providers(data: bytes) -> list[Provider]:
     """Every provider of the file, in file order; a ProviderFileError at the first bad line."""
-    text = _text(data)
-    first = text.split("\n", 1)[0]
-    rows = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ",")
-    header = next(rows, None)
-    if header is None:
-        raise ProviderFileError("line 1: the file is empty")
+    header, rows = csv_rows(data, ProviderFileError)
     code_at, name_at = _columns(header)
     providers: dict[str, Provider] = {}
     for row in rows:
