@@ -8,10 +8,10 @@ import io
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from _csv import _reader
+    from _csv import Reader
 
 
-def csv_rows(data: bytes, error: type[Exception]) -> tuple[list[str], _reader]:
+def csv_rows(data: bytes, error: type[Exception]) -> tuple[list[str], Reader]:
     """The header and the reader of the rows after it (its `line_num` counts lines); `error` with the
     line number when the file is not UTF-8, or when it is empty."""
     try:
