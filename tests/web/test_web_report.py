@@ -37,9 +37,10 @@ async def test_report_figures_equal_the_api(client: httpx.AsyncClient, register:
         api = (await client.get(path, params={"on": ON}, headers=bearer(register["ana"]))).json()
         if name == "usage":
             api = api["groups"]
-        if name == "area":
-            printed = [{"pc4": r["pc4"], "category": r["categorie"], "allocations": r["allocations"],
-                        "clients": r["clients"]} for r in printed]
+        if name == "area":  # the command line sees every figure; the analyst's withheld cells are None
+            api = [{k: v for k, v in row.items() if v is not None and k != "pc4s"} for row in api["rows"]]
+            printed = [{k: v for k, v in row.items() if k != "pc4s"} for row in printed]
+            assert any("clients" in row for row in api), "no area figure to compare"
         assert len(printed) == len(api), name
         for mine, theirs in zip(printed, api, strict=True):
             shared = set(mine) & set(theirs)
