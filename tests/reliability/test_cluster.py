@@ -1,9 +1,9 @@
 """A replicated broker: three private RabbitMQ nodes, the queues quorum queues over them, the node leading
 istd.in killed under load.
 
-Opt-in (ISTD_CLUSTER_TESTS=1, which `.ci/run` sets): it starts and clusters three RabbitMQ nodes of
-its own (tests/kit/rabbit_nodes.py, about 40 s and 400 MB here) beside the shared one, which it
-never touches.
+Opt-in (ISTD_CLUSTER_TESTS=1; `.ci/run` leaves it off for now, see there): it starts and clusters
+three RabbitMQ nodes of its own (tests/kit/rabbit_nodes.py, about 40 s and 400 MB here) beside the
+shared one, which it never touches.
 """
 
 from __future__ import annotations
