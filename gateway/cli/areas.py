@@ -11,11 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.cli.common import CommandError, add_database_option, database_error, database_url, read_bounded
-from gateway.cli.database import run_in_unit_of_work
+from gateway.cli.common import add_database_option, read_bounded
+from gateway.cli.database import load_or_list
 from handlers.insight.area_file import AreaFileError, AreaPopulation, read_areas
 from storage.areas import all_areas, replace_areas
 
@@ -65,16 +64,4 @@ async def _list(session: AsyncSession) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """One line on failure: a bad file (exit 1, nothing loaded) or the database (exit 2, via CommandError)."""
-    url = database_url(args)
-    try:
-        if args.action == "load":
-            areas = _read(args.file)
-            print(run_in_unit_of_work(url, lambda s: _load(s, areas)))
-        else:
-            print(run_in_unit_of_work(url, _list))
-    except AreaFileError as error:
-        raise CommandError(f"{args.file}: {error}; nothing loaded", exit_code=1) from None
-    except (SQLAlchemyError, OSError) as error:
-        raise database_error(error, url) from None
-    return 0
+    return load_or_list(args, _read, _load, _list, AreaFileError)

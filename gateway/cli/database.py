@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.cli.common import CommandError, database_error, database_url
 from storage.engine import create_engine, ensure_migrated, session_factory
 from storage.unit_of_work import unit_of_work
 
@@ -27,3 +31,22 @@ def run_in_unit_of_work(url: str, work: Callable[[AsyncSession], Awaitable[T]]) 
             await engine.dispose()
 
     return asyncio.run(main())
+
+
+def load_or_list(args: argparse.Namespace, read: Callable[[Path], T],
+                 load: Callable[[AsyncSession, T], Awaitable[str]],
+                 listing: Callable[[AsyncSession], Awaitable[str]], file_error: type[Exception]) -> int:
+    """`istd X load FILE | list` for a table a user file fills: one line on failure, a bad file (exit 1,
+    nothing loaded) or the register (exit 2, via CommandError)."""
+    url = database_url(args)
+    try:
+        if args.action == "load":
+            rows = read(args.file)
+            print(run_in_unit_of_work(url, lambda s: load(s, rows)))
+        else:
+            print(run_in_unit_of_work(url, listing))
+    except file_error as error:
+        raise CommandError(f"{args.file}: {error}; nothing loaded", exit_code=1) from None
+    except (SQLAlchemyError, OSError) as error:
+        raise database_error(error, url) from None
+    return 0
