@@ -112,6 +112,12 @@ async def publish(
     await channel.close()
 
 
+async def reopened(connection: aio_pika.abc.AbstractRobustConnection) -> bool:
+    """The test's own robust connection is back after a broker restart (it retries every 5 s,
+    so the worker can be ready before it is)."""
+    return connection.transport is not None and not connection.is_closed and connection.connected.is_set()
+
+
 async def queue_depth(connection: aio_pika.abc.AbstractConnection, name: str) -> int:
     """Messages ready in `name` (not those delivered and unacked)."""
     channel = await connection.channel()

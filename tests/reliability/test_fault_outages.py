@@ -36,6 +36,7 @@ from tests.kit.reliability import (
     publish,
     queue_depth,
     read_out,
+    reopened,
     scalar,
     take_all,
     tally,
@@ -55,8 +56,8 @@ Outage = Callable[[], Awaitable[None]]
 class Run:
     """One worker subprocess under load, and the checks every outage test ends with."""
 
-    def __init__(self, prefix: str, database: str, tmp_path: Path, rabbit: aio_pika.abc.AbstractConnection,
-                 broker_url: str = RABBIT_URL) -> None:
+    def __init__(self, prefix: str, database: str, tmp_path: Path,
+                 rabbit: aio_pika.abc.AbstractRobustConnection, broker_url: str = RABBIT_URL) -> None:
         self.url, self.rabbit, self.clock = pg_url(database), rabbit, Clock()
         self.settings = make_settings(self.url, prefix)
         self.worker = WorkerProcess(prefix, self.url, tmp_path / "worker.log", ISTD_BROKER__URL=broker_url)
@@ -232,4 +233,5 @@ async def test_rabbitmq_restarted_under_load_worker_reconnects_and_outbox_drains
     finally:
         await _rabbitmqctl("start_app")
     await wait_until(run.worker.ready, within=120)
+    await wait_until(lambda: reopened(run.rabbit), within=60)
     print(f"\nrabbitmq restarted: {await run.finish()}")
