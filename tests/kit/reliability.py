@@ -32,7 +32,8 @@ from storage.models import Base
 
 RABBIT_URL = os.environ.get("ISTD_TEST_RABBIT_URL", "amqp://guest:guest@127.0.0.1:5672/")
 PG_HOST = os.environ.get("ISTD_TEST_PG_HOST", "127.0.0.1")
-PG_ADMIN = f"postgresql://postgres@{PG_HOST}:5432/test"
+PG_PORT = os.environ.get("ISTD_TEST_PG_PORT", "5432")  # another cluster for the soak (its own PostgreSQL)
+PG_ADMIN = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/test"
 # The worker runs from the directory the tests run from (the repository root, as `make test` does).
 ROOT = Path.cwd()
 MAX_SHARDS = 8  # teardown deletes shard queues up to this many
@@ -40,7 +41,7 @@ WINDOW = 500
 
 
 def pg_url(database: str) -> str:
-    return f"postgresql://postgres@{PG_HOST}:5432/{database}"
+    return f"postgresql://postgres@{PG_HOST}:{PG_PORT}/{database}"
 
 
 async def admin(sql: str) -> None:
