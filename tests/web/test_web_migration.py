@@ -8,6 +8,7 @@ from sqlalchemy import Column, Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage.client_areas  # registers client_areas on Base.metadata
+import storage.waits_table  # registers the waits tables on Base.metadata
 import storage.web_models  # noqa: F401  (registers the web tables on Base.metadata)
 from storage.models import Base
 from storage.web_models import INSIGHT_INDEXES, PAGE_INDEXES, TRIGRAM_INDEXES
