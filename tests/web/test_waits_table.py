@@ -140,10 +140,11 @@ async def test_the_tables_hold_what_the_live_computation_finds(
 async def _answers(client: httpx.AsyncClient, register: dict[str, str]) -> list[Any]:
     found: list[Any] = []
     for token in (register["wijk"], register["ana"]):
-        for path, params in (("/api/waiting", {}),
-                             ("/api/waiting/ranked", {"on": "2025-03-10", "maanden": 3}),
-                             ("/api/waiting/ranked", {"on": "2025-04-30", "maanden": 12}),
-                             ("/api/waiting/open", {"on": "2025-03-10"})):
+        calls: list[tuple[str, dict[str, str | int]]] = [
+            ("/api/waiting", {}), ("/api/waiting/ranked", {"on": "2025-03-10", "maanden": 3}),
+            ("/api/waiting/ranked", {"on": "2025-04-30", "maanden": 12}),
+            ("/api/waiting/open", {"on": "2025-03-10"})]
+        for path, params in calls:
             response = await client.get(path, params=params, headers=bearer(token))
             found.append((path, response.status_code, response.json()))
         csv = await client.get("/api/waiting.csv", headers=bearer(token))
