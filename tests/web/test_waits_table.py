@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.web.refresher import refresh_waits_when_due
 from handlers.insight.waiting import Wait, first_month, per_month, ranked
 from handlers.outcome import DeliveryScope, RecordRequest, UpsertClient
 from storage import waits_table
@@ -182,3 +183,15 @@ async def test_a_refresh_replaces_the_waits_whole(sessions: async_sessionmaker[A
     assert again.rows == first.rows  # not added to the old set
     async with sessions() as session:
         assert _key(await waits_table.waits(session, Scope())) == _key(await analysis.waits(session, Scope()))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_web_round_refreshes_the_waits_when_due(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with unit_of_work(sessions) as session:
+        await _build(session)
+    first = await refresh_waits_when_due(sessions, 300)  # never refreshed: now
+    assert first is not None
+    assert await refresh_waits_when_due(sessions, 300) is None  # fresh: left alone
+    again = await refresh_waits_when_due(sessions, 0)  # older than the interval
+    assert again is not None
+    assert again.computed_at > first.computed_at
