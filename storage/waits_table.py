@@ -16,8 +16,8 @@ gemeenten. So a request row is kept per gemeente of the allocations that carry i
 gemeente (`shared`) is paired again at read time, within the caller's gemeenten.
 
 On PostgreSQL the summaries (count, nearest-rank p50 and p90 as `percentile_disc`, max, distinct
-clients) are computed by the database; on SQLite the waits are read and summarised in Python
-(handlers.insight.waiting), as before. The tables are never the source of truth.
+clients) of the ranking and the trend are computed by the database; on SQLite the waits are read and
+summarised in Python (handlers.insight.waiting), as before. The tables are never the source of truth.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from handlers.insight.stats import Summary, summarise
-from handlers.insight.waiting import OTHER, RankRow, Wait, WaitRow, distinct_clients
+from handlers.insight.waiting import ALL, OTHER, RankRow, Wait, WaitRow, distinct_clients
 from storage.insight_queries.analysis import NO_CATEGORY, OpenRequest
 from storage.insight_queries.common import Scope
 from storage.insight_queries.sql_text import UtcDay
@@ -337,15 +337,20 @@ def _summaries(seen: Any, *keys: Any) -> Select[Any]:
         .group_by(seen.c.measure, *keys)
 
 
-async def per_month(session: AsyncSession, scope: Scope) -> dict[str, list[WaitRow]]:
-    """PostgreSQL: count, p50, p90 (nearest rank), max and distinct clients per provider, category, month."""
-    seen = _waits(scope)
-    rows = await session.execute(_summaries(seen, seen.c.aanbieder, seen.c.categorie, seen.c.month))
-    found: dict[str, list[WaitRow]] = {REQUESTS: [], STARTS: []}
-    for measure, provider, category, month, count, p50, p90, most, clients, _ in rows.all():
-        found[measure].append(WaitRow(provider, category, month, Summary(count, p50, p90, most), clients))
-    return {measure: sorted(found_rows, key=lambda r: (r.provider, r.category, r.month))
-            for measure, found_rows in found.items() if found_rows}
+async def trend(session: AsyncSession, scope: Scope, since: str, until: str, provider: str | None = None,
+                category: str | None = None) -> dict[str, list[WaitRow]]:
+    """PostgreSQL: handlers.insight.waiting.trend: per month since..until, over the scope or one provider
+    and/or category; a measure without waits is left out."""
+    seen = _waits(scope, since, until)
+    chosen = [seen.c.aanbieder == provider] if provider else []
+    chosen += [seen.c.categorie == category] if category else []
+    rows = await session.execute(_summaries(seen, seen.c.month).where(*chosen))
+    found: dict[str, list[WaitRow]] = {}
+    for measure, month, count, p50, p90, most, clients, _ in rows.all():
+        found.setdefault(measure, []).append(WaitRow(provider or ALL, category or ALL, month,
+                                                     Summary(count, p50, p90, most), clients))
+    return {measure: sorted(found[measure], key=lambda r: r.month) for measure in (REQUESTS, STARTS)
+            if measure in found}
 
 
 async def ranked(session: AsyncSession, scope: Scope, since: str, until: str) -> dict[str, list[RankRow]]:
@@ -374,12 +379,13 @@ def _open_where(on: date, scope: Scope) -> list[ColumnElement[bool]]:
 
 
 async def open_requests(session: AsyncSession, on: date, scope: Scope,
-                        limit: int | None = None) -> list[OpenRequest]:
-    """The waiting list on `on` (requests sent by then, still open at the refresh), oldest first."""
+                        limit: int | None = None, offset: int = 0) -> list[OpenRequest]:
+    """The waiting list on `on` (requests sent by then, still open at the refresh), oldest first; `limit`
+    rows from `offset` when given."""
     query = (select(Q.gemeente, Q.aanbieder, Q.kind, Q.referentie, Q.state, Q.categorie, Q.since,
                     Q.client_public_id).where(*_open_where(on, scope)).order_by(Q.position))
     if limit is not None:
-        query = query.limit(limit)
+        query = query.limit(limit).offset(offset)
     return [OpenRequest(*row) for row in (await session.execute(query)).all()]
 
 

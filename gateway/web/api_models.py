@@ -129,6 +129,8 @@ class ClientResponse(BaseModel):
 
 
 class WaitItem(BaseModel):
+    """One month of the trend: over every provider and category of the caller (`alle`), or the chosen ones."""
+
     measure: str  # request_to_allocation | allocation_to_start
     provider: str
     category: str
@@ -163,6 +165,36 @@ class OpenRequestItem(BaseModel):
     since: date
     age_days: int
     client_id: str
+
+
+class RankPage(BaseModel):
+    """One page of the ranking over months since..until: `per_page` rows of each measure from
+    (page - 1) * per_page, and how many rows each measure's ranking holds (`overig` included)."""
+
+    since: str
+    until: str
+    page: int
+    per_page: int
+    totals: dict[str, int]
+    items: list[RankItem]
+
+
+class OpenCountItem(BaseModel):
+    provider: str
+    category: str
+    count: int
+    clients: int
+
+
+class OpenRequestPage(BaseModel):
+    """One page of the waiting list on a date (oldest first), its total and the counts per provider and
+    category (most waiting first) of the whole list."""
+
+    total: int
+    page: int
+    per_page: int
+    counts: list[OpenCountItem]
+    items: list[OpenRequestItem]
 
 
 class SignalItem(BaseModel):

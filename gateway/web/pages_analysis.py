@@ -28,7 +28,7 @@ from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.fmt import AMSTERDAM
 from handlers.insight.usage import per_group
-from handlers.insight.waiting import Wait, per_month
+from handlers.insight.waiting import Wait, trend
 from storage import waits_table
 from storage.insight_queries import analysis
 
@@ -79,36 +79,22 @@ async def read_waits(request: Request, who: Principal) -> Waits:
         return Waits(await waits_table.waits(session, scope_of(who)), updated)
 
 
-async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
-    return await per_month_items(request, who, await read_waits(request, who))
-
-
-async def per_month_items(request: Request, who: Principal, waits: Waits) -> list[WaitItem]:
-    """Count, p50, p90 and max per provider, category and month of both measures (small groups withheld)."""
+async def trend_items(request: Request, who: Principal, waits: Waits, since: str, until: str,
+                      provider: str | None = None, category: str | None = None) -> list[WaitItem]:
+    """Count, p50, p90 and max per month since..until of both measures, over the caller's scope (provider
+    and category `alle`) or of the chosen provider and/or category; small groups withheld."""
     if waits.rows is None:
         async with web_state(request).sessions() as session:
-            result = await waits_table.per_month(session, scope_of(who))
+            result = await waits_table.trend(session, scope_of(who), since, until, provider, category)
     else:
-        result = {measure: await asyncio.to_thread(per_month, rows) for measure, rows in waits.rows.items()}
+        result = {measure: rows for measure, found in waits.rows.items()
+                  if (rows := await asyncio.to_thread(trend, found, since, until, provider, category))}
     items = [(WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
                        count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max),
               r.clients)
              for measure, rows in result.items() for r in rows]
     minimum = _minimum(request, who)
     return small_groups.waits(items, minimum) if minimum else [item for item, _ in items]
-
-
-@router.get("/api/waiting", response_model=list[WaitItem], tags=["aggregates"])
-async def waiting_api(request: Request, who: Aggregates) -> list[WaitItem]:
-    """Waiting days per provider, product category and month: count, p50, p90 (nearest rank), max."""
-    return await wait_items(request, who)
-
-
-@router.get("/api/waiting.csv", tags=["aggregates"], response_class=Response)
-async def waiting_csv(request: Request, who: Aggregates) -> Response:
-    header = tuple(WaitItem.model_fields)
-    items = await wait_items(request, who)
-    return await csv_response(request, "wachttijden.csv", header, _csv_rows(request, who, items, header))
 
 
 async def usage_response(request: Request, who: Principal, on: date,

@@ -76,7 +76,7 @@ DUTCH_HEADERS = {
     "delivered_days": "geleverde_dagen", "ratio": "verhouding", "suppressed": "kleine_groep",
     "at": "tijdstip", "message": "bericht", "sender": "afzender", "receiver": "ontvanger",
     "direction": "richting", "codes": "codes", "retour": "retour", "retour_codes": "retourcodes",
-    "status": "status",
+    "status": "status", "first_month": "eerste_maand", "last_month": "laatste_maand",
     # usage from what was claimed (pages_usage)
     "started": "gestart", "allocated_volume": "toegewezen_volume",
     "declared_volume": "gedeclareerd_volume", "awarded_volume": "toegekend_volume",

@@ -104,3 +104,18 @@ def ranked(waits: Iterable[Wait], since: str, until: str) -> list[RankRow]:
     rows.sort(key=lambda r: (-r.summary.p50, -r.summary.p90, -r.summary.count, r.provider, r.category))
     other = summarise(w.days for w in folded)
     return [*rows, RankRow(OTHER, OTHER, other, distinct_clients(folded))] if other else rows
+
+
+ALL = "alle"  # the trend over every provider (or category) of the caller's scope
+TREND_MONTHS = 24  # months the trend looks back over
+
+
+def chosen(wait: Wait, provider: str | None, category: str | None) -> bool:
+    return (provider is None or wait.provider == provider) and (category is None or wait.category == category)
+
+
+def trend(waits: Iterable[Wait], since: str, until: str, provider: str | None = None,
+          category: str | None = None) -> list[WaitRow]:
+    """Per month since..until: the waits of every provider and category (`alle`), or of the chosen ones."""
+    return per_month(Wait(provider or ALL, category or ALL, w.month, w.days, w.client) for w in waits
+                     if since <= w.month <= until and chosen(w, provider, category))

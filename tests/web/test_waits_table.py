@@ -5,10 +5,11 @@ started before, on and after their Ingangsdatum, some received after it (retroac
 started; requests (315) of two gemeenten, honoured by a 301 of their own gemeente, of another one
 only, or of two (the first 301 then depends on the caller's gemeenten), some of no category, some
 rejected or put in onderzoek, some still waiting. After one refresh, for every scope: the waits equal
-analysis.waits; on PostgreSQL the per-month summaries and the rankings over 3, 6 and 12 months equal
-the Python ones (nearest rank); the waiting list, its total and its counts per provider and category
-equal the live list on several reference dates. Then the pages and APIs answer the same after a
-refresh as before it (live), the CSV included; `istd insight refresh` prints a line for the waits.
+analysis.waits; on PostgreSQL the trends per month (the scope, one provider and/or category) and the
+rankings over 3, 6 and 12 months equal the Python ones (nearest rank); the waiting list (paged), its
+total and its counts per provider and category equal the live list on several reference dates. Then the
+pages and APIs answer the same after a refresh as before it (live), the CSV included; `istd insight
+refresh` prints a line for the waits.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.web.refresher import refresh_waits_when_due
-from handlers.insight.waiting import Wait, first_month, per_month, ranked
+from handlers.insight.waiting import TREND_MONTHS, Wait, first_month, ranked, trend
 from handlers.outcome import DeliveryScope, RecordRequest, UpsertClient
 from storage import waits_table
 from storage.insight_queries import analysis
@@ -111,13 +112,18 @@ async def test_the_tables_hold_what_the_live_computation_finds(
             found = await waits_table.waits(session, scope)
             assert _key(found) == _key(live), scope
             if waits_table.postgres(session):
-                months = await waits_table.per_month(session, scope)
-                assert months == {m: per_month(rows) for m, rows in live.items() if rows}, scope
                 for on in DAYS:
                     for n in (3, 6, 12):
                         since, until = first_month(on, n), on.strftime("%Y-%m")
                         expected = {m: ranked(rows, since, until) for m, rows in live.items()}
                         assert await waits_table.ranked(session, scope, since, until) == expected, (scope, on)
+                    since, until = first_month(on, TREND_MONTHS), on.strftime("%Y-%m")
+                    for provider, category in ((None, None), (PROVIDERS[0], None), (None, "45"),
+                                               (PROVIDERS[1], "01"), (PROVIDERS[2], "-")):
+                        expected_trend = {m: months for m, rows in live.items()
+                                          if (months := trend(rows, since, until, provider, category))}
+                        assert await waits_table.trend(session, scope, since, until, provider, category) \
+                            == expected_trend, (scope, on, provider, category)
             for on in DAYS:
                 waiting = await analysis.open_requests(session, on, scope)
                 assert await waits_table.open_requests(session, on, scope) == waiting, (scope, on)
@@ -142,14 +148,20 @@ async def _answers(client: httpx.AsyncClient, register: dict[str, str]) -> list[
     found: list[Any] = []
     for token in (register["wijk"], register["ana"]):
         calls: list[tuple[str, dict[str, str | int]]] = [
-            ("/api/waiting", {}), ("/api/waiting/ranked", {"on": "2025-03-10", "maanden": 3}),
-            ("/api/waiting/ranked", {"on": "2025-04-30", "maanden": 12}),
-            ("/api/waiting/open", {"on": "2025-03-10"})]
+            ("/api/waiting", {}), ("/api/waiting", {"on": "2025-06-30", "aanbieder": PROVIDERS[0]}),
+            ("/api/waiting", {"on": "2025-06-30", "aanbieder": PROVIDERS[1], "categorie": "02"}),
+            ("/api/waiting/ranked", {"on": "2025-03-10", "maanden": 3}),
+            ("/api/waiting/ranked", {"on": "2025-04-30", "maanden": 12, "per_page": 2, "page": 2}),
+            ("/api/waiting/open", {"on": "2025-03-10"}),
+            ("/api/waiting/open", {"on": "2025-06-30", "per_page": 3, "page": 2})]
         for path, params in calls:
             response = await client.get(path, params=params, headers=bearer(token))
             found.append((path, response.status_code, response.json()))
-        csv = await client.get("/api/waiting.csv", headers=bearer(token))
-        found.append(("csv", csv.status_code, csv.text))
+        csv_calls: list[dict[str, str | int]] = [{"on": "2025-06-30", "maanden": 6},
+                                                 {"on": "2025-06-30", "categorie": "45"}]
+        for csv_params in csv_calls:
+            csv = await client.get("/api/waiting.csv", params=csv_params, headers=bearer(token))
+            found.append(("csv", csv.status_code, csv.text))
     for name in ("wijk", "ana"):
         await login(client, name)
         html = (await client.get("/wachttijden", params={"on": "2025-03-10", "maanden": 3})).text

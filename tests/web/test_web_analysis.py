@@ -66,11 +66,12 @@ async def test_the_other_gemeente_has_no_signals(client: httpx.AsyncClient, regi
 async def test_waiting_times_per_provider_category_month(
     client: httpx.AsyncClient, register: dict[str, str]
 ) -> None:
-    items = await _json(client, register["ana"], "/api/waiting")
-    rows = {
-        (i["measure"], i["provider"], i["category"], i["month"]): (i["count"], i["p50"], i["p90"], i["max"])
-        for i in items
-    }
+    rows = {}
+    for provider, category in (("12345678", "02"), ("12345678", "45"), ("87654321", "01")):
+        items = await _json(client, register["ana"], "/api/waiting", on=ON, aanbieder=provider,
+                            categorie=category)
+        rows.update({(i["measure"], i["provider"], i["category"], i["month"]):
+                     (i["count"], i["p50"], i["p90"], i["max"]) for i in items})
     assert rows == {
         ("request_to_allocation", "12345678", "02", "2025-01"): (1, 13, 13, 13),  # REF-A1: 20 Dec → 2 Jan
         ("request_to_allocation", "12345678", "02", "2025-02"): (1, 10, 10, 10),  # REF-A5: 10 Feb → 20 Feb
@@ -81,6 +82,16 @@ async def test_waiting_times_per_provider_category_month(
         ("allocation_to_start", "12345678", "45", "2025-01"): (1, 14, 14, 14),  # 2001: 1 Jan → 15 Jan
         ("allocation_to_start", "87654321", "01", "2025-02"): (5, 0, 0, 0),  # started on their Ingangsdatum
     }  # 5001 of gemeente 0344 (visible to the analyst) has neither a request nor a start
+    every = await _json(client, register["ana"], "/api/waiting", on=ON)  # the trend of every provider
+    assert {(i["measure"], i["month"]): (i["provider"], i["category"], i["count"], i["p50"], i["p90"],
+                                         i["max"]) for i in every} == {
+        ("request_to_allocation", "2025-01"): ("alle", "alle", 1, 13, 13, 13),
+        ("request_to_allocation", "2025-02"): ("alle", "alle", 6, 8, 40, 40),  # 3, 5, 8, 10, 13, 40
+        ("allocation_to_start", "2024-06"): ("alle", "alle", 1, 9, 9, 9),
+        ("allocation_to_start", "2025-01"): ("alle", "alle", 2, 7, 14, 14),  # 1001 and 2001
+        ("allocation_to_start", "2025-02"): ("alle", "alle", 5, 0, 0, 0),
+        ("allocation_to_start", "2025-03"): ("alle", "alle", 2, 1, 2, 2),
+    }
 
 
 async def test_usage_per_provider_and_category(client: httpx.AsyncClient, register: dict[str, str]) -> None:
@@ -157,7 +168,7 @@ async def test_pages_render_dutch_figures_and_svg(
     client: httpx.AsyncClient, register: dict[str, str]
 ) -> None:
     await login(client, "ana")
-    waiting = await client.get("/wachttijden")
+    waiting = await client.get("/wachttijden", params={"on": ON})
     assert waiting.status_code == 200
     assert "<svg" in waiting.text
     assert "februari 2025" in waiting.text

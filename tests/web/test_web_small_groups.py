@@ -44,7 +44,7 @@ async def test_the_analyst_sees_no_cell_under_five(http: httpx.AsyncClient, regi
     total = area[-1]
     assert ("clients" in total["withheld"], "clients" in total["small"], total["clients_jeugd"]) == (
         True, False, None)
-    waits = (await http.get("/api/waiting", headers=analyst)).json()
+    waits = (await http.get("/api/waiting", params={"on": ON}, headers=analyst)).json()
     assert waits
     for w in waits:
         if w["suppressed"]:
@@ -65,7 +65,7 @@ async def test_the_analyst_sees_no_cell_under_five(http: httpx.AsyncClient, regi
     await login(http, "ana")
     page = (await http.get("/wijken", params={"on": ON})).text
     assert "&lt; 5" in page
-    waiting_page = (await http.get("/wachttijden")).text
+    waiting_page = (await http.get("/wachttijden", params={"on": ON})).text
     assert "niet getoond (kleine groep)" in waiting_page
 
 
@@ -76,19 +76,25 @@ async def test_five_waits_of_one_client_are_one_client(http: httpx.AsyncClient,
     Five waits but one client: the analyst's cells and ranking row are withheld; the team sees them.
     """
     analyst, team = bearer(register["ana"]), bearer(register["wijk"])
-    cells = [w for w in (await http.get("/api/waiting", headers=analyst)).json()
+    chosen = {"on": ON, "aanbieder": "87654321", "categorie": "01"}
+    cells = [w for w in (await http.get("/api/waiting", params=chosen, headers=analyst)).json()
              if (w["provider"], w["category"], w["month"]) == ("87654321", "01", "2025-02")]
     assert {w["measure"] for w in cells} == {"request_to_allocation", "allocation_to_start"}
     assert all(w["suppressed"] and w["count"] is None and w["p50"] is None for w in cells)
-    ranks = [r for r in (await http.get("/api/waiting/ranked", params={"on": ON}, headers=analyst)).json()
-             if (r["provider"], r["category"]) == ("87654321", "01")]
+    ranking = (await http.get("/api/waiting/ranked", params={"on": ON}, headers=analyst)).json()["items"]
+    ranks = [r for r in ranking if (r["provider"], r["category"]) == ("87654321", "01")]
     assert ranks
     assert all(r["suppressed"] and r["count"] is None for r in ranks)
-    csv_text = (await http.get("/api/waiting.csv", params={"format": "plain"}, headers=analyst)).text
+    plain = {"format": "plain"}
+    csv_text = (await http.get("/api/waiting.csv", params={**chosen, **plain}, headers=analyst)).text
     rows = [r for r in csv.DictReader(io.StringIO(csv_text)) if r["provider"] == "87654321"]
     assert rows
     assert all(r["count"] == "< 5" for r in rows if r["month"] == "2025-02")
-    team_cells = [w for w in (await http.get("/api/waiting", headers=team)).json()
+    ranking_csv = (await http.get("/api/waiting.csv", params={"on": ON, **plain}, headers=analyst)).text
+    ranked_rows = [r for r in csv.DictReader(io.StringIO(ranking_csv)) if r["provider"] == "87654321"]
+    assert ranked_rows
+    assert all(r["count"] == "< 5" and r["suppressed"] == "True" for r in ranked_rows)
+    team_cells = [w for w in (await http.get("/api/waiting", params=chosen, headers=team)).json()
                   if (w["provider"], w["category"], w["month"]) == ("87654321", "01", "2025-02")]
     assert {(w["measure"], w["count"], w["suppressed"]) for w in team_cells} == {
         ("request_to_allocation", 5, False), ("allocation_to_start", 5, False)}
@@ -120,12 +126,12 @@ async def test_the_analyst_ranking_and_waiting_list_hold_no_small_group(
     """Jan-Mar 2025 starts: P1 cat. 02 three waits (withheld), P2 cat. 01 five waits of one client
     (withheld: clients are counted, not waits), 'overig' one."""
     ranked = (await http.get("/api/waiting/ranked", params={"on": ON, "maanden": 3},
-                             headers=bearer(register["ana"]))).json()
+                             headers=bearer(register["ana"]))).json()["items"]
     starts = [(r["provider"], r["count"], r["suppressed"])
               for r in ranked if r["measure"] == "allocation_to_start"]
     assert starts == [("12345678", None, True), ("87654321", None, True), ("overig", None, True)]
     team = (await http.get("/api/waiting/ranked", params={"on": ON, "maanden": 3},
-                           headers=bearer(register["wijk"]))).json()
+                           headers=bearer(register["wijk"]))).json()["items"]
     assert all(not r["suppressed"] for r in team)  # the team sees its own figures
     await login(http, "ana")
     page = (await http.get("/wachttijden", params={"on": ON})).text
