@@ -303,17 +303,19 @@ def _waits(scope: Scope, since: str | None = None, until: str | None = None) -> 
     A shared request is paired again within the scope: its first 301 among the scope's gemeenten.
     """
     in_scope = [scope.where(W.gemeente), scope.where(W.pair_gemeente)]
+    months = [W.month >= since] if since else []  # in the plain part: the planner reads the period only
+    months += [W.month <= until] if until else []
     plain = select(W.measure, W.aanbieder, _category(W.categorie).label("categorie"), W.month, W.days,
-                   W.client).where(W.shared.is_(False), *in_scope)
+                   W.client).where(W.shared.is_(False), *in_scope, *months)
     day = func.min(W.end)
-    again = (select(W.measure, W.aanbieder, _category(func.min(W.categorie)), Month(day),
+    month = Month(day)
+    again = (select(W.measure, W.aanbieder, _category(func.min(W.categorie)), month,
                     DaysBetween(W.start, day), W.client)
              .where(W.shared.is_(True), *in_scope)
              .group_by(W.request, W.measure, W.aanbieder, W.start, W.client))
-    both = union_all(plain, again).subquery("waits")
-    months = [both.c.month >= since] if since else []
-    months += [both.c.month <= until] if until else []
-    return select(both).where(*months).subquery("seen") if months else both
+    again = again.having(and_(*([month >= since] if since else []), *([month <= until] if until else []))) \
+        if months else again
+    return union_all(plain, again).subquery("seen")
 
 
 async def waits(session: AsyncSession, scope: Scope, since: str | None = None,

@@ -37,7 +37,7 @@ from gateway.web.pages_analysis import MEASURES, Waits, read_waits, trend_items
 from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
 from handlers.insight.fmt import nl_month
-from handlers.insight.waiting import ALL, PERIODS, TREND_MONTHS, first_month, ranked
+from handlers.insight.waiting import ALL, PERIODS, TREND_MONTHS, RankRow, first_month, ranked
 from storage import waits_table
 from storage.insight_queries import analysis
 from storage.insight_queries.analysis import OpenRequest
@@ -51,6 +51,7 @@ Provider = Annotated[str | None, Query(pattern=r"^(\d{8})?$", description="the t
 Category = Annotated[str | None, Query(max_length=2, description="the trend of one category ('-': none)")]
 SHOWN_OPEN = 200  # the page's first page of the live list
 RANK_PAGE = 50  # ranking rows per measure on a page
+SHOWN_COUNTS = 50  # the page's counts of the waiting list: the providers and categories where most wait
 
 
 def rank_paging(page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -70,17 +71,18 @@ def _blank(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
-async def rank_items(request: Request, who: Principal, on: date, months: int,
-                     waits: Waits | None = None) -> list[RankItem]:
-    """The ranking over the period; `waits` when the caller read them already (the page reads once)."""
+async def _ranks(request: Request, who: Principal, on: date, months: int,
+                 waits: Waits | None) -> dict[str, list[RankRow]]:
     waits = waits if waits is not None else await read_waits(request, who)
     since, until = first_month(on, months), on.strftime("%Y-%m")
     if waits.rows is None:  # PostgreSQL ranks the derived table
         async with web_state(request).sessions() as session:
-            ranks = await waits_table.ranked(session, scope_of(who), since, until)
-    else:
-        ranks = {measure: await asyncio.to_thread(ranked, rows, since, until)
-                 for measure, rows in waits.rows.items()}
+            return await waits_table.ranked(session, scope_of(who), since, until)
+    return {measure: await asyncio.to_thread(ranked, rows, since, until)
+            for measure, rows in waits.rows.items()}
+
+
+def _rank_items(request: Request, who: Principal, ranks: dict[str, list[RankRow]]) -> list[RankItem]:
     items = [(RankItem(measure=measure, provider=r.provider, category=r.category, count=r.summary.count,
                        p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max), r.clients)
              for measure, rows in ranks.items() for r in rows]
@@ -88,16 +90,21 @@ async def rank_items(request: Request, who: Principal, on: date, months: int,
     return small_groups.ranks(items, minimum) if minimum else [item for item, _ in items]
 
 
-def rank_page(items: list[RankItem], on: date, months: int, paged: Paging) -> RankPage:
+async def rank_items(request: Request, who: Principal, on: date, months: int,
+                     waits: Waits | None = None) -> list[RankItem]:
+    """The whole ranking over the period; `waits` when the caller read them already (the page reads once)."""
+    return _rank_items(request, who, await _ranks(request, who, on, months, waits))
+
+
+async def rank_page(request: Request, who: Principal, on: date, months: int, paged: Paging,
+                    waits: Waits | None = None) -> RankPage:
     """`paged.per_page` rows of each measure's ranking, in the ranking's order (longest median first)."""
-    shown, totals = [], {}
-    for measure in MEASURES:
-        rows = [i for i in items if i.measure == measure]
-        if rows:
-            totals[measure] = len(rows)
-        shown += rows[paged.offset:paged.offset + paged.per_page]
+    ranks = await _ranks(request, who, on, months, waits)
+    shown = {measure: ranks[measure][paged.offset:paged.offset + paged.per_page] for measure in MEASURES
+             if measure in ranks}
     return RankPage(since=first_month(on, months), until=on.strftime("%Y-%m"), page=paged.page,
-                    per_page=paged.per_page, totals=totals, items=shown)
+                    per_page=paged.per_page, totals={measure: len(ranks[measure]) for measure in shown},
+                    items=_rank_items(request, who, shown))
 
 
 def trend_since(on: date) -> str:
@@ -159,7 +166,7 @@ async def waiting_page(request: Request, who: Aggregates, on: On, paged: RankPag
                        aanbieder: Provider = None, categorie: Category = None) -> Response:
     months, provider, category = _months(maanden), _blank(aanbieder), _blank(categorie)
     waits = await read_waits(request, who)  # read once: the ranking and the trend come from the same waits
-    ranks = rank_page(await rank_items(request, who, on, months, waits), on, months, paged)
+    ranks = await rank_page(request, who, on, months, paged, waits)
     items = await trend_items(request, who, waits, trend_since(on), on.strftime("%Y-%m"), provider, category)
     minimum = web_state(request).min_group_size if who.role == "analyst" else None
     waiting = await open_view(request, who, on, Paging(1, SHOWN_OPEN))
@@ -171,7 +178,7 @@ async def waiting_page(request: Request, who: Aggregates, on: On, paged: RankPag
                       ranks=ranks, last_page=max(paged.last_page(n) for n in [0, *ranks.totals.values()]),
                       since=ranks.since, trend_since=trend_since(on), provider=provider, category=category,
                       updated=waits.updated, waiting=waiting.shown, waiting_total=waiting.total,
-                      open_counts=counts)
+                      open_counts=counts[:SHOWN_COUNTS], open_groups=len(counts))
 
 
 @router.get("/api/waiting/ranked", response_model=RankPage, tags=["aggregates"])
@@ -179,8 +186,7 @@ async def ranked_api(request: Request, who: Aggregates, on: On, paged: RankPagin
                      maanden: Months = 12) -> RankPage:
     """Per provider and category over the last 3, 6 or 12 months (to `on`), longest median first; one page
     of each measure (`per_page` rows, default 50) and each measure's number of rows."""
-    months = _months(maanden)
-    return rank_page(await rank_items(request, who, on, months), on, months, paged)
+    return await rank_page(request, who, on, _months(maanden), paged)
 
 
 @router.get("/api/waiting", response_model=list[WaitItem], tags=["aggregates"])
