@@ -166,10 +166,12 @@ async def waiting_page(request: Request, who: Aggregates, on: On, paged: RankPag
                        aanbieder: Provider = None, categorie: Category = None) -> Response:
     months, provider, category = _months(maanden), _blank(aanbieder), _blank(categorie)
     waits = await read_waits(request, who)  # read once: the ranking and the trend come from the same waits
-    ranks = await rank_page(request, who, on, months, paged, waits)
-    items = await trend_items(request, who, waits, trend_since(on), on.strftime("%Y-%m"), provider, category)
+    # Three questions, each on a session of its own: PostgreSQL answers them side by side.
+    ranks, items, waiting = await asyncio.gather(
+        rank_page(request, who, on, months, paged, waits),
+        trend_items(request, who, waits, trend_since(on), on.strftime("%Y-%m"), provider, category),
+        open_view(request, who, on, Paging(1, SHOWN_OPEN)))
     minimum = web_state(request).min_group_size if who.role == "analyst" else None
-    waiting = await open_view(request, who, on, Paging(1, SHOWN_OPEN))
     counts = [(p, c, None if minimum and clients < minimum else count)
               for p, c, count, clients in waiting.counts]
     small = small_groups.label(minimum) if minimum else ""

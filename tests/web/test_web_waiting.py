@@ -178,3 +178,25 @@ async def test_the_waiting_list_is_paged_with_its_total_and_counts(
                                headers=team)).json()
     assert [i["referentie_aanbieder"] for i in second["items"]] == ["REF-Q1"]
     assert second["total"] == 3
+
+
+async def test_the_openapi_document_describes_the_pages_of_waits(client: httpx.AsyncClient,
+                                                                register: dict[str, str]) -> None:
+    document = (await client.get("/api/openapi.json", headers=bearer(register["ana"]))).json()
+    paths = document["paths"]
+
+    def answer(path: str) -> Any:
+        return paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    def parameters(path: str) -> set[str]:
+        return {p["name"] for p in paths[path]["get"]["parameters"]}
+
+    assert answer("/api/waiting/ranked") == {"$ref": "#/components/schemas/RankPage"}
+    assert answer("/api/waiting/open") == {"$ref": "#/components/schemas/OpenRequestPage"}
+    assert {"on", "maanden", "page", "per_page"} <= parameters("/api/waiting/ranked")
+    assert {"on", "page", "per_page"} <= parameters("/api/waiting/open")
+    assert {"on", "aanbieder", "categorie"} <= parameters("/api/waiting")
+    assert {"on", "maanden", "aanbieder", "categorie"} <= parameters("/api/waiting.csv")
+    schemas = document["components"]["schemas"]
+    assert set(schemas["RankPage"]["properties"]) == {"since", "until", "page", "per_page", "totals", "items"}
+    assert set(schemas["OpenRequestPage"]["properties"]) == {"total", "page", "per_page", "counts", "items"}

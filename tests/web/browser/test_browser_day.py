@@ -111,6 +111,11 @@ def test_a_wijkteam_members_day(site: Site, context: BrowserContext, tmp_path: P
     assert "maanden=3" in page.url
     # One started allocation (3001: from 03-02, started 05-02): a group of one, folded into 'overig'.
     ranked = page.locator("#ranked-allocation_to_start tbody tr td").all_inner_texts()
-    assert ranked == ["1", "overig", "overig", "1", "2", "2", "2"]
-    assert page.locator("#waiting-allocation_to_start tbody tr td").first.inner_text() == PROVIDER
+    assert ranked == ["1", "overig", "overig", "1", "2", "2", "2", ""]  # no trend of 'overig'
+    # The trend of one provider: its months, under its name.
+    page.fill("form.filters input[name=aanbieder]", "12345678")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert PROVIDER in page.locator("#verloop").inner_text()
+    assert page.locator("#waiting-allocation_to_start tbody tr td").first.inner_text() == "februari 2025"
     screenshot(page, tmp_path, "dag-wachttijden.png")
