@@ -58,12 +58,12 @@ async def build(session: AsyncSession, clients: int = 60) -> None:
                 ingang = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 520))
                 eind = ingang + timedelta(days=rng.randrange(30, 400)) if rng.random() < 0.6 else None
                 name = "JW301" if standard == "ijw" else "WMO301"
-                version = RecordAllocationVersion(key, bsn, provider, ingang, ingang, time(10), categorie, None,
-                                                  eind)
+                version = RecordAllocationVersion(key, bsn, provider, ingang, ingang, time(10), categorie,
+                                                  None, eind)
                 await s.message(name, gemeente, provider, ingang, [client, version])
                 if rng.random() < 0.2:  # a later version: shortened, or deleted
                     later = ingang + timedelta(days=20)
                     reden = rng.choice(("01", "13"))
-                    version = RecordAllocationVersion(key, bsn, provider, ingang, later, time(11), categorie, None,
-                                                      later + timedelta(days=10), reden)
+                    version = RecordAllocationVersion(key, bsn, provider, ingang, later, time(11), categorie,
+                                                      None, later + timedelta(days=10), reden)
                     await s.message(name, gemeente, provider, later, [client, version])

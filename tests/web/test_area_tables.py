@@ -35,7 +35,7 @@ from tests.web.register_scenario import OTHER, G
 from tests.web.web_helpers import bearer, migration_fill
 
 SCOPES = (Scope(), Scope(frozenset({G})), Scope(frozenset({OTHER, "0363"})))
-FILTERS = ({}, {"standard": "iwmo"}, {"standard": "ijw"}, {"categorie": "02"}, {"categorie": "45"},
+FILTERS: tuple[dict[str, str], ...] = ({}, {"standard": "iwmo"}, {"standard": "ijw"}, {"categorie": "02"}, {"categorie": "45"},
            {"standard": "ijw", "categorie": "02"}, {"gemeente": G}, {"gemeente": OTHER, "standard": "iwmo"},
            {"categorie": "99"})
 
@@ -46,6 +46,10 @@ def settings(database_url: str) -> Settings:
     return Settings(database=DatabaseSettings(url=database_url),
                     web=WebSettings(secret_key="test-secret-key-not-for-production", cookie_secure=False,
                                     min_group_size=3))
+
+
+async def _count(session: AsyncSession, table: Any, *where: Any) -> int:
+    return int((await session.execute(select(func.count()).select_from(table).where(*where))).scalar_one())
 
 
 def _sorted(rows: list[Any]) -> list[Any]:
@@ -97,7 +101,7 @@ async def test_the_tables_hold_what_the_live_queries_find(sessions: async_sessio
             assert await area_figures.from_table(session, on) is not None
             compared += await _same_areas(session, on)
             flagged += await _same_households(session, on)
-            several = (await session.execute(select(func.count()).select_from(household_table.P))).scalar_one()
+            several = await _count(session, household_table.P)
             assert several > 0  # addresses of several gemeenten are counted again per scope
     assert compared > 500
     assert flagged > 10
@@ -111,7 +115,7 @@ async def test_clients_still_to_be_placed_are_kept_apart_as_live(
         await session.execute(delete(ClientAreaRow))
         await session.execute(text(migration_fill()))
     async with sessions() as session:
-        pending = (await session.execute(select(func.count()).where(ClientAreaRow.pending.is_(True)))).scalar_one()
+        pending = await _count(session, ClientAreaRow, ClientAreaRow.pending.is_(True))
     assert pending > 0
     on = DAYS[0]
     async with unit_of_work(sessions) as session:
@@ -132,10 +136,10 @@ async def test_a_table_of_another_day_is_not_read_and_a_refresh_replaces_it(
     async with sessions() as session:
         assert await area_figures.from_table(session, DAYS[0]) is None
         assert await area_figures.from_table(session, DAYS[0], household_table.NAME) is None
-        before = (await session.execute(select(func.count()).select_from(area_figures.A))).scalar_one()
+        before = await _count(session, area_figures.A)
     again = await refresh_areas_when_due(sessions, 0, DAYS[1])  # due at once: rebuilt, not added to
     async with sessions() as session:
-        assert (await session.execute(select(func.count()).select_from(area_figures.A))).scalar_one() == before
+        assert await _count(session, area_figures.A) == before
         assert again[0][1] == before
         assert await area_figures.from_table(session, DAYS[1]) is not None
 
@@ -151,7 +155,8 @@ async def _answers(client: httpx.AsyncClient, tokens: dict[str, str], on: date) 
                 found.append(re.sub(r'<span id="area-updated">.*?</span>|name="csrf" value="[^"]+"', "",
                                     response.text))
     for who in ("wijk", "ander"):
-        response = await client.get("/huishoudens", params={"on": on.isoformat()}, headers=bearer(tokens[who]))
+        params = {"on": on.isoformat()}
+        response = await client.get("/huishoudens", params=params, headers=bearer(tokens[who]))
         assert response.status_code == 200
         found.append(re.sub(r'<span id="households-updated">.*?</span>|name="csrf" value="[^"]+"', "",
                             response.text))
@@ -159,7 +164,8 @@ async def _answers(client: httpx.AsyncClient, tokens: dict[str, str], on: date) 
 
 
 async def test_the_pages_answer_alike_from_the_tables(
-        client: httpx.AsyncClient, tokens: dict[str, str], sessions: async_sessionmaker[AsyncSession]) -> None:
+    client: httpx.AsyncClient, tokens: dict[str, str], sessions: async_sessionmaker[AsyncSession]
+) -> None:
     async with unit_of_work(sessions) as session:
         await build(session)
     on = DAYS[0]

@@ -24,7 +24,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BIGINT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-DESC = sa.text("providers DESC"), sa.text("standards DESC")
 
 
 def upgrade() -> None:
@@ -63,9 +62,7 @@ def upgrade() -> None:
         sa.Column("clients", sa.Integer(), nullable=False),
         sa.Column("public_id", sa.String(32), nullable=False),
     )
-    op.create_index("ix_web_insight_households_order", "web_insight_households", [*DESC, "public_id"])
-    op.create_index("ix_web_insight_households_gemeente", "web_insight_households",
-                    ["gemeente", *DESC, "public_id"])
+    op.create_index("ix_web_insight_households_gemeente", "web_insight_households", ["gemeente"])
     op.create_table(
         "web_insight_household_parts",
         sa.Column("id", BIGINT, primary_key=True, autoincrement=True),
@@ -82,7 +79,6 @@ def downgrade() -> None:
     op.drop_index("ix_web_insight_household_parts_gemeente", table_name="web_insight_household_parts")
     op.drop_table("web_insight_household_parts")
     op.drop_index("ix_web_insight_households_gemeente", table_name="web_insight_households")
-    op.drop_index("ix_web_insight_households_order", table_name="web_insight_households")
     op.drop_table("web_insight_households")
     op.drop_table("web_insight_area_trend")
     op.drop_index("ix_web_insight_areas_level", table_name="web_insight_areas")
