@@ -35,9 +35,10 @@ from tests.web.register_scenario import OTHER, G
 from tests.web.web_helpers import bearer, migration_fill
 
 SCOPES = (Scope(), Scope(frozenset({G})), Scope(frozenset({OTHER, "0363"})))
-FILTERS: tuple[dict[str, str], ...] = ({}, {"standard": "iwmo"}, {"standard": "ijw"}, {"categorie": "02"}, {"categorie": "45"},
-           {"standard": "ijw", "categorie": "02"}, {"gemeente": G}, {"gemeente": OTHER, "standard": "iwmo"},
-           {"categorie": "99"})
+FILTERS: tuple[dict[str, str], ...] = (
+    {}, {"standard": "iwmo"}, {"standard": "ijw"}, {"categorie": "02"}, {"categorie": "45"},
+    {"standard": "ijw", "categorie": "02"}, {"gemeente": G}, {"gemeente": OTHER, "standard": "iwmo"},
+    {"categorie": "99"})
 
 
 @pytest.fixture
