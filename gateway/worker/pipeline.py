@@ -39,6 +39,7 @@ from gateway.processing.senders import Origin
 from gateway.processing.stages import STAGES
 from gateway.worker.metrics import Metrics
 from storage.engine import refuses_writes
+from storage.messages import OutboxEntry, outbox_written
 
 log = get_logger("worker")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -115,6 +116,8 @@ class _Failed:
 
 _Outcome = _Done | _Failed
 Park = Callable[[Delivery, str], Awaitable[None]]
+# Given the outbox rows a batch wrote, once its transaction has committed (the relay's fast path).
+Committed = Callable[[Sequence[OutboxEntry]], None]
 
 
 class _Isolate(Exception):
@@ -161,8 +164,10 @@ class Pipeline:
         park: Park,
         delivery_limit: int,
         write_lock: contextlib.AbstractAsyncContextManager[object] | None = None,
+        committed: Committed | None = None,
     ) -> None:
         self._sessions = sessions
+        self._committed = committed
         self._processor = processor
         self._metrics = metrics
         self._park = park
@@ -220,9 +225,11 @@ class Pipeline:
         try:
             async with self._write_lock:
                 with STAGES.timed("sql"):  # the stages nested in it are charged to themselves
-                    async with self._sessions() as session, session.begin():
-                        today = datetime.now(AMSTERDAM).date()
-                        outcomes = await self._all(session, deliveries, today, isolate)
+                    async with self._sessions() as session:
+                        async with session.begin():
+                            today = datetime.now(AMSTERDAM).date()
+                            outcomes = await self._all(session, deliveries, today, isolate)
+                        written = outbox_written(session)  # committed: the relay may take them
         except (DatabaseDown, _Isolate):
             raise
         except Exception as exc:
@@ -233,6 +240,8 @@ class Pipeline:
             log.warning("batch commit failed; one by one", extra=fields(error=describe_exception(exc)))
             return [(await self._attempt([d], isolate=True))[0] for d in deliveries]
         self._metrics.batch_seconds.observe(time.perf_counter() - started)
+        if written and self._committed is not None:
+            self._committed(written)
         return outcomes
 
     async def _all(
@@ -253,6 +262,8 @@ class Pipeline:
 
     async def _one(self, session: AsyncSession, delivery: Delivery, today: date, isolate: bool) -> _Outcome:
         started = time.perf_counter()
+        written = outbox_written(session)
+        before = len(written)
         try:
             async with session.begin_nested() if isolate else contextlib.nullcontext():
                 processed = await self._processor.process(
@@ -264,6 +275,7 @@ class Pipeline:
                 raise DatabaseDown(type(exc).__name__) from exc
             if not isolate:
                 raise _Isolate from exc
+            del written[before:]  # rolled back with the savepoint: never to be published
             return _Failed(describe_exception(exc), time.perf_counter() - started)
         return _Done(processed, time.perf_counter() - started)
 
