@@ -183,13 +183,16 @@ class OutboxRelay:
             await asyncio.wait({self._in_flight})
         await self.flush()
 
-    async def flush(self) -> int:
-        """Publish pending rows page by page until none is left that can go now; returns how many went."""
+    async def flush(self, *, from_table: bool = True) -> int:
+        """Publish pending rows page by page until none is left that can go now; returns how many went.
+
+        `from_table` False: the rows in hand first, as `catch_up` does, if the relay may (module docstring).
+        """
         total = 0
         if self._blocked():
             return total
         while True:
-            sent, more = await self._flush_page(from_table=True)
+            sent, more = await self._flush_page(from_table=from_table)
             total += sent
             if not more:
                 break
@@ -237,7 +240,9 @@ class OutboxRelay:
             if self._stopping:
                 break
             try:
-                await self.flush()
+                # Not the table first: this loop often takes the lock right after a batch's commit,
+                # before its catch_up; with nothing in hand it reads the table (rows of other writers).
+                await self.flush(from_table=False)
                 if idle:
                     self._metrics.outbox_backlog.set(await self.backlog())
             except Exception as exc:  # noqa: BLE001 - the loop must outlive a database or broker outage
