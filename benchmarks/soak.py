@@ -29,9 +29,11 @@ import os
 import secrets
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 
@@ -63,6 +65,8 @@ from tests.kit.traffic import Traffic
 LOGS = Path(os.environ.get("ISTD_SOAK_LOGS", "/tmp"))
 SEED, PROBE_SEED = 10, 11
 CHUNK = 10_000  # the one-worker run keeps at most this many messages queued ahead of the worker
+WINDOW = 20  # steps (two seconds of traffic) whose confirms the soak's publisher may await late
+BEHIND_S = 5.0  # the publisher may end this much (or 2 %) after its schedule; later is a failed soak
 
 
 def shard_names(topology: Topology) -> list[str]:
@@ -101,15 +105,22 @@ class Soak:
         self.rate = 0.0
         self.total = 0
         self.published = 0
-        self.messages: list[bytes] = []
+        self.messages: list[tuple[bytes, str]] = []  # body and its shard's routing key
+        self.publish_started = self.publish_ended = 0.0
         # per minute: minute, published, processed, RSS per worker, queued
         self.rows: list[tuple[int, int, int, list[float], int]] = []
         self.running: list[WorkerProcess] = []
         self.received = 0
         self.failures: list[str] = []
 
-    def bodies(self) -> Iterator[bytes]:
+    def bodies(self) -> Iterator[tuple[bytes, str]]:
         return iter(self.messages)
+
+    def generate(self) -> None:
+        """The soak's messages with their shard keys, computed before the clock starts."""
+        shards = self.args.shards
+        self.messages = [(body, str(shard_of(body, shards, max_bytes=len(body) + 1)))
+                         for body in Traffic(seed=SEED).messages(self.total)]
 
     async def sink(self, rabbit: aio_pika.abc.AbstractConnection, topology: Topology) -> None:
         """A consumer on istd.out, as providers would have: without a bound queue every retour would be
@@ -137,21 +148,31 @@ class Soak:
 
     async def paced(self, rabbit: aio_pika.abc.AbstractConnection, topology: Topology) -> None:
         """Publish every body at the rate, a tenth of a second's worth at a time, on one channel with
-        confirms (a channel per step cost more round trips than a loaded machine could keep up with)."""
+        confirms (a channel per step cost more round trips than a loaded machine could keep up with).
+        The confirms of up to WINDOW steps are awaited behind the schedule, so one slow confirm (a
+        busy disk under the broker) does not hold the next step; `published` counts confirmed ones."""
         step = max(1, round(self.rate / 10))
         channel = await rabbit.channel(publisher_confirms=True)
         exchange = await channel.get_exchange(topology.shard_exchange.name)
         bodies = self.bodies()
-        started = time.monotonic()
+        in_flight: deque[tuple[asyncio.Future[list[Any]], int]] = deque()
+        self.publish_started = started = time.monotonic()
         n = 0
         while chunk := list(islice(bodies, step)):
-            await asyncio.gather(*(
-                exchange.publish(aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                                 str(shard_of(body, topology.shards, max_bytes=len(body) + 1)))
-                for body in chunk))
-            self.published += len(chunk)
+            in_flight.append((asyncio.gather(*(
+                exchange.publish(aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT), key)
+                for body, key in chunk)), len(chunk)))
+            while len(in_flight) > WINDOW or (in_flight and in_flight[0][0].done()):
+                confirms, size = in_flight.popleft()
+                await confirms
+                self.published += size
             n += 1
             await asyncio.sleep(max(0.0, started + n * step / self.rate - time.monotonic()))
+        while in_flight:
+            confirms, size = in_flight.popleft()
+            await confirms
+            self.published += size
+        self.publish_ended = time.monotonic()
         await channel.close()
 
     async def sample(self, url: str, workers: list[WorkerProcess], rabbit: aio_pika.abc.AbstractConnection,
@@ -176,6 +197,14 @@ class Soak:
               f"against {self.rate:.1f} offered")
         if worst > allowed:
             self.failures.append(f"backlog {worst} above one minute of traffic ({allowed:.0f})")
+        planned = self.total / self.rate
+        took = self.publish_ended - self.publish_started
+        late = took - planned
+        print(f"offered: {self.total / took if took > 0 else 0:.1f} msg/s over {took:.0f} s "
+              f"(planned {self.rate:.1f} msg/s over {planned:.0f} s)")
+        if late > max(BEHIND_S, 0.02 * planned):
+            self.failures.append(f"the publisher fell behind: ended {late:.0f} s after its schedule, "
+                                 "so less than the rate was offered")
         warmup = min(10.0, self.args.minutes / 3)
         for name, worker_index in zip("AB", range(len(workers)), strict=False):
             points = [(float(m), rss[worker_index]) for m, _, _, rss, _ in self.rows if m > warmup]
@@ -219,11 +248,14 @@ async def two_workers(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefi
     started = time.monotonic()
     publisher = asyncio.create_task(soak.paced(rabbit, topology))
     last, minute = 0, 0
-    while not publisher.done():
-        await asyncio.wait({publisher}, timeout=max(0.0, started + 60 * (minute + 1) - time.monotonic()))
-        minute += 1
-        last = await soak.sample(url, workers, rabbit, topology, minute, last)
-    await publisher
+    try:
+        while not publisher.done():
+            await asyncio.wait({publisher}, timeout=max(0.0, started + 60 * (minute + 1) - time.monotonic()))
+            minute += 1
+            last = await soak.sample(url, workers, rabbit, topology, minute, last)
+        await publisher
+    finally:  # interrupted: stop publishing before the queues are removed
+        publisher.cancel()
     ended = time.monotonic()
     try:
         await wait_until(lambda: drained(url, soak.total, rabbit, shard_names(topology)), within=120)
@@ -246,7 +278,7 @@ async def one_worker(soak: Soak, rabbit: aio_pika.abc.AbstractConnection, prefix
     url = pg_url(db)
     topology = await declare(soak.settings(prefix, db))
     await soak.sink(rabbit, topology)
-    bodies = soak.bodies()
+    bodies = (body for body, _ in soak.bodies())
     queued = 0
     chunk = list(islice(bodies, CHUNK))
     await publish(rabbit, topology, chunk)
@@ -289,7 +321,7 @@ async def main() -> int:
             soak.rate = args.rate
         soak.total = int(args.minutes * 60 * soak.rate)
         # In a thread, so the broker connection's heartbeats are answered meanwhile.
-        soak.messages = await asyncio.to_thread(lambda: list(Traffic(seed=SEED).messages(soak.total)))
+        await asyncio.to_thread(soak.generate)
         print(f"soak: {soak.total} messages at {soak.rate:.1f}/s for {args.minutes} min, two workers, "
               f"{args.shards} shards; load average {os.getloadavg()[0]:.1f}", flush=True)
         await two_workers(soak, rabbit, prefixes[1], dbs[1])

@@ -30,6 +30,7 @@ async def test_a_short_soak_measures_capacity_holds_and_compares_registers(tmp_p
     assert process.returncode == 0, text
     assert "capacity of one worker: " in text
     assert "offering 80%" in text
+    assert "offered: " in text
     assert "register identical: True" in text
     assert "RSS worker A: " in text
     assert "RSS worker B: " in text
