@@ -79,7 +79,9 @@ class Sent:
         self.bodies.append(row.body)
 
 
-async def test_offered_rows_are_published_from_memory_without_reading_their_bodies(engine: AsyncEngine) -> None:
+async def test_offered_rows_are_published_from_memory_without_reading_their_bodies(
+    engine: AsyncEngine,
+) -> None:
     sessions = session_factory(engine)
     sent = Sent()
     relay = OutboxRelay(sessions, sent.publish, Metrics())
@@ -190,7 +192,8 @@ async def test_a_page_from_memory_and_another_workers_page_from_the_table_send_e
     await asyncio.gather(drain_in_hand(), other.flush())
     assert sorted(sent.keys) == keys  # each once
     published = [
-        relay._metrics.registry.get_sample_value("istd_outbox_published_total", {"exchange": wire.EXCHANGE_OUT})
+        relay._metrics.registry.get_sample_value(
+            "istd_outbox_published_total", {"exchange": wire.EXCHANGE_OUT})
         for relay in (mine, other)
     ]
     assert all(count and count > 0 for count in published), published  # both took part
