@@ -113,6 +113,7 @@ def test_istd_insight_refresh_prints_one_line(tmp_path: Path) -> None:
     with redirect_stdout(out):
         assert args.handler(args) == 0
     lines = out.getvalue().splitlines()
-    assert len(lines) == 1
     assert lines[0].startswith("signals of 2025-06-10: ")
     assert " rows in " in lines[0]
+    assert [line for line in lines[1:] if line.startswith("waits: ") and " rows in " in line]  # waits_table
+    assert len(lines) == 2
