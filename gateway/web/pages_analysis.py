@@ -26,8 +26,10 @@ from gateway.web.audit import audit_list
 from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.params import Paging, paging, reference_date, scope_of
 from gateway.web.render import csv_response, page
+from handlers.insight.fmt import AMSTERDAM
 from handlers.insight.usage import per_group
 from handlers.insight.waiting import Wait, per_month
+from storage import waits_table
 from storage.insight_queries import analysis
 
 router = APIRouter()
@@ -57,15 +59,37 @@ def _csv_rows(request: Request, who: Principal, items: Sequence[Any],
     return small_groups.csv_rows(items, header, minimum)
 
 
-async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Waits:
+    """The waits a request summarises: read from the derived table (storage.waits_table) once it was
+    refreshed, else computed live; `rows` None when PostgreSQL summarises the table itself."""
+
+    rows: dict[str, list[Wait]] | None
+    updated: str | None  # "HH:MM" (Europe/Amsterdam) of the table's refresh; None: computed live
+
+
+async def read_waits(request: Request, who: Principal) -> Waits:
     async with web_state(request).sessions() as session:
-        waits = await analysis.waits(session, scope_of(who))
-    return await per_month_items(request, who, waits)
+        done = await waits_table.refreshed(session)
+        if done is None:
+            return Waits(await analysis.waits(session, scope_of(who)), None)
+        updated = done.computed_at.astimezone(AMSTERDAM).strftime("%H:%M")
+        if waits_table.postgres(session):
+            return Waits(None, updated)
+        return Waits(await waits_table.waits(session, scope_of(who)), updated)
 
 
-async def per_month_items(request: Request, who: Principal, waits: dict[str, list[Wait]]) -> list[WaitItem]:
+async def wait_items(request: Request, who: Principal) -> list[WaitItem]:
+    return await per_month_items(request, who, await read_waits(request, who))
+
+
+async def per_month_items(request: Request, who: Principal, waits: Waits) -> list[WaitItem]:
     """Count, p50, p90 and max per provider, category and month of both measures (small groups withheld)."""
-    result = {measure: await asyncio.to_thread(per_month, rows) for measure, rows in waits.items()}
+    if waits.rows is None:
+        async with web_state(request).sessions() as session:
+            result = await waits_table.per_month(session, scope_of(who))
+    else:
+        result = {measure: await asyncio.to_thread(per_month, rows) for measure, rows in waits.rows.items()}
     items = [(WaitItem(measure=measure, provider=r.provider, category=r.category, month=r.month,
                        count=r.summary.count, p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max),
               r.clients)

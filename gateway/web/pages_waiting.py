@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -22,12 +23,14 @@ from gateway.web.accounts import Principal
 from gateway.web.api_models import OpenRequestItem, RankItem, WaitItem
 from gateway.web.auth import AGGREGATES, TEAM, web_state
 from gateway.web.charts import bar_chart
-from gateway.web.pages_analysis import MEASURES, per_month_items
+from gateway.web.pages_analysis import MEASURES, Waits, per_month_items, read_waits
 from gateway.web.params import reference_date, scope_of
 from gateway.web.render import page
 from handlers.insight.fmt import nl_month
-from handlers.insight.waiting import PERIODS, Wait, first_month, ranked
+from handlers.insight.waiting import PERIODS, first_month, ranked
+from storage import waits_table
 from storage.insight_queries import analysis
+from storage.insight_queries.analysis import OpenRequest
 
 router = APIRouter()
 Aggregates = Annotated[Principal, Depends(AGGREGATES)]
@@ -41,17 +44,17 @@ def _months(maanden: int) -> int:
     return maanden if maanden in PERIODS else 12
 
 
-async def _waits(request: Request, who: Principal) -> dict[str, list[Wait]]:
-    async with web_state(request).sessions() as session:
-        return await analysis.waits(session, scope_of(who))
-
-
 async def rank_items(request: Request, who: Principal, on: date, months: int,
-                     waits: dict[str, list[Wait]] | None = None) -> list[RankItem]:
+                     waits: Waits | None = None) -> list[RankItem]:
     """The ranking over the period; `waits` when the caller read them already (the page reads once)."""
-    waits = waits if waits is not None else await _waits(request, who)
+    waits = waits if waits is not None else await read_waits(request, who)
     since, until = first_month(on, months), on.strftime("%Y-%m")
-    ranks = {measure: await asyncio.to_thread(ranked, rows, since, until) for measure, rows in waits.items()}
+    if waits.rows is None:  # PostgreSQL ranks the derived table
+        async with web_state(request).sessions() as session:
+            ranks = await waits_table.ranked(session, scope_of(who), since, until)
+    else:
+        ranks = {measure: await asyncio.to_thread(ranked, rows, since, until)
+                 for measure, rows in waits.rows.items()}
     items = [(RankItem(measure=measure, provider=r.provider, category=r.category, count=r.summary.count,
                        p50=r.summary.p50, p90=r.summary.p90, max=r.summary.max), r.clients)
              for measure, rows in ranks.items() for r in rows]
@@ -59,13 +62,20 @@ async def rank_items(request: Request, who: Principal, on: date, months: int,
     return small_groups.ranks(items, minimum) if minimum else [item for item, _ in items]
 
 
+def _open_item(r: OpenRequest, on: date) -> OpenRequestItem:
+    return OpenRequestItem(gemeente=r.gemeente, aanbieder=r.aanbieder, kind=r.kind,
+                           referentie_aanbieder=r.referentie, state=r.state, category=r.category,
+                           since=r.since, age_days=(on - r.since).days, client_id=r.client_public_id)
+
+
 async def open_items(request: Request, who: Principal, on: date) -> list[OpenRequestItem]:
+    """The waiting list: from the derived table once it was refreshed, else live."""
     async with web_state(request).sessions() as session:
-        rows = await analysis.open_requests(session, on, scope_of(who))
-    return [OpenRequestItem(gemeente=r.gemeente, aanbieder=r.aanbieder, kind=r.kind,
-                            referentie_aanbieder=r.referentie, state=r.state, category=r.category,
-                            since=r.since, age_days=(on - r.since).days, client_id=r.client_public_id)
-            for r in rows]
+        if await waits_table.refreshed(session) is not None:
+            rows = await waits_table.open_requests(session, on, scope_of(who))
+        else:
+            rows = await analysis.open_requests(session, on, scope_of(who))
+    return [_open_item(r, on) for r in rows]
 
 
 def _open_counts(items: list[OpenRequestItem], minimum: int | None) -> list[tuple[str, str, int | None]]:
@@ -77,6 +87,28 @@ def _open_counts(items: list[OpenRequestItem], minimum: int | None) -> list[tupl
         clients[(i.aanbieder, i.category)].add(i.client_id)
     return [(provider, category, None if minimum and len(clients[(provider, category)]) < minimum else count)
             for (provider, category), count in counted.most_common()]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenView:
+    shown: list[OpenRequestItem]  # the team's first SHOWN_OPEN; none for an analyst
+    total: int
+    counts: list[tuple[str, str, int | None]]
+
+
+async def _open_view(request: Request, who: Principal, on: date, minimum: int | None) -> OpenView:
+    """The page's part of the waiting list: counted in SQL on the derived table, else from the live list."""
+    team, scope = who.role == "team", scope_of(who)
+    async with web_state(request).sessions() as session:
+        if await waits_table.refreshed(session) is not None:
+            shown = await waits_table.open_requests(session, on, scope, SHOWN_OPEN) if team else []
+            grouped = await waits_table.open_counts(session, on, scope)
+            total = await waits_table.open_total(session, on, scope)
+            counts = [(provider, category, None if minimum and clients < minimum else count)
+                      for provider, category, count, clients in grouped]
+            return OpenView([_open_item(r, on) for r in shown], total, counts)
+    waiting = await open_items(request, who, on)
+    return OpenView(waiting[:SHOWN_OPEN] if team else [], len(waiting), _open_counts(waiting, minimum))
 
 
 def _trend_charts(items: list[WaitItem]) -> dict[str, Markup]:
@@ -93,17 +125,16 @@ def _trend_charts(items: list[WaitItem]) -> dict[str, Markup]:
 @router.get("/wachttijden", include_in_schema=False)
 async def waiting_page(request: Request, who: Aggregates, on: On, maanden: Months = 12) -> Response:
     months = _months(maanden)
-    waits = await _waits(request, who)  # read once: the ranking and the months come from the same waits
+    waits = await read_waits(request, who)  # read once: the ranking and the months come from the same waits
     items = await per_month_items(request, who, waits)
     ranks = await rank_items(request, who, on, months, waits)
-    waiting = await open_items(request, who, on)
     minimum = web_state(request).min_group_size if who.role == "analyst" else None
+    waiting = await _open_view(request, who, on, minimum)
     small = small_groups.label(minimum) if minimum else ""
     return await page(request, "waiting.html", title="Wachttijden", items=items, measures=MEASURES,
                       charts=_trend_charts(items), small=small, on=on, months=months, periods=PERIODS,
-                      ranks=ranks, since=first_month(on, months),
-                      waiting=waiting[:SHOWN_OPEN] if who.role == "team" else [], waiting_total=len(waiting),
-                      open_counts=_open_counts(waiting, minimum))
+                      ranks=ranks, since=first_month(on, months), updated=waits.updated,
+                      waiting=waiting.shown, waiting_total=waiting.total, open_counts=waiting.counts)
 
 
 @router.get("/api/waiting/ranked", response_model=list[RankItem], tags=["aggregates"])
