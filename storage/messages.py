@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +41,17 @@ class OutboxEntry:
     body: bytes
     content_type: str
     message_id: str
+
+
+# session.info key: the outbox rows this session wrote, in order, for the relay to take from memory
+# once the transaction has committed (gateway.worker.pipeline); the table stays the source of truth.
+OUTBOX_WRITTEN = "istd_outbox_written"
+
+
+def outbox_written(session: Any) -> list[OutboxEntry]:
+    """The outbox rows written through `session` (an AsyncSession or Session) so far, in order."""
+    written: list[OutboxEntry] = session.info.setdefault(OUTBOX_WRITTEN, [])
+    return written
 
 
 async def by_sha256(session: AsyncSession, sha256: str) -> MessageRow | None:
@@ -125,6 +137,7 @@ async def add_outbox(session: AsyncSession, entry: OutboxEntry, *, created_at: d
         )
     )
     await session.flush()
+    outbox_written(session).append(entry)
 
 
 def retour_identificatie(message_id: int) -> str:

@@ -5,11 +5,12 @@ retour's BerichtCode, then IdentificatieRetour, DagtekeningRetour, XsltVersie, X
 the header RetourCodes. With class codes, the Client (Antwoord for a 319) follows with all its content,
 in the retour namespace, and every berichtklasse ends with its RetourCodes. Output is UTF-8 without
 BOM, with an XML declaration, indented with tabs and with CR/LF line ends (OP192); the same input always
-gives the same bytes. Every retour is checked against our retour XSD before it is returned, except a
-header-only retour of a heen document that passed its own XSD (`header_checked=True`, the worker's
-case): that one is written from a template (`_header_only`), byte for byte what the builder makes,
-and only with retour codes that a built-and-checked retour of its type has carried before, so the
-XSD check it skips cannot fail (tests/codec/test_codec_retour.py compares both ways per example).
+gives the same bytes. Every retour is checked against our retour XSD before it is returned, except the
+retour of a heen document that passed its own XSD (`header_checked=True`, the worker's case): that
+one is written as text (`_written`: the header, and with class codes the body), byte for byte what
+the builder makes, and only with retour codes that a built-and-checked retour of its type has carried
+before, in the header and in each class, so the XSD check it skips cannot fail
+(tests/codec/test_codec_retour_template.py compares both ways per example and code path).
 """
 
 from __future__ import annotations
@@ -62,11 +63,12 @@ def build_retour(
     `header_checked`: `doc` passed its XSD, so its header values are valid in the retour as well.
     """
     mt, rt = doc.message_type, retour_type(doc)
-    _check_codes(doc, header_codes, class_codes)
-    if header_checked and class_codes is None and xslt_versie is None:
-        written = _header_only(doc, rt, identificatie_retour, dagtekening_retour, header_codes)
+    _check_code_types(header_codes, class_codes)
+    if header_checked and xslt_versie is None:
+        written = _written(doc, rt, identificatie_retour, dagtekening_retour, header_codes, class_codes)
         if written is not None:
             return written
+    _check_codes(doc, header_codes, class_codes)
     builder = _Builder(mt, rt)
     root = etree.Element(f"{{{rt.namespace}}}Bericht", nsmap={rt.name.lower(): rt.namespace,
                                                               mt.standard: mt.basis_namespace})
@@ -78,21 +80,38 @@ def build_retour(
         source = next(el for el in paths.element_children(doc.root) if paths.local_name(el.tag) == body)
         builder.copy_class(source, root, body, f"/Bericht/{body}", classes, class_codes)
     _check_valid(rt, root)
-    if class_codes is None:
-        _CHECKED_CODES.setdefault(rt.namespace, set()).update(header_codes)
+    _CHECKED_CODES.setdefault(rt.namespace, set()).update(header_codes)
+    if class_codes is not None:
+        _note_class_codes(doc, rt, class_codes)
     return _serialise(root)
+
+
+def _note_class_codes(doc: ParsedDocument, rt: MessageType, class_codes: Mapping[str, Sequence[str]]) -> None:
+    """Remember the codes each class of a retour that passed the XSD carried (`_written` may use them)."""
+    checked = _CHECKED_CLASS_CODES.setdefault(rt.namespace, {})
+    classes = BY_NUMBER[doc.message_type.number].classes
+    for _, path, xpath in _walk(doc.root, "", "/Bericht"):
+        if path in classes:
+            checked.setdefault(path, set()).update(class_codes.get(xpath, (APPROVED,)))
+
+
+def _check_code_types(header_codes: Sequence[str], class_codes: Mapping[str, Sequence[str]] | None) -> None:
+    if isinstance(header_codes, str) or any(isinstance(v, str) for v in (class_codes or {}).values()):
+        raise TypeError("retour codes are sequences of codes, e.g. ['0200'], not a single string")
+
+
+def _not_classes(doc: ParsedDocument, unknown: set[str]) -> str:
+    return (f"not berichtklassen of this {doc.message_type.name}: {', '.join(sorted(unknown))}; "
+            f"its classes are {', '.join(retour_classes(doc))}")
 
 
 def _check_codes(doc: ParsedDocument, header_codes: Sequence[str],
                  class_codes: Mapping[str, Sequence[str]] | None) -> None:
-    if isinstance(header_codes, str) or any(isinstance(v, str) for v in (class_codes or {}).values()):
-        raise TypeError("retour codes are sequences of codes, e.g. ['0200'], not a single string")
     if class_codes is None:
         return
-    unknown = sorted(set(class_codes) - set(retour_classes(doc)))
+    unknown = set(class_codes) - set(retour_classes(doc))
     if unknown:
-        raise ValueError(f"not berichtklassen of this {doc.message_type.name}: {', '.join(unknown)}; "
-                         f"its classes are {', '.join(retour_classes(doc))}")
+        raise ValueError(_not_classes(doc, unknown))
     empty = sorted(xpath for xpath, codes in class_codes.items() if not codes)
     if empty:
         raise ValueError(f"no retour codes given for {', '.join(empty)}")
@@ -190,27 +209,41 @@ def _serialise(root: etree._Element) -> bytes:
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n").replace(b"\n", b"\r\n")
 
 
-# Per retour namespace: header retour codes a built retour carried and passed the XSD with.
+# Per retour namespace: header retour codes a built retour carried and passed the XSD with; and per
+# class (its position-free path) the codes a built retour carried there and passed the XSD with.
 _CHECKED_CODES: dict[str, set[str]] = {}
+_CHECKED_CLASS_CODES: dict[str, dict[str, set[str]]] = {}
 _XSD_SPACE = " \t\n\r"
 
 
 def _header_only(
     doc: ParsedDocument, rt: MessageType, identificatie: str, dagtekening: dt.date, codes: Sequence[str],
 ) -> bytes | None:
-    """The header-only retour as text, without building or checking a tree; None: the builder must.
+    """The header-only retour as text, without building or checking a tree; None: the builder must."""
+    return _written(doc, rt, identificatie, dagtekening, codes, None)
+
+
+def _written(
+    doc: ParsedDocument, rt: MessageType, identificatie: str, dagtekening: dt.date, codes: Sequence[str],
+    class_codes: Mapping[str, Sequence[str]] | None,
+) -> bytes | None:
+    """The retour as text, without building or checking a tree; None: the builder must.
 
     The builder's output for the same input, byte for byte: the heen header's fields in the retour
-    namespace (text escaped as lxml does), then the retour's own fields, tab-indented, CR/LF.
+    namespace (text escaped as lxml does), then the retour's own fields, then (with class codes) the
+    heen body copied the same way with the RetourCodes of each class last; tab-indented, CR/LF.
     """
     checked = _CHECKED_CODES.get(rt.namespace)
     if checked is None or not checked.issuperset(codes) or not _plain_identificatie(identificatie):
         return None
+    if class_codes is not None and not all(class_codes.values()):
+        return None  # the builder names the classes given no codes
     mt, p = doc.message_type, rt.name.lower()
     b = mt.standard
     prefixes = {f"{{{mt.namespace}}}": f"{p}:", f"{{{mt.basis_namespace}}}": f"{b}:"}
     lines = [f'<{p}:Bericht xmlns:{p}="{rt.namespace}" xmlns:{b}="{mt.basis_namespace}">', f"\t<{p}:Header>"]
-    for child in paths.element_children(paths.element_children(doc.root)[0]):
+    children = paths.element_children(doc.root)
+    for child in paths.element_children(children[0]):
         if not _write(child, 2, prefixes, rt.berichtcode, lines):
             return None
     basisschema, bericht = registry.xsd_versions(rt)
@@ -222,13 +255,82 @@ def _header_only(
         f"\t\t\t<{b}:BerichtXsdVersie>{_escape(bericht)}</{b}:BerichtXsdVersie>",
         f"\t\t</{p}:XsdVersieRetour>",
     ]
-    if codes:
-        lines.append(f"\t\t<{p}:RetourCodes>")
-        lines += [f"\t\t\t<{p}:RetourCode>{code}</{p}:RetourCode>" for code in codes]
-        lines.append(f"\t\t</{p}:RetourCodes>")
-    lines += [f"\t</{p}:Header>", f"</{p}:Bericht>", ""]
+    _write_codes(codes, 2, p, lines)
+    lines.append(f"\t</{p}:Header>")
+    if class_codes is not None and not _write_body(doc, rt, children, class_codes, prefixes, lines):
+        return None
+    lines += [f"</{p}:Bericht>", ""]
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + "\n".join(lines)
     return text.encode("utf-8").replace(b"\n", b"\r\n")
+
+
+def _write_codes(codes: Sequence[str], depth: int, p: str, lines: list[str]) -> None:
+    if codes:
+        indent = "\t" * depth
+        lines.append(f"{indent}<{p}:RetourCodes>")
+        lines += [f"{indent}\t<{p}:RetourCode>{code}</{p}:RetourCode>" for code in codes]
+        lines.append(f"{indent}</{p}:RetourCodes>")
+
+
+class _Classes:
+    """What `_write_class` needs besides the element: the classes, their codes, the retour's prefix."""
+
+    __slots__ = ("checked", "codes", "names", "p", "prefixes", "seen")
+
+    def __init__(self, rt: MessageType, names: frozenset[str], codes: Mapping[str, Sequence[str]],
+                 prefixes: Mapping[str, str]) -> None:
+        self.names, self.codes, self.prefixes = names, codes, prefixes
+        self.p = rt.name.lower()
+        self.checked = _CHECKED_CLASS_CODES.get(rt.namespace, {})
+        self.seen: set[str] = set()
+
+
+def _write_body(
+    doc: ParsedDocument, rt: MessageType, children: list[etree._Element],
+    class_codes: Mapping[str, Sequence[str]], prefixes: Mapping[str, str], lines: list[str],
+) -> bool:
+    """The heen body as `copy_class` copies it; False: something only the builder may vouch for."""
+    row = BY_NUMBER[doc.message_type.number]
+    source = next((el for el in children if paths.local_name(el.tag) == row.body), None)
+    if source is None:
+        return False
+    classes = _Classes(rt, row.classes, class_codes, prefixes)
+    if not _write_class(source, 1, row.body, f"/Bericht/{row.body}", classes, lines):
+        return False
+    if not classes.seen.issuperset(class_codes):
+        raise ValueError(_not_classes(doc, set(class_codes) - classes.seen))
+    return True
+
+
+def _write_class(element: etree._Element, depth: int, path: str, xpath: str, classes: _Classes,
+                 lines: list[str]) -> bool:
+    """Append `element` as `copy_class` and `etree.indent` would write it, with a class's RetourCodes."""
+    tag = element.tag
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return False
+    namespace, _, name = tag.partition("}")
+    prefix = classes.prefixes.get(namespace + "}")
+    if prefix is None:
+        return False
+    indent, qname = "\t" * depth, prefix + name
+    children = list(_child_steps(element))
+    codes = classes.codes.get(xpath, (APPROVED,)) if path in classes.names else None
+    if codes is not None:
+        if not children or not classes.checked.get(path, set()).issuperset(codes):
+            return False  # a class that is a leaf, or a code not yet checked in this class
+        classes.seen.add(xpath)
+    elif not children:
+        text = element.text
+        lines.append(f"{indent}<{qname}/>" if text is None else f"{indent}<{qname}>{_escape(text)}</{qname}>")
+        return True
+    lines.append(f"{indent}<{qname}>")
+    for child, child_name, step in children:
+        if not _write_class(child, depth + 1, f"{path}/{child_name}", f"{xpath}/{step}", classes, lines):
+            return False
+    if codes is not None:
+        _write_codes(codes, depth + 1, classes.p, lines)
+    lines.append(f"{indent}</{qname}>")
+    return True
 
 
 def _write(element: etree._Element, depth: int, prefixes: Mapping[str, str], berichtcode: str,

@@ -5,9 +5,9 @@
 1. CPU first: hash, parse, XSD, decode and level-2 rules for every item;
 2. per run of messages (a received retour splits the batch and takes the one-message ORM path,
    because pairing can void earlier effects; so does a declaration, as a 323 reads and writes the
-   declaration register): the handlers run once against a recording state to learn which keys they will read,
-   the snapshot loads all of them in one query per table, then
-   `Processor.run` processes each message against the snapshot (so each message sees the effects
+   declaration register): the keys each message's handler will read are read off the message
+   (handlers.reads), the snapshot loads all of them in one query per table, then
+   `Processor.run` processes each message once against the snapshot (so each message sees the effects
    of the earlier ones) and the writer inserts everything with one executemany per table.
 The result is what `Processor.process` gives one by one; a message that raises fails the whole
 batch, which the pipeline then runs again one message per savepoint.
@@ -16,7 +16,6 @@ batch, which the pipeline then runs again one message per savepoint.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import time
 from collections.abc import Sequence
@@ -30,17 +29,8 @@ from gateway.processing.processed import Processed
 from gateway.processing.senders import Origin
 from gateway.processing.stages import STAGES
 from gateway.processing.validation import Verdict, check_document
-from handlers import dispatch
 from handlers.context import Context
-from handlers.outcome import (
-    AllocationKey,
-    DeliveryKey,
-    DeliveryScope,
-    RecordAllocationVersion,
-    RecordAnswer,
-    UpsertClient,
-)
-from handlers.state import AllocationView, AnswerView, HeenView, RequestView, State
+from handlers.reads import reads
 from handlers.table import HEEN_ROLES, Role, role_of
 from storage.batch.snapshot import Keys
 from storage.batch.writer import BatchWriter
@@ -148,11 +138,10 @@ async def _run_of_messages(
     if not run:
         return []
     shared_started = time.perf_counter()
-    context = processor.context(today)
     keys = Keys()
-    with STAGES.timed("apply"):  # dry runs of the handlers against a recorder: no I/O
+    with STAGES.timed("apply"):  # read off the messages: no handler runs, no I/O
         for p in run:
-            await _collect(keys, p, context)
+            _collect(keys, p)
     # Message rows per message: its own, and the retour of a provider's message that decodes.
     answered = ("valid", "rejected-rules")
     needs = [(p.sha256, 1 + (p.role is Role.PROVIDER_HEEN and p.verdict.verdict in answered)) for p in run]
@@ -182,77 +171,13 @@ async def _run_of_messages(
     return results
 
 
-async def _collect(keys: Keys, p: _Prepared, context: Context) -> None:
-    """The keys this message's handler reads (a dry run against `_Recorder`) and its commands write."""
+def _collect(keys: Keys, p: _Prepared) -> None:
+    """The keys this message's handler will read and its commands write (handlers.reads), to preload."""
     msg = p.verdict.decoded
     if msg is None or p.verdict.verdict != "valid" or p.role not in HEEN_ROLES:
         return
-    bsn = getattr(getattr(msg, "client", None), "bsn", None)
-    if isinstance(bsn, str):
-        keys.bsns.add(bsn)
-    # A handler that raises here raises again in the real run, which isolates the message.
-    with contextlib.suppress(Exception):
-        outcome = await dispatch.handle(msg, _Recorder(keys), context)
-        _command_keys(keys, outcome.commands)
-
-
-def _command_keys(keys: Keys, commands: Sequence[object]) -> None:
-    for command in commands:
-        if isinstance(command, UpsertClient):
-            keys.bsns.add(command.bsn)
-        elif isinstance(command, RecordAllocationVersion):
-            keys.allocations.add(command.key)
-            if command.referentie_aanbieder:
-                keys.refs.add((command.key.standard, command.aanbieder, command.referentie_aanbieder))
-        elif isinstance(command, RecordAnswer):
-            keys.refs.add((command.standard, command.aanbieder, command.referentie_aanbieder))
-
-
-class _Recorder(State):
-    """handlers.state.State that answers "nothing known" and notes every key asked for."""
-
-    def __init__(self, keys: Keys) -> None:
-        self.keys = keys
-
-    async def identificatie_used(
-        self, standard: str, message_name: str, sender: str, identificatie: str
-    ) -> bool:
-        self.keys.idents.add((message_name, sender, identificatie))
-        return False
-
-    async def allocation(self, key: AllocationKey) -> None:
-        self.keys.allocations.add(key)
-
-    async def allocations_of(self, scope: DeliveryScope) -> list[AllocationView]:
-        self.keys.bsns.add(scope.bsn)
-        return []
-
-    async def deliveries(self, scope: DeliveryScope) -> list[DeliveryKey]:
-        self.keys.bsns.add(scope.bsn)
-        return []
-
-    async def requests_with_reference(
-        self, standard: str, aanbieder: str, referentie: str
-    ) -> list[RequestView]:
-        self.keys.refs.add((standard, aanbieder, referentie))
-        return []
-
-    async def open_requests(self, scope: DeliveryScope) -> list[RequestView]:
-        self.keys.bsns.add(scope.bsn)
-        return []
-
-    async def answers(self, standard: str, aanbieder: str, referentie: str) -> list[AnswerView]:
-        self.keys.refs.add((standard, aanbieder, referentie))
-        return []
-
-    async def reference_honoured(self, standard: str, aanbieder: str, referentie: str) -> bool:
-        self.keys.refs.add((standard, aanbieder, referentie))
-        return False
-
-    async def heen_message(
-        self, standard: str, number: int, afzender: str, ontvanger: str, identificatie: str
-    ) -> HeenView | None:
-        return None
-
-    async def has_awarded_claims(self, key: AllocationKey) -> bool:
-        return False
+    found = reads(msg)
+    keys.bsns |= found.bsns
+    keys.allocations |= found.allocations
+    keys.refs |= found.refs
+    keys.idents |= found.idents

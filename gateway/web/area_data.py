@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,7 @@ from handlers.insight.area_table import (
     build_rows,
     trend_dates,
 )
+from storage import area_figures
 from storage.areas import all_areas
 from storage.insight_queries import area as queries
 from storage.insight_queries.common import Scope
@@ -36,13 +38,22 @@ class AreaTable:
     rows: list[AreaFigures]  # the areas, then the total row
     trend: list[queries.TrendPoint]
     population: dict[str, AreaPopulation]
+    refreshed: datetime | None = None  # when the figures come from the derived tables: their refresh (UTC)
 
 
 async def area_table(session: AsyncSession, f: queries.AreaFilter, scope: Scope) -> AreaTable:
-    await custom_plans(session)
-    laws = await queries.law_groups(session, f, scope)
-    ages = await queries.age_groups(session, f, scope)
-    trend = await queries.trend(session, f, scope, trend_dates(f.on))
+    """The figures of `f.on`: from the derived tables (storage.area_figures) when they hold that day,
+    else computed live over the register."""
+    refreshed = await area_figures.from_table(session, f.on)
+    if refreshed is not None:
+        laws = await area_figures.law_groups(session, f, scope)
+        ages = await area_figures.age_groups(session, f, scope)
+        trend = await area_figures.trend(session, f, scope)
+    else:
+        await custom_plans(session)
+        laws = await queries.law_groups(session, f, scope)
+        ages = await queries.age_groups(session, f, scope)
+        trend = await queries.trend(session, f, scope, trend_dates(f.on))
     population = {a.pc4: a for a in await all_areas(session)}
     pairs = {(g.elsewhere, g.gemeente) for g in laws if g.elsewhere is not None}
     pairs |= {(g.elsewhere, g.gemeente) for g in ages if g.elsewhere is not None}
@@ -55,7 +66,7 @@ async def area_table(session: AsyncSession, f: queries.AreaFilter, scope: Scope)
                            age_group(own[(g.elsewhere, g.gemeente)][1], f.on), g.clients) for g in ages]
     rows = build_rows(law_counts, age_counts, population)
     add_rates(rows, population)
-    return AreaTable(rows, trend, population)
+    return AreaTable(rows, trend, population, refreshed)
 
 
 async def with_own_pc4(session: AsyncSession, f: RunningFilter, scope: Scope) -> RunningFilter:

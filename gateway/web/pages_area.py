@@ -30,7 +30,7 @@ from handlers.insight.area_table import (
     suppress,
     trend_dates,
 )
-from handlers.insight.fmt import nl_date
+from handlers.insight.fmt import AMSTERDAM, nl_date
 from storage.insight_queries import area as queries
 from storage.insight_queries.area import AreaFilter
 
@@ -84,8 +84,14 @@ def _row_item(row: AreaFigures) -> AreaRowItem:
 
 
 async def area_response(request: Request, who: Principal, f: AreaFilter) -> AreaResponse:
+    return (await _area_response(request, who, f))[0]
+
+
+async def _area_response(request: Request, who: Principal, f: AreaFilter) -> tuple[AreaResponse, str | None]:
+    """The response, and "HH:MM" (Amsterdam) of the refresh when the figures come from the derived tables."""
     async with web_state(request).sessions() as session:
         table = await area_table(session, f, scope_of(who))
+    updated = table.refreshed.astimezone(AMSTERDAM).strftime("%H:%M") if table.refreshed else None
     rows = table.rows
     minimum = _minimum(request, who)
     withheld = suppress(rows, minimum) if minimum else []
@@ -99,7 +105,7 @@ async def area_response(request: Request, who: Principal, f: AreaFilter) -> Area
                         gemeente=f.gemeente, standard=f.standard, categorie=f.categorie,
                         min_group_size=minimum,
                         rows=[_row_item(r) for r in rows],
-                        trend=_trend(table.trend, trend_dates(f.on), minimum, withheld))
+                        trend=_trend(table.trend, trend_dates(f.on), minimum, withheld)), updated
 
 
 def _chart(trend: list[AreaTrendItem], small: str) -> Any:
@@ -114,9 +120,9 @@ def _chart(trend: list[AreaTrendItem], small: str) -> Any:
 
 @router.get("/wijken", include_in_schema=False)
 async def area_page(request: Request, who: Aggregates, f: Filter) -> Response:
-    result = await area_response(request, who, f)
+    result, updated = await _area_response(request, who, f)
     small = small_groups.label(result.min_group_size) if result.min_group_size else ""
-    return await page(request, "area.html", title="Wijkanalyse", on=f.on, f=f, result=result,
+    return await page(request, "area.html", title="Wijkanalyse", on=f.on, f=f, result=result, updated=updated,
                       complement=COMPLEMENT, chart=_chart(result.trend, small), small=small,
                       gemeenten=sorted(scope_of(who).gemeenten))
 

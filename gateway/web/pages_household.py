@@ -12,19 +12,20 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from sqlalchemy import select
 
 from gateway.web.accounts import Principal
 from gateway.web.audit import audit_list, record_refused, record_view
 from gateway.web.auth import TEAM, web_state
-from gateway.web.identity import household_in_scope, identity_in_scope
+from gateway.web.identity import household_in_scope, identities_in_scope, identity_in_scope
 from gateway.web.pages_client import address_of, name_of
 from gateway.web.params import reference_date, scope_of
 from gateway.web.render import page
+from handlers.insight.fmt import AMSTERDAM
 from handlers.insight.household import MANY_PROVIDERS, flags
+from storage import household_table
+from storage.area_figures import from_table
 from storage.insight_queries.client import Identity, find_client
 from storage.insight_queries.household import FlaggedHousehold, Running, flagged_households, running_of
-from storage.models import ClientRow
 from storage.unit_of_work import unit_of_work
 
 router = APIRouter()
@@ -74,13 +75,16 @@ async def flagged_page(request: Request, who: Team, on: On) -> Response:
     """Households to look at for one plan: 3+ providers or both laws, each shown as the team knows it."""
     scope = scope_of(who)
     async with web_state(request).sessions() as session:
-        found = await flagged_households(session, on, scope, MANY_PROVIDERS, FLAGGED_LIMIT)
-        rows: list[tuple[FlaggedHousehold, Identity]] = []
-        for household in found:
-            one = select(ClientRow).where(ClientRow.public_id == household.client_public_id)
-            member = await session.scalar(one)
-            if member is not None:
-                rows.append((household, await identity_in_scope(session, member, scope)))
+        refreshed = await from_table(session, on, household_table.NAME)
+        if refreshed is not None:
+            found = await household_table.flagged_households(session, scope, MANY_PROVIDERS, FLAGGED_LIMIT)
+        else:
+            found = await flagged_households(session, on, scope, MANY_PROVIDERS, FLAGGED_LIMIT)
+        known = await identities_in_scope(session, [h.client_public_id for h in found], scope)
+        rows: list[tuple[FlaggedHousehold, Identity]] = [
+            (household, known[household.client_public_id][1]) for household in found
+            if household.client_public_id in known]
     await audit_list(request, who, "lijst:huishoudens", len(rows))
     return await page(request, "households.html", title="Huishoudens voor één plan", on=on, rows=rows,
-                      many=MANY_PROVIDERS, limit=FLAGGED_LIMIT, address_of=address_of)
+                      many=MANY_PROVIDERS, limit=FLAGGED_LIMIT, address_of=address_of,
+                      updated=refreshed.astimezone(AMSTERDAM).strftime("%H:%M") if refreshed else None)

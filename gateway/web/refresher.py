@@ -1,6 +1,7 @@
 """The web app keeps the derived tables fresh: at start-up when empty or of an older day, then every
 `insight_refresh_seconds` (storage.signal_table, and the waits: storage.waits_table, in their own
-transaction; 0 leaves it to `istd insight refresh`).
+transaction, then storage.area_figures and storage.household_table, each in its own transaction; 0
+leaves it to `istd insight refresh`).
 
 With several web processes on PostgreSQL one refresh runs at a time (an advisory lock); the others
 find the new set and wait for the next round. A failed refresh is logged (its kind, never data) and
@@ -17,7 +18,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.logs import fields
-from storage import waits_table
+from handlers.insight.household import MANY_PROVIDERS
+from storage import area_figures, household_table, waits_table
+from storage.household_table import refresh_households
 from storage.signal_table import Refreshed, refresh_signals, refreshed
 from storage.unit_of_work import unit_of_work
 
@@ -47,6 +50,43 @@ async def refresh_waits_when_due(sessions: async_sessionmaker[AsyncSession],
         return await waits_table.refresh_waits(session)
 
 
+async def _refresh_households(session: AsyncSession, day: date) -> tuple[int, float] | None:
+    return await refresh_households(session, day, MANY_PROVIDERS)
+
+
+# The wijkanalyse's and the flagged households' tables: (name in web_insight_refreshed, refresh).
+AREA_REFRESHES = ((area_figures.NAME, area_figures.refresh_area_figures),
+                  (household_table.NAME, _refresh_households))
+
+
+async def refresh_areas_when_due(sessions: async_sessionmaker[AsyncSession], every: float,
+                                 today: date | None = None) -> list[tuple[str, int, float]]:
+    """Rebuild each table of AREA_REFRESHES not refreshed for `today` within `every` seconds, each in a
+    transaction of its own: (name, rows, seconds) of those rebuilt."""
+    day, rebuilt = today or date.today(), []
+    for name, refresh in AREA_REFRESHES:
+        async with unit_of_work(sessions) as session:
+            done = await area_figures.refreshed_day(session, name)
+            if done is not None and done[0] == day and (datetime.now(UTC) - done[1]).total_seconds() < every:
+                continue
+            result = await refresh(session, day)
+        if result is not None:
+            rebuilt.append((name, *result))
+    return rebuilt
+
+
+async def _refresh_areas(sessions: async_sessionmaker[AsyncSession], every: float) -> None:
+    try:
+        rebuilt = await refresh_areas_when_due(sessions, every)
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the pages keep the previous set; the next round retries
+        log.error("insight refresh failed", extra=fields(error=type(error).__name__))
+    else:
+        for name, rows, seconds in rebuilt:
+            log.info("insight refreshed", extra=fields(table=name, rows=rows, seconds=seconds))
+
+
 async def keep_fresh(sessions: async_sessionmaker[AsyncSession], every: float,
                      on_refresh: Callable[[], None]) -> None:
     """Refresh now when due, then every `every` seconds, until cancelled; `on_refresh` runs after each."""
@@ -71,4 +111,5 @@ async def keep_fresh(sessions: async_sessionmaker[AsyncSession], every: float,
         else:
             if waited is not None:
                 log.info("waits refreshed", extra=fields(rows=waited.rows, seconds=waited.seconds))
+        await _refresh_areas(sessions, every)
         await asyncio.sleep(every)

@@ -325,7 +325,7 @@ def create_app(settings: Settings, *, processor: MessageProcessor | None = None)
                         publish_many=publishers.publish_many, blocked=lambda: is_blocked(broker._connection))
     pipeline = Pipeline(
         sessions, processor or Processor(settings), metrics, park=publishers.park,
-        delivery_limit=settings.broker.delivery_limit, write_lock=write_lock,
+        delivery_limit=settings.broker.delivery_limit, write_lock=write_lock, committed=relay.offer,
     )
     settlement = Settlement()
     batcher: Batcher[Delivery, Verdict] = Batcher(

@@ -39,6 +39,7 @@ from gateway.processing.senders import Origin
 from gateway.processing.stages import STAGES
 from gateway.worker.metrics import Metrics
 from storage.engine import refuses_writes
+from storage.messages import OutboxEntry, outbox_written
 
 log = get_logger("worker")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -115,6 +116,9 @@ class _Failed:
 
 _Outcome = _Done | _Failed
 Park = Callable[[Delivery, str], Awaitable[None]]
+# Given the outbox rows a batch wrote, once its transaction has committed (the relay's fast path).
+Committed = Callable[[Sequence[OutboxEntry]], None]
+_LOG_GROUP = 100  # at most this many messages in one "processed" line
 
 
 class _Isolate(Exception):
@@ -161,8 +165,10 @@ class Pipeline:
         park: Park,
         delivery_limit: int,
         write_lock: contextlib.AbstractAsyncContextManager[object] | None = None,
+        committed: Committed | None = None,
     ) -> None:
         self._sessions = sessions
+        self._committed = committed
         self._processor = processor
         self._metrics = metrics
         self._park = park
@@ -177,7 +183,17 @@ class Pipeline:
             return [Verdict.RETRY] * len(deliveries)
         self._metrics.batch_size.observe(len(deliveries))
         with STAGES.timed("record"):  # a parked delivery's publish waits inside: rare, and failure only
-            return [await self._settle(d, o) for d, o in zip(deliveries, outcomes, strict=True)]
+            verdicts: list[Verdict] = []
+            done: list[tuple[Delivery, _Done]] = []
+            for delivery, outcome in zip(deliveries, outcomes, strict=True):
+                self._metrics.processing_seconds.observe(outcome.seconds)
+                if isinstance(outcome, _Done):
+                    done.append((delivery, outcome))
+                    verdicts.append(Verdict.ACK)
+                else:
+                    verdicts.append(await self._failed(delivery, outcome))
+            self._record(done)
+            return verdicts
 
     async def _commit_with_retry(self, deliveries: Sequence[Delivery]) -> list[_Outcome] | None:
         attempt = 0
@@ -220,9 +236,11 @@ class Pipeline:
         try:
             async with self._write_lock:
                 with STAGES.timed("sql"):  # the stages nested in it are charged to themselves
-                    async with self._sessions() as session, session.begin():
-                        today = datetime.now(AMSTERDAM).date()
-                        outcomes = await self._all(session, deliveries, today, isolate)
+                    async with self._sessions() as session:
+                        async with session.begin():
+                            today = datetime.now(AMSTERDAM).date()
+                            outcomes = await self._all(session, deliveries, today, isolate)
+                        written = outbox_written(session)  # committed: the relay may take them
         except (DatabaseDown, _Isolate):
             raise
         except Exception as exc:
@@ -233,6 +251,8 @@ class Pipeline:
             log.warning("batch commit failed; one by one", extra=fields(error=describe_exception(exc)))
             return [(await self._attempt([d], isolate=True))[0] for d in deliveries]
         self._metrics.batch_seconds.observe(time.perf_counter() - started)
+        if written and self._committed is not None:
+            self._committed(written)
         return outcomes
 
     async def _all(
@@ -253,6 +273,8 @@ class Pipeline:
 
     async def _one(self, session: AsyncSession, delivery: Delivery, today: date, isolate: bool) -> _Outcome:
         started = time.perf_counter()
+        written = outbox_written(session)
+        before = len(written)
         try:
             async with session.begin_nested() if isolate else contextlib.nullcontext():
                 processed = await self._processor.process(
@@ -264,14 +286,11 @@ class Pipeline:
                 raise DatabaseDown(type(exc).__name__) from exc
             if not isolate:
                 raise _Isolate from exc
+            del written[before:]  # rolled back with the savepoint: never to be published
             return _Failed(describe_exception(exc), time.perf_counter() - started)
         return _Done(processed, time.perf_counter() - started)
 
-    async def _settle(self, delivery: Delivery, outcome: _Outcome) -> Verdict:
-        self._metrics.processing_seconds.observe(outcome.seconds)
-        if isinstance(outcome, _Done):
-            self._record(delivery, outcome)
-            return Verdict.ACK
+    async def _failed(self, delivery: Delivery, outcome: _Failed) -> Verdict:
         self._metrics.failures.inc()
         last = delivery.delivery_count >= self._delivery_limit
         log.error("processing raised", extra=fields(
@@ -288,12 +307,29 @@ class Pipeline:
         self._metrics.dead_lettered.inc()
         return Verdict.ACK
 
-    def _record(self, delivery: Delivery, done: _Done) -> None:
-        p = done.processed
-        self._metrics.messages.labels(p.standard or "unknown", p.message_name or "unknown", p.outcome).inc()
-        for code in p.codes:
-            self._metrics.retourcodes.labels(p.message_name or "unknown", code).inc()
-        log.info("processed", extra=fields(
-            message=p.message_name, identificatie=p.identificatie, sha256=p.sha256[:12],
-            outcome=p.outcome, codes=",".join(p.codes), delivery=delivery.delivery_count + 1,
-            ms=round(done.seconds * 1000, 2)))
+    def _record(self, done: Sequence[tuple[Delivery, _Done]]) -> None:
+        """Count and log the batch's processed messages once per label set (message, outcome, codes).
+
+        The same totals as one increment per message; one "processed" line per label set (at most
+        `_LOG_GROUP` messages) carries each message's identificatie, sha256 prefix, delivery and ms
+        in lists, in batch order, `count` and `ms` their total.
+        """
+        groups: dict[tuple[str | None, str | None, str, tuple[str, ...]], list[tuple[Delivery, _Done]]] = {}
+        for delivery, outcome in done:
+            p = outcome.processed
+            groups.setdefault((p.standard, p.message_name, p.outcome, tuple(p.codes)), []).append(
+                (delivery, outcome))
+        for (standard, name, outcome_name, codes), items in groups.items():
+            label = name or "unknown"
+            self._metrics.messages.labels(standard or "unknown", label, outcome_name).inc(len(items))
+            for code in codes:
+                self._metrics.retourcodes.labels(label, code).inc(len(items))
+            for start in range(0, len(items), _LOG_GROUP):
+                part = items[start:start + _LOG_GROUP]
+                each = [round(o.seconds * 1000, 2) for _, o in part]
+                log.info("processed", extra=fields(
+                    message=name, outcome=outcome_name, codes=",".join(codes), count=len(part),
+                    identificatie=[o.processed.identificatie for _, o in part],
+                    sha256=[o.processed.sha256[:12] for _, o in part],
+                    delivery=[d.delivery_count + 1 for d, _ in part],
+                    ms_each=each, ms=round(sum(each), 2)))

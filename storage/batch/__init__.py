@@ -18,12 +18,13 @@ A new command (handlers.outcome) touches:
     storage/commands.py                 its ORM application (the one-message path)
     storage/batch/apply.py              the same on the snapshot
     storage/batch/rows.py, bulk.py      when it creates or changes a kind of row
-    gateway/processing/batch.py         `_command_keys`, when it writes under a key others read
+    handlers/reads.py                   when it writes under a key others read (its test checks)
 A new state read (a method on a handlers.state Protocol) touches:
     storage/repositories.py             Register: the query
     storage/batch/snapshot.py           the same answer from memory, with `need(...)` for its key
     storage/batch/load.py               when it needs rows the snapshot does not load yet
-    gateway/processing/batch.py         `_Recorder`: note the key it reads (typed as State, so mypy
+    handlers/reads.py                   the key it reads, read off the message (preloaded)
+    tests/handlers/test_reads.py        `Recording`: note the key it reads (typed as State, so mypy
                                         names a missing method)
     tests/kit/typed_messages.py         FakeState, the handlers' tests' stand-in
 """

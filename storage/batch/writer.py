@@ -165,6 +165,7 @@ class BatchWriter:
                 "published_at": None,
             }
         )
+        store.outbox_written(self.session).append(entry)
 
     async def apply(self, commands: Sequence[Command], *, message_id: int) -> None:
         await apply(self.snapshot, commands, message_id=message_id)

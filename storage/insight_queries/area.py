@@ -92,7 +92,8 @@ def _running(f: AreaFilter, scope: Scope, on: date, *columns: Any,
     return select(*columns).select_from(v).join(a, a.id == v.allocation_id).where(*where)
 
 
-def _age(on: date) -> ColumnElement[str]:
+def age_on(on: date) -> ColumnElement[str]:
+    """The age group on `on` of an area row's client (SQL twin of handlers.insight.area_table.age_group)."""
     adult, senior = birth_cutoffs(on)
     born = _area.geboortedatum
     return case((born.is_(None), UNKNOWN_AGE), (born > adult, AGE_GROUPS[0]), (born > senior, AGE_GROUPS[1]),
@@ -111,7 +112,7 @@ async def law_groups(session: AsyncSession, f: AreaFilter, scope: Scope) -> list
 async def age_groups(session: AsyncSession, f: AreaFilter, scope: Scope) -> list[AgeGroup]:
     a, v = AllocationRow, AllocationVersionRow
     area, elsewhere = own_pc4().label("pc4"), elsewhere_client().label("elsewhere")
-    age = case((_area.pending.is_(True), None), else_=_age(f.on)).label("age")
+    age = case((_area.pending.is_(True), None), else_=age_on(f.on)).label("age")
     query = with_area(_running(f, scope, f.on, a.gemeente, area, age, elsewhere,
                                func.count(func.distinct(v.client_id))))
     query = query.group_by(a.gemeente, area, age, elsewhere)

@@ -5,16 +5,21 @@ PostgreSQL)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from gateway.processing.batch import BatchItem
 from gateway.processing.processed import Processed
 from gateway.processing.processor import Processor
 from gateway.settings import Settings
+from storage.batch import writer as batch_writer
+from storage.batch.snapshot import Keys, Snapshot
+from storage.batch.writer import BatchWriter
+from storage.engine import session_factory
+from storage.unit_of_work import unit_of_work
 from storage.writers import Writer
 from tests.kit.services import (
     CRASH,
@@ -25,6 +30,7 @@ from tests.kit.services import (
     make_settings,
     publish_together,
 )
+from tests.kit.traffic import Traffic
 
 
 class CountingProcessor(Processor):
@@ -84,3 +90,34 @@ async def test_a_message_raising_in_the_batch_is_isolated_and_the_rest_commits(d
     assert processor.singles >= 3  # then each message in its own savepoint
     assert sorted(key for key, _ in captured.out) == ["87654321.wmo308", "87654321.wmo316"]
     assert app.metrics.failures._value.get() >= 1
+
+
+async def test_a_run_of_messages_loads_its_snapshot_once(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys read off the messages (handlers.reads) cover what the handlers read and write: the
+    snapshot is loaded once per run of messages, never on demand while a message is processed."""
+    opened, loaded = [0], [0]
+    original_open, original_load = BatchWriter.open.__func__, batch_writer.load  # type: ignore[attr-defined]
+
+    async def counting_open(cls: type[BatchWriter], *args: Any) -> BatchWriter:
+        opened[0] += 1
+        return await original_open(cls, *args)  # type: ignore[no-any-return]
+
+    async def counting_load(snapshot: Snapshot, keys: Keys) -> None:
+        loaded[0] += 1
+        await original_load(snapshot, keys)
+
+    monkeypatch.setattr(BatchWriter, "open", classmethod(counting_open))
+    monkeypatch.setattr(batch_writer, "load", counting_load)
+    processor = Processor(make_settings(str(engine.url)))
+    bodies, now = list(Traffic(seed=7).messages(600)), datetime.now(UTC)
+    sessions = session_factory(engine)
+    outcomes: set[str] = set()
+    for start in range(0, len(bodies), 100):
+        async with unit_of_work(sessions) as session:
+            items = [BatchItem(body, now) for body in bodies[start:start + 100]]
+            outcomes |= {p.outcome for p in await processor.process_batch(session, items, date(2026, 12, 7))}
+    assert {"accepted", "rejected", "recorded"} <= outcomes
+    assert opened[0] >= 6
+    assert loaded[0] <= opened[0]

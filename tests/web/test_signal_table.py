@@ -93,7 +93,7 @@ async def test_a_table_of_another_day_is_not_read(sessions: async_sessionmaker[A
                     == _view(await signals.signal_page(session, day, Scope())))
 
 
-def test_istd_insight_refresh_prints_one_line(tmp_path: Path) -> None:
+def test_istd_insight_refresh_prints_one_line_per_table(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
 
     async def build() -> None:
@@ -115,5 +115,10 @@ def test_istd_insight_refresh_prints_one_line(tmp_path: Path) -> None:
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("signals of 2025-06-10: ")
     assert " rows in " in lines[0]
-    assert [line for line in lines[1:] if line.startswith("waits: ") and " rows in " in line]  # waits_table
-    assert len(lines) == 2
+    assert lines[1].startswith("waits: ")  # waits_table
+    assert " rows in " in lines[1]
+    # then the wijkanalyse's and the households' tables (storage.area_figures, storage.household_table)
+    for line, name in zip(lines[2:], ("areas", "households"), strict=True):
+        assert line.startswith(f"{name} of 2025-06-10: ")
+        assert " rows in " in line
+    assert len(lines) == 4

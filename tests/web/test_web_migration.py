@@ -7,14 +7,18 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import storage.area_figures  # registers the wijkanalyse's derived tables on Base.metadata
 import storage.client_areas  # registers client_areas on Base.metadata
+import storage.household_table  # registers the flagged households' derived tables on Base.metadata
 import storage.waits_table  # registers the waits tables on Base.metadata
 import storage.web_models  # noqa: F401  (registers the web tables on Base.metadata)
 from storage.models import Base
 from storage.web_models import INSIGHT_INDEXES, PAGE_INDEXES, TRIGRAM_INDEXES
 
 WEB_TABLES = {"web_users", "web_api_tokens", "web_sessions", "web_audit_log", "web_login_failures",
-              "web_providers", "web_signals_handled", "web_area_population", "client_areas"}
+              "web_providers", "web_signals_handled", "web_area_population", "client_areas",
+              "web_insight_areas", "web_insight_area_trend", "web_insight_households",
+              "web_insight_household_parts"}
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -35,6 +39,7 @@ async def test_both_branches_are_applied(engine: AsyncEngine) -> None:
     # The web head depends on the register head, so Alembic records the web head (and the retention
     # branch's head, which depends on the register too), not the register's.
     assert "0112_web_insight_waits" in heads
+    assert "0114_web_area_tables" in heads
     superseded = {"0101_web", "0103_web_security", "0104_web_providers", "0105_web_signals_handled",
                   "0106_web_signals", "0110_web_pages", "0111_web_insight_tables"}
     assert not superseded & set(heads)
