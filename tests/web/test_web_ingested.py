@@ -34,7 +34,7 @@ async def test_views_on_an_ingested_register(
     assert [t["message"] for t in picture["timeline"]] == ["WMO315", "WMO301", "WMO305"]
     assert [(r["referentie_aanbieder"], r["state"]) for r in picture["requests"]] == [("V1", "honoured")]
 
-    waits = (await client.get("/api/waiting", headers=bearer(tokens["ana"]))).json()
+    waits = (await client.get("/api/waiting", params=ON, headers=bearer(tokens["ana"]))).json()
     assert [(w["measure"], w["month"], w["count"], w["p50"]) for w in waits] == [
         ("request_to_allocation", "2025-01", 1, 10),  # 315 of 6 Jan → 301 of 16 Jan
         ("allocation_to_start", "2025-02", 1, 2),  # Ingangsdatum 3 Feb → start 5 Feb
