@@ -1,7 +1,7 @@
 """web: derived tables of the wijkanalyse and the flagged households (as of one day)
 
 Revision ID: 0114_web_area_tables
-Revises: 0111_web_insight_tables
+Revises: 0112_web_insight_waits
 Create Date: 2026-12-07
 
 `web_insight_areas` and `web_insight_area_trend` hold the wijkanalyse's figures of the day of their last
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0114_web_area_tables"
-down_revision: str | Sequence[str] | None = "0111_web_insight_tables"
+down_revision: str | Sequence[str] | None = "0112_web_insight_waits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
