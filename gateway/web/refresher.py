@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +26,7 @@ from storage.signal_table import Refreshed, refresh_signals, refreshed
 from storage.unit_of_work import unit_of_work
 
 log = logging.getLogger("istd.web.refresh")
+T = TypeVar("T")
 
 
 async def refresh_when_due(sessions: async_sessionmaker[AsyncSession], every: float,
@@ -75,41 +77,30 @@ async def refresh_areas_when_due(sessions: async_sessionmaker[AsyncSession], eve
     return rebuilt
 
 
-async def _refresh_areas(sessions: async_sessionmaker[AsyncSession], every: float) -> None:
+async def _guarded(what: str, refresh: Awaitable[T]) -> T | None:
+    """One round of one kind of table: a failure is logged (its kind, never data), the pages keep the
+    previous set and the next round retries."""
     try:
-        rebuilt = await refresh_areas_when_due(sessions, every)
+        return await refresh
     except asyncio.CancelledError:
         raise
-    except Exception as error:  # noqa: BLE001 - the pages keep the previous set; the next round retries
-        log.error("insight refresh failed", extra=fields(error=type(error).__name__))
-    else:
-        for name, rows, seconds in rebuilt:
-            log.info("insight refreshed", extra=fields(table=name, rows=rows, seconds=seconds))
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        log.error("%s refresh failed", what, extra=fields(error=type(error).__name__))
+        return None
 
 
 async def keep_fresh(sessions: async_sessionmaker[AsyncSession], every: float,
                      on_refresh: Callable[[], None]) -> None:
     """Refresh now when due, then every `every` seconds, until cancelled; `on_refresh` runs after each."""
     while True:
-        try:
-            done = await refresh_when_due(sessions, every)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # noqa: BLE001 - the pages keep the previous set; the next round retries
-            log.error("insight refresh failed", extra=fields(error=type(error).__name__))
-        else:
-            if done is not None:
-                on_refresh()
-                log.info("insight refreshed", extra=fields(day=done.day.isoformat(), rows=done.rows,
-                                                           seconds=done.seconds))
-        try:
-            waited = await refresh_waits_when_due(sessions, every)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # noqa: BLE001 - the pages keep the previous waits; the next round retries
-            log.error("waits refresh failed", extra=fields(error=type(error).__name__))
-        else:
-            if waited is not None:
-                log.info("waits refreshed", extra=fields(rows=waited.rows, seconds=waited.seconds))
-        await _refresh_areas(sessions, every)
+        done = await _guarded("insight", refresh_when_due(sessions, every))
+        if done is not None:
+            on_refresh()
+            log.info("insight refreshed", extra=fields(day=done.day.isoformat(), rows=done.rows,
+                                                       seconds=done.seconds))
+        waited = await _guarded("waits", refresh_waits_when_due(sessions, every))
+        if waited is not None:
+            log.info("waits refreshed", extra=fields(rows=waited.rows, seconds=waited.seconds))
+        for name, rows, seconds in await _guarded("insight", refresh_areas_when_due(sessions, every)) or []:
+            log.info("insight refreshed", extra=fields(table=name, rows=rows, seconds=seconds))
         await asyncio.sleep(every)
