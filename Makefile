@@ -21,9 +21,10 @@ run: $(STAMP)
 	$(BIN)/istd worker
 
 # The whole suite, real services included (RabbitMQ and PostgreSQL on localhost).
-# pytest exits 5 when nothing is collected; that is not a pass.
+# pytest exits 5 when nothing is collected; that is not a pass. The 25 slowest tests are listed at the
+# end, to keep the whole run (and CI) within its time.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=25 $(PYTEST_ARGS)
 
 # The tests that need no service and run in seconds to minutes: everything not marked postgres, rabbitmq,
 # slow or browser (SQLite files, TestRabbitBroker in memory, the real `istd` command).
