@@ -120,7 +120,7 @@ def _messages() -> Iterator[HeenMessage]:
     for standard in ("iwmo", "ijw"):
         for number in HEEN:
             yield BASELINES[number](standard)  # type: ignore[misc]
-    for body in Traffic(seed=13).messages(400):
+    for body in Traffic(seed=13, today=TODAY).messages(400):
         verdict = check_document(body, max_bytes=len(body) + 1)
         if verdict.verdict == "valid" and verdict.decoded is not None:
             yield verdict.decoded  # type: ignore[misc]
